@@ -1,0 +1,48 @@
+# rtspview — the README's two commands are `make run` and `make test`.
+# Both install what they need first (scripts/setup.sh is idempotent).
+
+GO      ?= go
+BIN     ?= bin/rtspview
+export GOTOOLCHAIN = local
+export LANG = en_US.UTF-8
+
+.PHONY: all setup build run test test-go vet fuzz bench bench-ffmpeg screenshot clean
+
+all: build
+
+setup:
+	./scripts/setup.sh
+
+build: setup
+	$(GO) build -o $(BIN) .
+
+# Opens the viewer; with no URL it plays the built-in demo stream.
+# `make run URL=rtsp://user:pass@camera/stream TRANSPORT=tcp`
+run: build
+	./$(BIN) $(if $(TRANSPORT),--transport $(TRANSPORT)) $(URL)
+
+# Everything CI runs: vet, then all tests against real peers
+# (gst-rtsp-server, the in-process demo server, ffmpeg) with the GUI under
+# Xvfb. Peers that are missing fail the run instead of being skipped.
+test: setup
+	./scripts/test.sh
+
+vet:
+	$(GO) vet ./...
+
+# Short fuzzing runs of every parser; the corpus lives in testdata/fuzz.
+fuzz:
+	./scripts/fuzz.sh 20s
+
+bench: setup
+	$(GO) test -run='^$$' -bench=. -benchmem ./player/... ./decode/ ./rtsp/...
+
+# Side by side: our first frame against ffmpeg's on the same streams.
+bench-ffmpeg: build
+	./scripts/bench-ffmpeg.sh
+
+screenshot: build
+	./scripts/screenshot.sh docs/screenshot.png
+
+clean:
+	rm -rf bin

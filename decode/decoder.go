@@ -1,0 +1,321 @@
+package decode
+
+import (
+	"errors"
+	"fmt"
+	"image"
+
+	"github.com/asticode/go-astiav"
+)
+
+// paddingSize is FFmpeg's AV_INPUT_BUFFER_PADDING_SIZE (64 in 5.1): the
+// bitstream readers may read that far past the end of a packet, so the
+// bytes there must exist and be zero (avcodec.h, av_packet_from_data).
+// astiav's Packet.FromData allocates exactly len(data), so Decode hands it
+// the access unit with the padding already appended.
+const paddingSize = 64
+
+// maxFramesPerAU bounds the receive loop. A decoder returns at most one
+// picture per access unit in steady state; a few more can come out at once
+// after frame-threaded decoding catches up.
+const maxFramesPerAU = 16
+
+// Config chooses the codec and how the decoder uses the CPU.
+type Config struct {
+	// Codec is the compressed format of the access units.
+	Codec Codec
+	// Threads is the number of decoder threads; 0 lets FFmpeg pick one per
+	// core (plus one). A wall of cameras wants 1-2 per stream so that the
+	// streams, not one stream's threads, share the cores.
+	//
+	// With more than one thread FFmpeg decodes whole frames in parallel,
+	// which holds back each picture by Threads-1 access units unless
+	// LowDelay is set.
+	Threads int
+	// LowDelay sets AV_CODEC_FLAG_LOW_DELAY, which turns frame threading
+	// off (libavcodec/pthread.c) so that every access unit yields its own
+	// picture at once; extra threads then only split slices, and most
+	// cameras send one slice per picture.
+	LowDelay bool
+}
+
+// Decoder decodes one stream's access units and scales the pictures to
+// RGBA. It is not safe for concurrent use: one goroutine calls Decode,
+// SetOutputSize and SourceSize, and Close when the stream ends.
+type Decoder struct {
+	codec  Codec
+	cc     *astiav.CodecContext
+	pkt    *astiav.Packet
+	recv   *astiav.Frame // avcodec_receive_frame target; unreferenced on every call
+	last   *astiav.Frame // newest picture of the current Decode call
+	scaled *astiav.Frame // RGBA output of the scaler, reused while the size holds
+	sws    *astiav.SoftwareScaleContext
+	swsKey scaleKey
+	buf    []byte // access unit plus zero padding, grown and reused
+
+	outW, outH int // requested output size; 0 picks from the source
+	srcW, srcH int // size of the last decoded picture
+}
+
+// scaleKey is everything the scale context depends on; a change in any
+// field rebuilds it.
+type scaleKey struct {
+	srcW, srcH int
+	srcFmt     astiav.PixelFormat
+	dstW, dstH int
+}
+
+// New opens a decoder for cfg.Codec.
+func New(cfg Config) (*Decoder, error) {
+	id, ok := cfg.Codec.codecID()
+	if !ok {
+		return nil, fmt.Errorf("decode: %w: %v", ErrUnknownCodec, cfg.Codec)
+	}
+	if cfg.Threads < 0 {
+		return nil, fmt.Errorf("decode %v: negative thread count %d", cfg.Codec, cfg.Threads)
+	}
+	codec := astiav.FindDecoder(id)
+	if codec == nil {
+		return nil, fmt.Errorf("decode %v: FFmpeg was built without this decoder: %w", cfg.Codec, astiav.ErrDecoderNotFound)
+	}
+
+	d := &Decoder{codec: cfg.Codec}
+	d.cc = astiav.AllocCodecContext(codec)
+	d.pkt = astiav.AllocPacket()
+	d.recv = astiav.AllocFrame()
+	d.last = astiav.AllocFrame()
+	d.scaled = astiav.AllocFrame()
+	if d.cc == nil || d.pkt == nil || d.recv == nil || d.last == nil || d.scaled == nil {
+		d.Close()
+		return nil, fmt.Errorf("decode %v: allocating FFmpeg objects failed", cfg.Codec)
+	}
+
+	// AVCodecContext.thread_count defaults to 1 when the context is
+	// allocated directly; only the ffmpeg tool turns "auto" (0) on, so it
+	// is always set here.
+	d.cc.SetThreadCount(cfg.Threads)
+	if cfg.LowDelay {
+		d.cc.SetFlags(d.cc.Flags().Add(astiav.CodecContextFlagLowDelay))
+	}
+	if err := d.cc.Open(codec, nil); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("decode %v: opening decoder: %w", cfg.Codec, err)
+	}
+	return d, nil
+}
+
+// SetOutputSize asks for pictures of w×h pixels. 0,0 means the source
+// size; when only one of them is 0 it follows from the other and the
+// source's aspect ratio. Negative values count as 0. The scaler is rebuilt
+// on the next picture, not here.
+func (d *Decoder) SetOutputSize(w, h int) {
+	d.outW, d.outH = max(w, 0), max(h, 0)
+}
+
+// SourceSize returns the size of the last decoded picture, 0,0 before the
+// first one.
+func (d *Decoder) SourceSize() (w, h int) {
+	return d.srcW, d.srcH
+}
+
+// Decode sends one access unit to the decoder and, if a picture comes out,
+// scales it to the output size into dst and returns it.
+//
+// dst is reused when it is non-nil and exactly the output size with a
+// packed stride (as image.NewRGBA makes it); otherwise a new image is
+// allocated and returned, so passing back the previous result keeps the
+// steady state free of image allocations. When the decoder needs more input
+// Decode returns nil, nil. Rejected input returns an error wrapping
+// ErrCorrupt and leaves the Decoder usable for the next keyframe. If
+// several pictures come out of one access unit only the newest is scaled:
+// a viewer wants the latest picture, not a queue.
+func (d *Decoder) Decode(au []byte, dst *image.RGBA) (*image.RGBA, error) {
+	if d.cc == nil {
+		return nil, fmt.Errorf("decode %v: %w", d.codec, ErrClosed)
+	}
+	// An empty packet would put FFmpeg into draining mode for good.
+	if len(au) == 0 {
+		return nil, nil
+	}
+	if err := d.send(au); err != nil {
+		return nil, err
+	}
+	got, err := d.receive()
+	if err != nil || !got {
+		return nil, err
+	}
+	return d.scale(dst)
+}
+
+// send copies au into an FFmpeg packet and hands it to the decoder.
+func (d *Decoder) send(au []byte) error {
+	n := len(au)
+	need := n + paddingSize
+	if cap(d.buf) < need {
+		// Keyframes are several times larger than the frames between them;
+		// growing with headroom avoids reallocating on each new maximum.
+		d.buf = make([]byte, need+need/2)
+	}
+	b := d.buf[:need]
+	copy(b, au)
+	clear(b[n:])
+
+	if err := d.pkt.FromData(b); err != nil {
+		return fmt.Errorf("decode %v: packet: %w", d.codec, err)
+	}
+	d.pkt.SetSize(n)
+	err := d.cc.SendPacket(d.pkt)
+	if errors.Is(err, astiav.ErrEagain) {
+		// Cannot happen while every Decode drains the decoder, except when
+		// maxFramesPerAU cut the last drain short: drain and retry once.
+		if _, rerr := d.receive(); rerr == nil {
+			err = d.cc.SendPacket(d.pkt)
+		}
+	}
+	d.pkt.Unref()
+	if err != nil {
+		return d.wrap("sending access unit", err)
+	}
+	return nil
+}
+
+// receive drains the decoder and leaves the newest picture in d.last.
+func (d *Decoder) receive() (got bool, err error) {
+	for range maxFramesPerAU {
+		err := d.cc.ReceiveFrame(d.recv)
+		if errors.Is(err, astiav.ErrEagain) || errors.Is(err, astiav.ErrEof) {
+			return got, nil
+		}
+		if err != nil {
+			return false, d.wrap("receiving picture", err)
+		}
+		d.last.Unref()
+		d.last.MoveRef(d.recv)
+		got = true
+	}
+	return got, nil
+}
+
+// scale converts d.last to RGBA at the output size and copies it into dst.
+func (d *Decoder) scale(dst *image.RGBA) (*image.RGBA, error) {
+	defer d.last.Unref()
+	sw, sh := d.last.Width(), d.last.Height()
+	if sw <= 0 || sh <= 0 {
+		return nil, fmt.Errorf("decode %v: %w: picture of size %dx%d", d.codec, ErrCorrupt, sw, sh)
+	}
+	d.srcW, d.srcH = sw, sh
+	dw, dh := d.outputSize(sw, sh)
+	key := scaleKey{srcW: sw, srcH: sh, srcFmt: sourceFormat(d.last), dstW: dw, dstH: dh}
+	if d.sws == nil || key != d.swsKey {
+		if err := d.rebuildScaler(key); err != nil {
+			return nil, err
+		}
+	}
+	if err := d.sws.ScaleFrame(d.last, d.scaled); err != nil {
+		return nil, fmt.Errorf("decode %v: scaling %dx%d %s to %dx%d: %w", d.codec, sw, sh, key.srcFmt, dw, dh, err)
+	}
+
+	size := 4 * dw * dh
+	if dst == nil || dst.Rect != image.Rect(0, 0, dw, dh) || dst.Stride != 4*dw || len(dst.Pix) < size {
+		dst = image.NewRGBA(image.Rect(0, 0, dw, dh))
+	}
+	// The scaler's rows are padded to its alignment (linesize > 4*w);
+	// copying with alignment 1 packs them to image.RGBA's 4*w stride.
+	if _, err := d.scaled.ImageCopyToBuffer(dst.Pix[:size], 1); err != nil {
+		return nil, fmt.Errorf("decode %v: copying %dx%d RGBA: %w", d.codec, dw, dh, err)
+	}
+	return dst, nil
+}
+
+// rebuildScaler replaces the scale context and drops the output buffer,
+// which sws_scale_frame then allocates at the new size.
+func (d *Decoder) rebuildScaler(key scaleKey) error {
+	if d.sws != nil {
+		d.sws.Free()
+		d.sws = nil
+	}
+	d.scaled.Unref()
+	// Bilinear is the cheapest filter that does not alias badly when a
+	// 1080p camera is shrunk into a small tile.
+	sws, err := astiav.CreateSoftwareScaleContext(key.srcW, key.srcH, key.srcFmt,
+		key.dstW, key.dstH, astiav.PixelFormatRgba,
+		astiav.NewSoftwareScaleContextFlags(astiav.SoftwareScaleContextFlagArea))
+	if err != nil {
+		return fmt.Errorf("decode %v: no scaler from %dx%d %s to %dx%d rgba: %w",
+			d.codec, key.srcW, key.srcH, key.srcFmt, key.dstW, key.dstH, err)
+	}
+	d.sws = sws
+	d.swsKey = key
+	return nil
+}
+
+// outputSize resolves the requested size against a sw×sh source.
+func (d *Decoder) outputSize(sw, sh int) (w, h int) {
+	w, h = d.outW, d.outH
+	switch {
+	case w == 0 && h == 0:
+		return sw, sh
+	case w == 0:
+		w = max(1, (sw*h+sh/2)/sh)
+	case h == 0:
+		h = max(1, (sh*w+sw/2)/sw)
+	}
+	return w, h
+}
+
+// sourceFormat is the pixel format to tell the scaler. libswscale in
+// FFmpeg 5.1 takes the range from the format alone, not from the frame, so
+// a full-range picture in a plain yuv format (many IP cameras set
+// video_full_range_flag in the H.264 VUI) is named by its yuvj twin;
+// otherwise its blacks and whites come out crushed.
+func sourceFormat(f *astiav.Frame) astiav.PixelFormat {
+	pf := f.PixelFormat()
+	if f.ColorRange() != astiav.ColorRangeJpeg {
+		return pf
+	}
+	switch pf {
+	case astiav.PixelFormatYuv420P:
+		return astiav.PixelFormatYuvj420P
+	case astiav.PixelFormatYuv422P:
+		return astiav.PixelFormatYuvj422P
+	case astiav.PixelFormatYuv444P:
+		return astiav.PixelFormatYuvj444P
+	case astiav.PixelFormatYuv440P:
+		return astiav.PixelFormatYuvj440P
+	case astiav.PixelFormatYuv411P:
+		return astiav.PixelFormatYuvj411P
+	}
+	return pf
+}
+
+// wrap adds context to an FFmpeg error and marks invalid data as ErrCorrupt.
+func (d *Decoder) wrap(op string, err error) error {
+	if errors.Is(err, astiav.ErrInvaliddata) {
+		return fmt.Errorf("decode %v: %s: %w: %w", d.codec, op, ErrCorrupt, err)
+	}
+	return fmt.Errorf("decode %v: %s: %w", d.codec, op, err)
+}
+
+// Close frees the codec context, packet, frames and scale context. It is
+// idempotent; Decode after Close returns ErrClosed.
+func (d *Decoder) Close() {
+	if d.sws != nil {
+		d.sws.Free()
+		d.sws = nil
+	}
+	for _, f := range []**astiav.Frame{&d.recv, &d.last, &d.scaled} {
+		if *f != nil {
+			(*f).Free()
+			*f = nil
+		}
+	}
+	if d.pkt != nil {
+		d.pkt.Free()
+		d.pkt = nil
+	}
+	if d.cc != nil {
+		d.cc.Free()
+		d.cc = nil
+	}
+	d.buf = nil
+}

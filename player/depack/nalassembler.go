@@ -1,0 +1,386 @@
+package depack
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/pion/rtp"
+)
+
+// nalClass is what the assembler needs to know about a NAL unit.
+type nalClass uint8
+
+const (
+	nalOther nalClass = iota // SEI, AUD, filler, anything not below
+	nalVCL                   // a slice of a picture a decoder cannot start at
+	nalKey                   // a slice of an IDR (H.264) or IRAP (H.265) picture
+	nalParam                 // a VPS, SPS or PPS
+)
+
+// nalInfo is the classification of one NAL unit by a codec.
+type nalInfo struct {
+	class nalClass
+	// firstSlice is set for VCL units that begin a picture (H.264
+	// first_mb_in_slice == 0, H.265 first_slice_segment_in_pic_flag).
+	firstSlice bool
+	// psKind orders parameter sets for prepending (VPS < SPS < PPS);
+	// psID is their id and psValid says whether it could be parsed.
+	psKind  uint8
+	psID    uint32
+	psValid bool
+}
+
+var (
+	errTooLarge = fmt.Errorf("%w (%d bytes): %w",
+		ErrAccessUnitTooLarge, MaxAccessUnitSize, ErrWaitKeyframe)
+	errFragmentWithoutStart = fmt.Errorf("%w: fragment whose start fragment was never received: %w",
+		ErrMalformed, ErrWaitKeyframe)
+	errNilPacket = fmt.Errorf("%w: nil packet", ErrMalformed)
+)
+
+// nalAssembler is the codec-independent half of the H.264 and H.265
+// depacketizers: it follows sequence numbers, decides where access units
+// begin and end, assembles their NAL units in Annex-B form in reused
+// buffers, remembers parameter sets and gates output on keyframes. The
+// codec half parses its payload format and calls appendNALs and the fu*
+// methods.
+//
+// Per packet the flow is begin, the codec's parsing, end, result.
+type nalAssembler struct {
+	classify func(nal []byte) nalInfo
+	required uint8 // parameter-set kinds a decoder needs to start
+	ps       paramSetStore
+
+	seq seqTracker
+
+	// Two buffers alternate: when a packet with a new timestamp completes
+	// the previous unit (cameras that never set the marker bit), that
+	// unit is returned from one buffer while the packet starts the next
+	// unit in the other, so the packet is not lost.
+	bufs [2][]byte
+	cur  int
+
+	// The unit in progress, in bufs[cur].
+	active   bool   // a unit has begun
+	broken   bool   // it lost data: drop its remaining packets
+	ts       uint32 // its RTP timestamp
+	hasVCL   bool   // it holds at least one slice
+	keyStart bool   // its first slice begins a keyframe
+	psMask   uint8  // parameter-set kinds it carries in-band
+	fu       bool   // a fragmented NAL unit is open
+	fuStart  int    // offset of that NAL unit's header in bufs[cur]
+
+	// waitKey is set from the start and after any loss: units are
+	// dropped until one a decoder can start at.
+	waitKey bool
+
+	// A packet can complete two units (the previous one, by timestamp
+	// change, and its own, by marker bit); the second waits in pending
+	// and is returned by the next call.
+	pending    AccessUnit
+	hasPending bool
+	outs       [2]AccessUnit
+	nouts      int
+	err        error // the first problem met during this call
+}
+
+func (a *nalAssembler) init(classify func([]byte) nalInfo, required uint8) {
+	a.classify = classify
+	a.required = required
+	a.ps = newParamSetStore()
+	a.waitKey = true
+}
+
+// rememberParamSet stores nal if it is a parameter set (used for the
+// sets from the SDP).
+func (a *nalAssembler) rememberParamSet(nal []byte) {
+	if info := a.classify(nal); info.class == nalParam && info.psValid {
+		a.ps.put(info.psKind, info.psID, nal)
+	}
+}
+
+// reset forgets everything about the stream but its parameter sets, which
+// stay valid across a reconnect to the same camera and are replaced by id
+// when new ones arrive.
+func (a *nalAssembler) reset() {
+	a.seq.reset()
+	a.active, a.broken, a.fu = false, false, false
+	a.waitKey = true
+	a.pending, a.hasPending = AccessUnit{}, false
+	a.outs, a.nouts, a.err = [2]AccessUnit{}, 0, nil
+}
+
+func (a *nalAssembler) setErr(err error) {
+	if a.err == nil {
+		a.err = err
+	}
+}
+
+func (a *nalAssembler) emit(au AccessUnit) {
+	if a.nouts < len(a.outs) {
+		a.outs[a.nouts] = au
+		a.nouts++
+	}
+}
+
+// begin handles sequence numbers and unit boundaries for pkt. It returns
+// true when the payload belongs to a healthy unit and should be parsed.
+func (a *nalAssembler) begin(pkt *rtp.Packet) bool {
+	a.nouts, a.err = 0, nil
+	if a.hasPending {
+		a.emit(a.pending)
+		a.pending, a.hasPending = AccessUnit{}, false
+	}
+
+	switch a.seq.check(&pkt.Header) {
+	case seqStale:
+		a.setErr(ErrOutOfOrder)
+		return false
+	case seqGap:
+		// Lost packets belonged to the unit in progress, to the next one,
+		// or were whole units; in each case later pictures may reference
+		// what is gone, so the decoder must restart from a keyframe.
+		a.waitKey = true
+		a.setErr(ErrWaitKeyframe)
+		if a.active {
+			lostTS := a.ts
+			a.active, a.fu = false, false
+			if pkt.Timestamp == lostTS {
+				a.startBroken(lostTS)
+			}
+		}
+	}
+
+	if a.active && pkt.Timestamp != a.ts {
+		// A new timestamp ends the previous unit even without a marker
+		// bit (QUIRKS.md #17).
+		if a.broken {
+			a.active = false
+		} else {
+			a.complete()
+		}
+	}
+	if a.active && a.broken {
+		if pkt.Marker {
+			a.active = false
+		}
+		a.setErr(ErrWaitKeyframe)
+		return false
+	}
+	if !a.active {
+		a.start(pkt.Timestamp)
+	}
+	return true
+}
+
+// end closes the unit on the marker bit (RFC 6184 section 5.1, RFC 7798
+// section 4.1: set on the last packet of an access unit).
+func (a *nalAssembler) end(marker bool) {
+	if !marker || !a.active {
+		return
+	}
+	switch {
+	case a.broken:
+		a.active = false
+	case a.fu:
+		// Some cameras set the marker on every packet. A marker in the
+		// middle of a fragmented NAL unit cannot end the unit; the end
+		// fragment or the next timestamp will.
+	default:
+		a.complete()
+	}
+}
+
+// result returns what this call produced.
+func (a *nalAssembler) result() (AccessUnit, error) {
+	if a.nouts == 0 {
+		switch {
+		case a.err != nil:
+			return AccessUnit{}, a.err
+		case a.waitKey && (!a.active || a.broken):
+			// The packet went into nothing a decoder could start at.
+			// Packets of a unit that may still become a keyframe get
+			// ErrMorePacketsNeeded below.
+			return AccessUnit{}, ErrWaitKeyframe
+		default:
+			return AccessUnit{}, ErrMorePacketsNeeded
+		}
+	}
+	if a.nouts == 2 {
+		a.pending, a.hasPending = a.outs[1], true
+	}
+	au := a.outs[0]
+	a.outs = [2]AccessUnit{}
+	return au, nil
+}
+
+func (a *nalAssembler) start(ts uint32) {
+	a.active, a.broken, a.fu = true, false, false
+	a.ts = ts
+	a.hasVCL, a.keyStart, a.psMask = false, false, 0
+	a.bufs[a.cur] = a.bufs[a.cur][:0]
+}
+
+func (a *nalAssembler) startBroken(ts uint32) {
+	a.start(ts)
+	a.broken = true
+}
+
+// fail drops the unit in progress: its remaining packets are discarded and
+// the decoder must wait for a keyframe.
+func (a *nalAssembler) fail(err error) {
+	a.broken, a.fu, a.waitKey = true, false, true
+	a.setErr(err)
+}
+
+// lostStart handles a continuation fragment whose start never arrived:
+// joining a stream mid-fragment is normal, anything else is a broken
+// sender or an undetected loss.
+func (a *nalAssembler) lostStart() {
+	if a.waitKey {
+		a.fail(ErrWaitKeyframe)
+	} else {
+		a.fail(errFragmentWithoutStart)
+	}
+}
+
+// complete finishes the unit in progress and emits it if a decoder can
+// use it.
+func (a *nalAssembler) complete() {
+	if a.fu {
+		// The end fragment never came although no packet was lost: the
+		// sender forgot the E bit. The data is all there; keep it.
+		a.fuFinish()
+	}
+	a.active = false
+	if a.broken || !a.hasVCL {
+		// Parameter sets or SEI alone are remembered, not decoded.
+		return
+	}
+	usable := a.keyStart && (a.psMask|a.ps.kinds)&a.required == a.required
+	if a.waitKey && !usable {
+		a.setErr(ErrWaitKeyframe)
+		return
+	}
+	buf := a.bufs[a.cur]
+	if a.keyStart && a.psMask&a.required != a.required {
+		// Prepend every remembered parameter set, in kind order, so a
+		// decoder can start here (QUIRKS.md #16). Moving the unit within
+		// its own buffer costs no allocation once the buffer has grown.
+		n := a.ps.annexBSize()
+		old := len(buf)
+		buf = slices.Grow(buf, n)[:old+n]
+		copy(buf[n:], buf[:old])
+		a.ps.writeAnnexB(buf[:n])
+		a.bufs[a.cur] = buf
+	}
+	if usable {
+		a.waitKey = false
+	}
+	a.emit(AccessUnit{Data: buf, Timestamp: a.ts, Keyframe: a.keyStart})
+	a.cur ^= 1
+}
+
+// write appends b to the unit, enforcing MaxAccessUnitSize.
+func (a *nalAssembler) write(b []byte) bool {
+	buf := a.bufs[a.cur]
+	if len(buf)+len(b) > MaxAccessUnitSize {
+		a.fail(errTooLarge)
+		a.bufs[a.cur] = buf[:0]
+		return false
+	}
+	a.bufs[a.cur] = append(buf, b...)
+	return true
+}
+
+// appendNALs appends the NAL unit p, or each NAL unit of p when a camera
+// put Annex-B start codes in the payload (QUIRKS.md #17). Empty NAL units
+// are skipped.
+func (a *nalAssembler) appendNALs(p []byte) {
+	if a.fu {
+		a.fuFinish()
+	}
+	for len(p) > 0 && !a.broken {
+		var nal []byte
+		nal, p = splitAnnexB(p)
+		if len(nal) == 0 {
+			continue
+		}
+		if !a.write(startCode[:]) || !a.write(nal) {
+			return
+		}
+		a.note(nal)
+	}
+}
+
+// fuBegin opens a fragmented NAL unit whose reconstructed header is hdr.
+func (a *nalAssembler) fuBegin(hdr, data []byte) {
+	if a.fu {
+		a.fuFinish()
+	}
+	if a.broken || !a.write(startCode[:]) {
+		return
+	}
+	a.fuStart = len(a.bufs[a.cur])
+	if !a.write(hdr) || !a.write(data) {
+		return
+	}
+	a.fu = true
+}
+
+// fuAppend adds a middle or end fragment.
+func (a *nalAssembler) fuAppend(data []byte) {
+	if a.fu && !a.broken {
+		a.write(data)
+	}
+}
+
+// fuFinish closes the fragmented NAL unit and records what it holds.
+func (a *nalAssembler) fuFinish() {
+	if !a.fu || a.broken {
+		return
+	}
+	a.fu = false
+	buf := a.bufs[a.cur]
+	for len(buf) > a.fuStart && buf[len(buf)-1] == 0 {
+		buf = buf[:len(buf)-1]
+	}
+	if len(buf) == a.fuStart {
+		// Nothing but zeros: drop the start code too.
+		a.bufs[a.cur] = buf[:a.fuStart-len(startCode)]
+		return
+	}
+	a.bufs[a.cur] = buf
+	// Some vendors put several NAL units, separated by start codes, in
+	// one fragmented unit; the Annex-B output is right as it is, but each
+	// must be classified.
+	for rest := buf[a.fuStart:]; len(rest) > 0; {
+		var nal []byte
+		nal, rest = splitAnnexB(rest)
+		if len(nal) > 0 {
+			a.note(nal)
+		}
+	}
+}
+
+// note records what the NAL unit just appended means for the unit.
+func (a *nalAssembler) note(nal []byte) {
+	info := a.classify(nal)
+	switch info.class {
+	case nalKey, nalVCL:
+		if !a.hasVCL {
+			a.hasVCL = true
+			a.keyStart = info.class == nalKey && info.firstSlice
+			if a.waitKey && !a.keyStart {
+				// Not a picture a decoder can start at: skip copying
+				// the rest of it.
+				a.broken, a.fu = true, false
+			}
+		}
+	case nalParam:
+		a.psMask |= 1 << info.psKind
+		if info.psValid {
+			a.ps.put(info.psKind, info.psID, nal)
+		}
+	}
+}

@@ -1,0 +1,49 @@
+package player
+
+import (
+	"image"
+	"sync"
+)
+
+// frameSlot hands the newest decoded picture to the UI: a single slot, not
+// a queue, so a slow UI skips frames and never holds up decoding. Three
+// buffers rotate: the decoder writes one, one holds the newest finished
+// picture, the UI shows the third. No buffer is written while the UI may
+// read it, and steady state allocates nothing.
+type frameSlot struct {
+	mu      sync.Mutex
+	writing *image.RGBA
+	ready   *image.RGBA
+	shown   *image.RGBA
+	fresh   bool
+	seq     uint64
+}
+
+// back returns the buffer the decoder may write into (nil at first).
+func (f *frameSlot) back() *image.RGBA {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.writing
+}
+
+// publish makes img (which the decoder just wrote) the newest picture.
+func (f *frameSlot) publish(img *image.RGBA) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.writing, f.ready = f.ready, img
+	f.fresh = true
+	f.seq++
+}
+
+// take returns the newest picture for display. It stays untouched until the
+// next take. changed is false when nothing new arrived since the last take.
+func (f *frameSlot) take() (img *image.RGBA, seq uint64, changed bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fresh {
+		f.shown, f.ready = f.ready, f.shown
+		f.fresh = false
+		changed = true
+	}
+	return f.shown, f.seq, changed
+}

@@ -1,0 +1,76 @@
+package player
+
+import (
+	"sync"
+	"time"
+)
+
+// Fallback records one transport that was tried and left, and why.
+type Fallback struct {
+	Transport string `json:"transport"`
+	Reason    string `json:"reason"`
+}
+
+// Stats describes one stream: what it plays, how it got there, and its
+// counters. It is a snapshot; Stream.Stats returns a fresh copy.
+type Stats struct {
+	URL       string // without password
+	Transport string // udp|tcp|http|https actually in use ("" before connected)
+	TLS       bool
+	Codec     string // H264|H265|MJPEG
+	Width     int    // source picture size
+	Height    int
+
+	FramesDecoded   uint64
+	FramesDropped   uint64 // access units skipped because decoding fell behind or a packet was lost
+	PacketsReceived uint64
+	PacketsLost     uint64
+	FPS             float64 // decoded frames per second over the last ~2 s
+	Bitrate         float64 // received RTP bits per second over the last ~2 s
+
+	ConnectTime    time.Duration // start → PLAY answered (latest attempt)
+	FirstFrameTime time.Duration // start → first decoded frame (latest attempt)
+	Fallbacks      []Fallback
+	Reconnects     int
+}
+
+// rateMeter turns monotonically growing counters into per-second rates over
+// a sliding window of about two seconds.
+type rateMeter struct {
+	mu      sync.Mutex
+	samples [8]rateSample
+	n, head int
+}
+
+type rateSample struct {
+	at     time.Time
+	frames uint64
+	bytes  uint64
+}
+
+func (m *rateMeter) add(now time.Time, frames, bytes uint64) (fps, bps float64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.n > 0 {
+		last := m.samples[(m.head+m.n-1)%len(m.samples)]
+		if now.Sub(last.at) < 250*time.Millisecond {
+			return m.rates(now, frames, bytes)
+		}
+	}
+	if m.n == len(m.samples) {
+		m.head = (m.head + 1) % len(m.samples)
+		m.n--
+	}
+	m.samples[(m.head+m.n)%len(m.samples)] = rateSample{now, frames, bytes}
+	m.n++
+	return m.rates(now, frames, bytes)
+}
+
+func (m *rateMeter) rates(now time.Time, frames, bytes uint64) (float64, float64) {
+	first := m.samples[m.head]
+	dt := now.Sub(first.at).Seconds()
+	if dt < 0.2 || frames < first.frames || bytes < first.bytes {
+		return 0, 0
+	}
+	return float64(frames-first.frames) / dt, float64(bytes-first.bytes) * 8 / dt
+}

@@ -1,0 +1,683 @@
+package player
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"image"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/rtp"
+
+	"github.com/rtspview/rtspview/decode"
+	"github.com/rtspview/rtspview/player/depack"
+	"github.com/rtspview/rtspview/player/jitter"
+	"github.com/rtspview/rtspview/rtsp"
+)
+
+// Config configures a Stream. The zero value with a URL plays it over Auto
+// with sane timeouts and no reconnect.
+type Config struct {
+	URL                string
+	Transport          Transport
+	Username, Password string // override the URL's credentials
+	// Insecure accepts any TLS certificate (rtsps://, HTTPS tunnel).
+	Insecure bool
+	// TLSConfig, when set, is used as is for rtsps and the HTTPS tunnel
+	// (the UI passes one that pins a certificate the user accepted).
+	TLSConfig *tls.Config
+	// Timeout bounds each network step (dial, each request). 10 s when zero.
+	Timeout time.Duration
+	// MediaTimeout is how long PLAY may go without any RTP before the
+	// attempt fails. 5 s when zero.
+	MediaTimeout time.Duration
+	// Reconnect keeps retrying, with backoff, after a failure that a retry
+	// can fix (not a wrong password or a missing stream).
+	Reconnect bool
+	// TunnelPorts are the HTTP ports Auto tries when the RTSP port does not
+	// answer; 80 and 8080 when nil. HTTPSPort is tried last; 443 when zero.
+	TunnelPorts []int
+	HTTPSPort   int
+	// DecoderThreads per stream; 0 lets FFmpeg decide. A wall of cameras
+	// wants 1 or 2.
+	DecoderThreads int
+	// OnFrame is called from the decoder goroutine after each new picture;
+	// it must not block (the UI posts a refresh through fyne.Do).
+	OnFrame func()
+	// OnStatus is called from the stream's goroutine on every state change.
+	OnStatus func(Status)
+}
+
+// State is where a stream is in its life.
+type State int
+
+// States of a stream.
+const (
+	StateConnecting State = iota
+	StatePlaying
+	StateReconnecting
+	StateFailed
+	StateClosed
+)
+
+func (s State) String() string {
+	return [...]string{"connecting", "playing", "reconnecting", "failed", "closed"}[s]
+}
+
+// Status is a state with the words for it.
+type Status struct {
+	State State
+	Text  string    // one line for the status bar
+	Err   error     // the failure, for StateFailed/StateReconnecting
+	Kind  ErrorKind // Classify(Err)
+}
+
+// Stream plays one camera: RTSP session → (jitter buffer) → depacketizer →
+// decoder → newest-frame slot. It owns every goroutine it starts; Close
+// stops them all and returns only then.
+type Stream struct {
+	cfg    Config
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	frames frameSlot
+	auCh   chan *auBuf
+	free   chan *auBuf
+	boxW   atomic.Int32
+	boxH   atomic.Int32
+
+	decoded       atomic.Uint64
+	dropped       atomic.Uint64
+	attemptStart  atomic.Int64 // unix nanos of the current attempt's start
+	firstFrameDur atomic.Int64 // nanos, 0 until the first frame of the attempt
+	srcW, srcH    atomic.Int32
+
+	mu      sync.Mutex
+	stats   Stats
+	status  Status
+	client  *rtsp.Client
+	meter   rateMeter
+	closeMu sync.Once
+}
+
+type auBuf struct {
+	data     []byte
+	codec    decode.Codec
+	keyframe bool
+}
+
+// auQueue bounds decoded-but-not-yet-decoded access units. When decoding
+// falls behind, later units are dropped up to the next keyframe rather than
+// queued: latency stays low and memory bounded.
+const auQueue = 4
+
+// Start begins playing cfg.URL in the background. Watch OnStatus (or Status)
+// for progress and Frame for pictures.
+func Start(cfg Config) *Stream {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	if cfg.MediaTimeout <= 0 {
+		cfg.MediaTimeout = 5 * time.Second
+	}
+	if cfg.TunnelPorts == nil {
+		cfg.TunnelPorts = []int{80, 8080}
+	}
+	if cfg.HTTPSPort == 0 {
+		cfg.HTTPSPort = 443
+	}
+	s := &Stream{cfg: cfg, auCh: make(chan *auBuf, auQueue), free: make(chan *auBuf, auQueue)}
+	for i := 0; i < auQueue; i++ {
+		s.free <- &auBuf{}
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.stats.URL = redact(cfg.URL)
+	s.status = Status{State: StateConnecting, Text: "Connecting…"}
+	s.wg.Add(2)
+	go s.decodeLoop()
+	go s.run()
+	return s
+}
+
+// Close stops the stream: TEARDOWN with a short deadline, then every
+// goroutine ends and the decoder is freed. Idempotent.
+func (s *Stream) Close() {
+	s.closeMu.Do(func() {
+		s.cancel()
+		s.wg.Wait()
+		s.setStatus(Status{State: StateClosed, Text: "Stopped"})
+	})
+}
+
+// Frame returns the newest picture and its sequence number. The image stays
+// unchanged until the next call to Frame; changed says whether it is new.
+func (s *Stream) Frame() (img *image.RGBA, seq uint64, changed bool) { return s.frames.take() }
+
+// SetSize asks for pictures that fit in w×h pixels (keeping the aspect
+// ratio, never larger than the source). 0,0 means the source size.
+func (s *Stream) SetSize(w, h int) {
+	s.boxW.Store(int32(w))
+	s.boxH.Store(int32(h))
+}
+
+// Status returns the current state.
+func (s *Stream) Status() Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.status
+}
+
+// Stats returns a snapshot of the stream's counters.
+func (s *Stream) Stats() Stats {
+	s.mu.Lock()
+	st := s.stats
+	st.Fallbacks = append([]Fallback(nil), s.stats.Fallbacks...)
+	cl := s.client
+	s.mu.Unlock()
+	st.FramesDecoded = s.decoded.Load()
+	st.FramesDropped = s.dropped.Load()
+	st.Width, st.Height = int(s.srcW.Load()), int(s.srcH.Load())
+	if d := s.firstFrameDur.Load(); d > 0 {
+		st.FirstFrameTime = time.Duration(d)
+	}
+	var bytes uint64
+	if cl != nil {
+		ts := cl.Stats(videoTrackIndex(cl))
+		st.PacketsReceived += ts.PacketsReceived
+		st.PacketsLost += ts.PacketsLost
+		bytes = ts.BytesReceived
+	}
+	st.FPS, st.Bitrate = s.meter.add(time.Now(), st.FramesDecoded, bytes)
+	return st
+}
+
+func (s *Stream) setStatus(st Status) {
+	if st.Err != nil && st.Kind == "" {
+		st.Kind = Classify(st.Err)
+	}
+	s.mu.Lock()
+	s.status = st
+	s.mu.Unlock()
+	if s.cfg.OnStatus != nil {
+		s.cfg.OnStatus(st)
+	}
+}
+
+// run is the stream's life: connect (with fallbacks), play until the
+// session fails, and reconnect with backoff if asked to.
+func (s *Stream) run() {
+	defer s.wg.Done()
+	backoff := time.Second
+	for attempt := 0; ; attempt++ {
+		err := s.session(attempt > 0)
+		if s.ctx.Err() != nil {
+			return
+		}
+		kind := Classify(err)
+		text := Sentence(err, s.cfg.URL)
+		final := !s.cfg.Reconnect || kind == KindUnauthorized || kind == KindNotFound || kind == KindTLS || errors.Is(err, ErrNoVideo)
+		if final {
+			s.setStatus(Status{State: StateFailed, Text: text, Err: err, Kind: kind})
+			return
+		}
+		s.setStatus(Status{State: StateReconnecting, Text: fmt.Sprintf("%s Retrying in %v…", text, backoff), Err: err, Kind: kind})
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		if backoff < 10*time.Second {
+			backoff *= 2
+		}
+		s.mu.Lock()
+		s.stats.Reconnects++
+		s.mu.Unlock()
+	}
+}
+
+// way is one transport to try: which, on which port, and a short label.
+type way struct {
+	transport  Transport
+	tunnelPort int
+}
+
+// session connects by the configured transport (or Auto's chain of them)
+// and plays until the session ends. It returns why it ended.
+func (s *Stream) session(again bool) error {
+	start := time.Now()
+	s.attemptStart.Store(start.UnixNano())
+	s.firstFrameDur.Store(0)
+	if again {
+		s.setStatus(Status{State: StateConnecting, Text: "Reconnecting…"})
+	} else {
+		s.setStatus(Status{State: StateConnecting, Text: "Connecting…"})
+	}
+	s.mu.Lock()
+	s.stats.Fallbacks = nil
+	s.mu.Unlock()
+
+	if s.cfg.Transport != TransportAuto {
+		cl, err := s.connect(way{transport: s.cfg.Transport}, start, s.cfg.MediaTimeout)
+		if err != nil {
+			return err
+		}
+		return s.play(cl)
+	}
+	// Auto: UDP first (lowest latency); TCP on the same port if UDP is
+	// refused or no RTP arrives (a firewall dropping UDP); if the RTSP port
+	// itself does not answer, the HTTP tunnel on the usual web ports, then
+	// HTTPS.
+	var lastErr error
+	note := func(w way, reason string) {
+		s.mu.Lock()
+		s.stats.Fallbacks = append(s.stats.Fallbacks, Fallback{Transport: w.transport.String(), Reason: reason})
+		s.mu.Unlock()
+	}
+	udp := way{transport: TransportUDP}
+	cl, err := s.connect(udp, start, 2*time.Second)
+	if err == nil {
+		return s.play(cl)
+	}
+	lastErr = err
+	switch Classify(err) {
+	case KindUnauthorized, KindNotFound, KindTLS:
+		return err
+	case KindRefused, KindTimeout:
+		if !errors.Is(err, errNoMedia) {
+			note(udp, "RTSP port does not answer: "+Sentence(err, s.cfg.URL))
+			return s.tunnels(start, note, lastErr)
+		}
+		note(udp, "UDP blocked: no video arrived over UDP")
+	default:
+		note(udp, "server refused UDP: "+err.Error())
+	}
+	tcp := way{transport: TransportTCP}
+	cl, err = s.connect(tcp, start, s.cfg.MediaTimeout)
+	if err == nil {
+		return s.play(cl)
+	}
+	switch Classify(err) {
+	case KindUnauthorized, KindNotFound, KindTLS:
+		return err
+	}
+	note(tcp, Sentence(err, s.cfg.URL))
+	return s.tunnels(start, note, err)
+}
+
+func (s *Stream) tunnels(start time.Time, note func(way, string), lastErr error) error {
+	if s.ctx.Err() != nil {
+		return lastErr
+	}
+	var ways []way
+	for _, p := range s.cfg.TunnelPorts {
+		ways = append(ways, way{transport: TransportHTTP, tunnelPort: p})
+	}
+	ways = append(ways, way{transport: TransportHTTPS, tunnelPort: s.cfg.HTTPSPort})
+	for _, w := range ways {
+		cl, err := s.connect(w, start, s.cfg.MediaTimeout)
+		if err == nil {
+			return s.play(cl)
+		}
+		switch Classify(err) {
+		case KindUnauthorized, KindNotFound:
+			return err
+		}
+		note(w, fmt.Sprintf("port %d: %s", w.tunnelPort, Sentence(err, s.cfg.URL)))
+		lastErr = err
+		if s.ctx.Err() != nil {
+			break
+		}
+	}
+	return lastErr
+}
+
+// attempt is the per-connection packet path, run on the client's reader
+// goroutine(s): jitter buffer (UDP only) → depacketizer → AU queue.
+type attempt struct {
+	s      *Stream
+	pt     uint8
+	codec  decode.Codec
+	dp     depack.Depacketizer
+	jb     *jitter.Buffer
+	pkt    rtp.Packet
+	pool   []*rtp.Packet
+	bufs   map[*rtp.Packet][]byte
+	wait   bool // dropping until the next keyframe because the queue overflowed
+	mu     sync.Mutex
+	lastAt atomic.Int64
+}
+
+func (s *Stream) connect(w way, start time.Time, mediaWait time.Duration) (*rtsp.Client, error) {
+	ctx := s.ctx
+	rc := rtsp.Config{
+		Transport: w.transport.rtsp(),
+		Username:  s.cfg.Username,
+		Password:  s.cfg.Password,
+		Timeout:   s.cfg.Timeout,
+		TLSConfig: s.cfg.TLSConfig,
+		Tunnel:    rtsp.TunnelConfig{Port: w.tunnelPort},
+	}
+	if rc.TLSConfig == nil && s.cfg.Insecure {
+		rc.TLSConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked for --insecure
+	}
+	a := &attempt{s: s}
+	rc.OnPacket = a.onPacket
+	if s.cfg.Transport == TransportAuto && w.transport != TransportUDP && w.transport != TransportTCP {
+		// Each tunnel guess gets a short dial bound so the chain ends soon.
+		rc.Timeout = min(rc.Timeout, 4*time.Second)
+	}
+	cl, err := rtsp.Dial(ctx, s.cfg.URL, rc)
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			s.teardown(cl)
+		}
+	}()
+	if err := cl.Options(ctx); err != nil {
+		return nil, err
+	}
+	desc, err := cl.Describe(ctx)
+	if err != nil {
+		return nil, err
+	}
+	track, codec, err := pickVideo(desc)
+	if err != nil {
+		return nil, err
+	}
+	a.pt, a.codec = track.PayloadType, codec
+	a.dp, err = newDepacketizer(track, codec)
+	if err != nil {
+		return nil, err
+	}
+	if w.transport == TransportUDP {
+		// Only UDP reorders; interleaved TCP arrives in order.
+		a.jb = jitter.New(jitter.Config{})
+		a.bufs = map[*rtp.Packet][]byte{}
+	}
+	if err := cl.Setup(ctx, track); err != nil {
+		return nil, err
+	}
+	if err := cl.Play(ctx); err != nil {
+		return nil, err
+	}
+	connectTime := time.Since(start)
+	s.mu.Lock()
+	s.stats.ConnectTime = connectTime
+	s.stats.Transport = w.transport.String()
+	s.stats.TLS = cl.TLS()
+	s.stats.Codec = codec.String()
+	s.mu.Unlock()
+	// Wait for the first RTP packet: without it this way does not work.
+	deadline := time.NewTimer(mediaWait)
+	defer deadline.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for cl.Stats(track.Index).PacketsReceived == 0 {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-cl.Done():
+			return nil, cl.Err()
+		case <-deadline.C:
+			return nil, errNoMedia
+		case <-tick.C:
+		}
+	}
+	ok = true
+	s.mu.Lock()
+	s.client = cl
+	s.mu.Unlock()
+	return cl, nil
+}
+
+// play watches a playing session until it ends: the server closes it, media
+// stops for MediaTimeout, or the stream is closed.
+func (s *Stream) play(cl *rtsp.Client) error {
+	defer func() {
+		s.mu.Lock()
+		st := cl.Stats(videoTrackIndex(cl))
+		s.stats.PacketsReceived += st.PacketsReceived
+		s.stats.PacketsLost += st.PacketsLost
+		s.client = nil
+		s.mu.Unlock()
+		s.teardown(cl)
+	}()
+	s.mu.Lock()
+	tr := s.stats.Transport
+	s.mu.Unlock()
+	s.setStatus(Status{State: StatePlaying, Text: "Playing · " + upper(tr)})
+	idx := videoTrackIndex(cl)
+	last := cl.Stats(idx).PacketsReceived
+	lastAt := time.Now()
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return s.ctx.Err()
+		case <-cl.Done():
+			return cl.Err()
+		case now := <-tick.C:
+			n := cl.Stats(idx).PacketsReceived
+			if n != last {
+				last, lastAt = n, now
+			} else if now.Sub(lastAt) > s.cfg.MediaTimeout {
+				return errNoMedia
+			}
+		}
+	}
+}
+
+func (s *Stream) teardown(cl *rtsp.Client) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	select {
+	case <-cl.Done():
+	default:
+		_ = cl.Teardown(ctx)
+	}
+	cl.Close()
+}
+
+func videoTrackIndex(cl *rtsp.Client) int { return cl.VideoTrackIndex() }
+
+func upper(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'a' && c <= 'z' {
+			b[i] = c - 32
+		}
+	}
+	return string(b)
+}
+
+func pickVideo(d *rtsp.Description) (rtsp.Track, decode.Codec, error) {
+	for _, t := range d.Tracks {
+		if t.Media != "video" {
+			continue
+		}
+		switch t.Codec {
+		case rtsp.CodecH264:
+			return t, decode.CodecH264, nil
+		case rtsp.CodecH265:
+			return t, decode.CodecH265, nil
+		case rtsp.CodecMJPEG:
+			return t, decode.CodecMJPEG, nil
+		}
+	}
+	var found []string
+	for _, t := range d.Tracks {
+		found = append(found, t.Media+"/"+t.Codec)
+	}
+	return rtsp.Track{}, 0, fmt.Errorf("%w (stream has %v)", ErrNoVideo, found)
+}
+
+// onPacket runs on the RTSP client's reader goroutine for every RTP packet.
+func (a *attempt) onPacket(_ int, b []byte) {
+	if a.jb == nil {
+		if err := a.pkt.Unmarshal(b); err != nil {
+			return
+		}
+		a.feed(&a.pkt)
+		return
+	}
+	// UDP: the jitter buffer keeps packets, so copy into pooled ones.
+	var p *rtp.Packet
+	if n := len(a.pool); n > 0 {
+		p, a.pool = a.pool[n-1], a.pool[:n-1]
+	} else {
+		p = &rtp.Packet{}
+	}
+	buf := append(a.bufs[p][:0], b...)
+	if err := p.Unmarshal(buf); err != nil {
+		a.bufs[p] = buf
+		a.pool = append(a.pool, p)
+		return
+	}
+	a.bufs[p] = buf
+	now := time.Now()
+	a.jb.Push(p, now)
+	for {
+		q, ok := a.jb.Pop(now)
+		if !ok {
+			break
+		}
+		a.feed(q)
+		if len(a.pool) < 512 {
+			a.pool = append(a.pool, q)
+		} else {
+			delete(a.bufs, q)
+		}
+	}
+}
+
+func (a *attempt) feed(p *rtp.Packet) {
+	if p.PayloadType != a.pt {
+		return
+	}
+	au, err := a.dp.Decode(p)
+	switch {
+	case err == nil:
+	case errors.Is(err, depack.ErrMorePacketsNeeded):
+		return
+	case errors.Is(err, depack.ErrWaitKeyframe):
+		return
+	default:
+		return // malformed packet: the depacketizer resyncs on its own
+	}
+	a.s.queue(a, au)
+}
+
+// queue hands an access unit to the decoder without ever blocking the
+// network path.
+func (s *Stream) queue(a *attempt, au depack.AccessUnit) {
+	if a.wait && !au.Keyframe {
+		s.dropped.Add(1)
+		return
+	}
+	var b *auBuf
+	select {
+	case b = <-s.free:
+	default:
+		// Decoder is behind: skip to the next keyframe.
+		a.wait = true
+		s.dropped.Add(1)
+		return
+	}
+	a.wait = false
+	b.data = append(b.data[:0], au.Data...)
+	b.codec = a.codec
+	b.keyframe = au.Keyframe
+	s.auCh <- b // never blocks: auCh has room for every buffer in free
+}
+
+// decodeLoop owns the decoder for the stream's life.
+func (s *Stream) decodeLoop() {
+	defer s.wg.Done()
+	var dec *decode.Decoder
+	defer func() {
+		if dec != nil {
+			dec.Close()
+		}
+	}()
+	var codec decode.Codec
+	for {
+		var b *auBuf
+		select {
+		case <-s.ctx.Done():
+			return
+		case b = <-s.auCh:
+		}
+		if dec == nil || codec != b.codec {
+			if dec != nil {
+				dec.Close()
+			}
+			var err error
+			dec, err = decode.New(decode.Config{Codec: b.codec, Threads: s.cfg.DecoderThreads})
+			if err != nil {
+				s.free <- b
+				dec = nil
+				continue
+			}
+			codec = b.codec
+		}
+		if sw, sh := dec.SourceSize(); sw > 0 {
+			w, h := fit(sw, sh, int(s.boxW.Load()), int(s.boxH.Load()))
+			dec.SetOutputSize(w, h)
+		}
+		out, err := dec.Decode(b.data, s.frames.back())
+		s.free <- b
+		if err != nil || out == nil {
+			continue
+		}
+		sw, sh := dec.SourceSize()
+		s.srcW.Store(int32(sw))
+		s.srcH.Store(int32(sh))
+		s.frames.publish(out)
+		s.decoded.Add(1)
+		if s.firstFrameDur.Load() == 0 {
+			s.firstFrameDur.Store(time.Now().UnixNano() - s.attemptStart.Load())
+		}
+		if s.cfg.OnFrame != nil {
+			s.cfg.OnFrame()
+		}
+	}
+}
+
+// fit returns the largest size with the source's aspect ratio inside the
+// box, never larger than the source (the GPU upscales for free; swscale
+// would spend CPU on pixels that carry no detail). Sizes are even, which
+// the chroma planes of 4:2:0 video want.
+func fit(srcW, srcH, boxW, boxH int) (int, int) {
+	if boxW <= 0 || boxH <= 0 || (boxW >= srcW && boxH >= srcH) {
+		return srcW, srcH
+	}
+	w, h := boxW, boxW*srcH/srcW
+	if h > boxH {
+		w, h = boxH*srcW/srcH, boxH
+	}
+	w, h = w&^1, h&^1
+	if w < 2 || h < 2 {
+		return 2, 2
+	}
+	return w, h
+}
+
+func newDepacketizer(t rtsp.Track, codec decode.Codec) (depack.Depacketizer, error) {
+	switch codec {
+	case decode.CodecH264:
+		mode := 0
+		if v := t.Fmtp["packetization-mode"]; v == "1" {
+			mode = 1
+		}
+		return depack.NewH264(t.Fmtp["sprop-parameter-sets"], mode), nil
+	}
+	return nil, fmt.Errorf("%w: %s depacketizer", ErrNoVideo, codec)
+}

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/rtspview/rtspview/player"
+)
+
+// probeResult is the probe command's JSON contract (issue #3): other tooling
+// parses it, so fields and names only ever grow.
+type probeResult struct {
+	URL             string            `json:"url"`
+	Transport       string            `json:"transport"`
+	TLS             bool              `json:"tls"`
+	Video           probeVideo        `json:"video"`
+	FramesDecoded   uint64            `json:"frames_decoded"`
+	ConnectMS       int64             `json:"connect_ms"`
+	FirstFrameMS    int64             `json:"first_frame_ms"`
+	PacketsReceived uint64            `json:"packets_received"`
+	PacketsLost     uint64            `json:"packets_lost"`
+	Fallbacks       []player.Fallback `json:"fallbacks"`
+	Error           string            `json:"error,omitempty"`
+	ErrorKind       string            `json:"error_kind,omitempty"`
+}
+
+type probeVideo struct {
+	Codec  string `json:"codec"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+}
+
+// errUsage marks bad command lines: exit status 2.
+var errUsage = errors.New("usage")
+
+// parseInterspersed parses flags that may come before or after the
+// positional arguments ("probe URL --json" as well as "probe --json URL").
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+func runProbe(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	transport := fs.String("transport", "auto", "auto|udp|tcp|http|https")
+	frames := fs.Int("frames", 25, "video frames to decode")
+	timeout := fs.Duration("timeout", 20*time.Second, "give up after this long")
+	user := fs.String("user", "", "username (overrides the URL's)")
+	password := fs.String("password", "", "password (overrides the URL's; or set RTSPVIEW_PASSWORD)")
+	insecure := fs.Bool("insecure", false, "accept any TLS certificate")
+	asJSON := fs.Bool("json", false, "print one JSON object on stdout")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: rtspview probe [--transport auto|udp|tcp|http|https] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--json] URL")
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return 2
+	}
+	tr, err := player.ParseTransport(*transport)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	if *frames < 1 || *timeout <= 0 {
+		fmt.Fprintln(stderr, "--frames must be at least 1 and --timeout positive")
+		return 2
+	}
+	rawURL := pos[0]
+	if !strings.HasPrefix(strings.ToLower(rawURL), "rtsp://") && !strings.HasPrefix(strings.ToLower(rawURL), "rtsps://") {
+		fmt.Fprintf(stderr, "%q is not an rtsp:// or rtsps:// address\n", player.RedactURL(rawURL))
+		return 2
+	}
+	pass := *password
+	if pass == "" {
+		pass = os.Getenv("RTSPVIEW_PASSWORD")
+	}
+	res, err := probe(player.Config{
+		URL:       rawURL,
+		Transport: tr,
+		Username:  *user,
+		Password:  pass,
+		Insecure:  *insecure,
+	}, *frames, *timeout)
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		_ = enc.Encode(res)
+	} else if err == nil {
+		fmt.Fprintf(stdout, "%s: %s %dx%d over %s, %d frames, connect %d ms, first frame %d ms, %d packets (%d lost)\n",
+			res.URL, res.Video.Codec, res.Video.Width, res.Video.Height, res.Transport, res.FramesDecoded,
+			res.ConnectMS, res.FirstFrameMS, res.PacketsReceived, res.PacketsLost)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, res.Error)
+		return 1
+	}
+	return 0
+}
+
+// probe plays cfg until frames pictures are decoded, the stream fails, or
+// timeout passes.
+func probe(cfg player.Config, frames int, timeout time.Duration) (probeResult, error) {
+	got := make(chan struct{}, 1)
+	failed := make(chan player.Status, 1)
+	count := 0
+	cfg.OnFrame = func() {
+		count++ // OnFrame is only ever called from the one decoder goroutine
+		if count == frames {
+			select {
+			case got <- struct{}{}:
+			default:
+			}
+		}
+	}
+	cfg.OnStatus = func(st player.Status) {
+		if st.State == player.StateFailed {
+			select {
+			case failed <- st:
+			default:
+			}
+		}
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = min(timeout, 10*time.Second)
+	}
+	s := player.Start(cfg)
+	var err error
+	var kind player.ErrorKind
+	timer := time.NewTimer(timeout)
+	select {
+	case <-got:
+	case st := <-failed:
+		err, kind = st.Err, st.Kind
+	case <-timer.C:
+		err = fmt.Errorf("no %d frames within %v: %w", frames, timeout, player.ErrTimeout)
+		kind = player.KindTimeout
+	}
+	timer.Stop()
+	st := s.Stats()
+	s.Close()
+	res := probeResult{
+		URL:             st.URL,
+		Transport:       st.Transport,
+		TLS:             st.TLS,
+		Video:           probeVideo{Codec: st.Codec, Width: st.Width, Height: st.Height},
+		FramesDecoded:   st.FramesDecoded,
+		ConnectMS:       st.ConnectTime.Milliseconds(),
+		FirstFrameMS:    st.FirstFrameTime.Milliseconds(),
+		PacketsReceived: st.PacketsReceived,
+		PacketsLost:     st.PacketsLost,
+		Fallbacks:       st.Fallbacks,
+	}
+	if res.Fallbacks == nil {
+		res.Fallbacks = []player.Fallback{}
+	}
+	if res.Transport == "" {
+		res.Transport = cfg.Transport.String()
+		if n := len(st.Fallbacks); n > 0 {
+			res.Transport = st.Fallbacks[n-1].Transport
+		}
+	}
+	if err != nil {
+		res.Error = player.Sentence(err, cfg.URL)
+		if kind == player.KindTimeout && st.FramesDecoded > 0 {
+			res.Error = fmt.Sprintf("Only %d of %d frames arrived within %v.", st.FramesDecoded, frames, timeout)
+		} else if kind == player.KindTimeout && st.PacketsReceived == 0 && st.Transport != "" {
+			res.Error = fmt.Sprintf("Connected over %s, but no video arrived within %v.", st.Transport, timeout)
+		}
+		res.ErrorKind = string(kind)
+	}
+	return res, err
+}

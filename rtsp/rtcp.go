@@ -1,0 +1,153 @@
+package rtsp
+
+import (
+	"encoding/binary"
+	"sync"
+	"time"
+
+	"github.com/pion/rtcp"
+)
+
+// TrackStats are reception counters of one track (RFC 3550 §6.4.1, A.3, A.8).
+type TrackStats struct {
+	PacketsReceived uint64
+	PacketsLost     uint64 // expected minus received, never negative
+	BytesReceived   uint64
+	Jitter          time.Duration // interarrival jitter
+	SenderReports   uint64
+}
+
+// receiverStats tracks what RFC 3550 receiver reports need. RTP arrives on
+// one goroutine while the report ticker reads on another, so a mutex guards
+// it; it is uncontended on the hot path and allocates nothing.
+type receiverStats struct {
+	mu        sync.Mutex
+	clockRate float64
+	started   bool
+	ssrc      uint32
+	baseSeq   uint16
+	maxSeq    uint16
+	cycles    uint32
+	received  uint64
+	bytes     uint64
+	// For the fraction-lost field of each report interval.
+	expectedPrior uint64
+	receivedPrior uint64
+	// Interarrival jitter in timestamp units (RFC 3550 A.8).
+	transit int64
+	jitter  float64
+	// Middle 32 bits of the last SR's NTP time and when it arrived (for
+	// LSR/DLSR), plus the first SR's NTP time for absolute time.
+	lastSR        uint32
+	lastSRArrival time.Time
+	srCount       uint64
+}
+
+// updateRTP records one RTP packet. It parses the fixed header by hand: this
+// runs for every packet and must not allocate.
+func (s *receiverStats) updateRTP(pkt []byte, arrival time.Time) bool {
+	if len(pkt) < 12 || pkt[0]>>6 != 2 {
+		return false
+	}
+	seq := binary.BigEndian.Uint16(pkt[2:4])
+	ts := binary.BigEndian.Uint32(pkt[4:8])
+	ssrc := binary.BigEndian.Uint32(pkt[8:12])
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.started || ssrc != s.ssrc {
+		// A new SSRC (first packet, or the source restarted): start over.
+		s.started = true
+		s.ssrc = ssrc
+		s.baseSeq, s.maxSeq, s.cycles = seq, seq, 0
+		s.received, s.expectedPrior, s.receivedPrior = 0, 0, 0
+		s.transit, s.jitter = 0, 0
+	}
+	if d := seq - s.maxSeq; d != 0 && d < 0x8000 {
+		if seq < s.maxSeq {
+			s.cycles++
+		}
+		s.maxSeq = seq
+	}
+	s.received++
+	s.bytes += uint64(len(pkt))
+	if s.clockRate > 0 {
+		arrivalTS := int64(float64(arrival.UnixNano()) * s.clockRate / 1e9)
+		transit := arrivalTS - int64(ts)
+		if s.received > 1 {
+			d := transit - s.transit
+			if d < 0 {
+				d = -d
+			}
+			s.jitter += (float64(d) - s.jitter) / 16
+		}
+		s.transit = transit
+	}
+	return true
+}
+
+func (s *receiverStats) updateSR(sr *rtcp.SenderReport, arrival time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lastSR = uint32(sr.NTPTime >> 16)
+	s.lastSRArrival = arrival
+	s.srCount++
+}
+
+func (s *receiverStats) snapshot() TrackStats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := TrackStats{PacketsReceived: s.received, BytesReceived: s.bytes, SenderReports: s.srCount}
+	if exp := s.expected(); exp > s.received {
+		st.PacketsLost = exp - s.received
+	}
+	if s.clockRate > 0 {
+		st.Jitter = time.Duration(s.jitter / s.clockRate * 1e9)
+	}
+	return st
+}
+
+func (s *receiverStats) expected() uint64 {
+	if !s.started {
+		return 0
+	}
+	ext := uint64(s.cycles)<<16 | uint64(s.maxSeq)
+	return ext - uint64(s.baseSeq) + 1
+}
+
+// report builds the reception report block for this interval, or false
+// before the first packet.
+func (s *receiverStats) report(now time.Time) (rtcp.ReceptionReport, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.started {
+		return rtcp.ReceptionReport{}, false
+	}
+	exp := s.expected()
+	var lost uint64
+	if exp > s.received {
+		lost = exp - s.received
+	}
+	expInt := exp - s.expectedPrior
+	recvInt := s.received - s.receivedPrior
+	s.expectedPrior, s.receivedPrior = exp, s.received
+	var fraction uint8
+	if expInt > 0 && expInt > recvInt {
+		fraction = uint8((expInt - recvInt) << 8 / expInt)
+	}
+	if lost > 0x7fffff {
+		lost = 0x7fffff
+	}
+	rr := rtcp.ReceptionReport{
+		SSRC:               s.ssrc,
+		FractionLost:       fraction,
+		TotalLost:          uint32(lost),
+		LastSequenceNumber: s.cycles<<16 | uint32(s.maxSeq),
+		Jitter:             uint32(s.jitter),
+		LastSenderReport:   s.lastSR,
+	}
+	if !s.lastSRArrival.IsZero() {
+		// DLSR is in units of 1/65536 s.
+		rr.Delay = uint32(now.Sub(s.lastSRArrival).Seconds() * 65536)
+	}
+	return rr, true
+}

@@ -1,0 +1,230 @@
+package rtsp
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/base64"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rtspview/rtspview/rtsp/auth"
+)
+
+// tunnelConn is RTSP over HTTP (Apple's QuickTime tunnelling, the scheme of
+// shared/seeds/01 and 02): reads come from the long-lived HTTP GET "data"
+// socket, writes go base64-encoded onto the HTTP POST "command" socket. To
+// the Client it is just a net.Conn.
+type tunnelConn struct {
+	get  net.Conn
+	getR *bufio.Reader
+
+	dial   func(ctx context.Context) (net.Conn, error)
+	header string // the POST request header, reused to reopen the socket
+	mu     sync.Mutex
+	post   net.Conn
+	wdl    time.Time
+}
+
+// dialTunnel opens both sockets. The request target is the stream's path
+// and query, not "/" (QUIRKS #1); the cookie ties the two sockets together.
+func dialTunnel(ctx context.Context, u *url.URL, useTLS bool, cfg TunnelConfig, tlsCfg *tls.Config, user, pass, ua string) (net.Conn, error) {
+	port := u.Port()
+	if cfg.Port > 0 {
+		port = strconv.Itoa(cfg.Port)
+	}
+	if port == "" {
+		port = "80"
+		if useTLS {
+			port = "443"
+		}
+	}
+	addr := net.JoinHostPort(u.Hostname(), port)
+	dial := func(ctx context.Context) (net.Conn, error) {
+		var d net.Dialer
+		nc, err := d.DialContext(ctx, "tcp", addr)
+		if err != nil {
+			return nil, classifyNetError("connect to "+addr, err)
+		}
+		if useTLS {
+			tc := tls.Client(nc, tlsCfg)
+			if err := tc.HandshakeContext(ctx); err != nil {
+				nc.Close()
+				return nil, &kindError{kind: ErrTLS, msg: "TLS handshake with " + addr, cause: err}
+			}
+			return tc, nil
+		}
+		return nc, nil
+	}
+	target := u.EscapedPath()
+	if target == "" {
+		target = "/"
+	}
+	if u.RawQuery != "" {
+		target += "?" + u.RawQuery
+	}
+	cookie := newCookie()
+	var sender *auth.Sender
+	for round := 0; round < 2; round++ {
+		get, err := dial(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if dl, ok := ctx.Deadline(); ok {
+			_ = get.SetDeadline(dl)
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\nx-sessioncookie: %s\r\n", target, addr, ua, cookie)
+		b.WriteString("Accept: application/x-rtsp-tunnelled\r\nPragma: no-cache\r\nCache-Control: no-cache\r\n")
+		if sender != nil {
+			fmt.Fprintf(&b, "Authorization: %s\r\n", sender.Authorization("GET", target))
+		}
+		b.WriteString("\r\n")
+		if _, err := get.Write([]byte(b.String())); err != nil {
+			get.Close()
+			return nil, classifyNetError("tunnel GET", err)
+		}
+		br := bufio.NewReaderSize(get, 64<<10)
+		code, reason, h, err := readHTTPHead(br)
+		if err != nil {
+			get.Close()
+			return nil, classifyNetError("tunnel GET answer", err)
+		}
+		if code == 401 && sender == nil && user != "" {
+			// A 401 can come on the GET itself (QUIRKS #4): answer it once
+			// on a fresh socket, the POST then reuses the same credentials.
+			get.Close()
+			s, err := auth.NewSender(h.Values("WWW-Authenticate"), user, pass)
+			if err != nil {
+				return nil, &kindError{kind: ErrUnauthorized, msg: "tunnel GET: cannot answer the authentication challenge", cause: err}
+			}
+			sender = s
+			continue
+		}
+		if code != 200 {
+			get.Close()
+			return nil, fmt.Errorf("tunnel GET: %w", &StatusError{Method: "HTTP GET", Code: code, Reason: reason})
+		}
+		_ = get.SetDeadline(time.Time{})
+		var ph strings.Builder
+		fmt.Fprintf(&ph, "POST %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\nx-sessioncookie: %s\r\n", target, addr, ua, cookie)
+		ph.WriteString("Content-Type: application/x-rtsp-tunnelled\r\nPragma: no-cache\r\nCache-Control: no-cache\r\n")
+		ph.WriteString("Content-Length: 32767\r\nExpires: Sun, 9 Jan 1972 00:00:00 GMT\r\n")
+		if sender != nil {
+			fmt.Fprintf(&ph, "Authorization: %s\r\n", sender.Authorization("POST", target))
+		}
+		ph.WriteString("\r\n")
+		t := &tunnelConn{get: get, getR: br, dial: dial, header: ph.String()}
+		if err := t.openPost(ctx); err != nil {
+			get.Close()
+			return nil, err
+		}
+		return t, nil
+	}
+	return nil, &kindError{kind: ErrUnauthorized, msg: "tunnel GET: server refused the credentials"}
+}
+
+// newCookie returns a 22-character token: some old servers expect exactly
+// the length QuickTime used (QUIRKS #3).
+func newCookie() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])[:22]
+}
+
+// openPost (re)opens the command socket. We never wait for an answer to the
+// POST: many servers stay silent until tunnelled bytes arrive (QUIRKS #2).
+func (t *tunnelConn) openPost(ctx context.Context) error {
+	post, err := t.dial(ctx)
+	if err != nil {
+		return fmt.Errorf("tunnel POST: %w", err)
+	}
+	_ = post.SetWriteDeadline(time.Now().Add(defaultTimeout))
+	if _, err := post.Write([]byte(t.header)); err != nil {
+		post.Close()
+		return classifyNetError("tunnel POST", err)
+	}
+	t.post = post
+	return nil
+}
+
+func (t *tunnelConn) Read(p []byte) (int, error) { return t.getR.Read(p) }
+
+// Write base64-encodes p onto the POST socket. If the server closed the
+// POST socket after a command (some do), it is reopened once with the same
+// cookie and the write retried (QUIRKS #4).
+func (t *tunnelConn) Write(p []byte) (int, error) {
+	enc := make([]byte, base64.StdEncoding.EncodedLen(len(p)))
+	base64.StdEncoding.Encode(enc, p)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.post != nil {
+		_ = t.post.SetWriteDeadline(t.wdl)
+		if _, err := t.post.Write(enc); err == nil {
+			return len(p), nil
+		}
+		t.post.Close()
+		t.post = nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), defaultTimeout)
+	defer cancel()
+	if err := t.openPost(ctx); err != nil {
+		return 0, err
+	}
+	_ = t.post.SetWriteDeadline(t.wdl)
+	if _, err := t.post.Write(enc); err != nil {
+		return 0, classifyNetError("tunnel POST", err)
+	}
+	return len(p), nil
+}
+
+func (t *tunnelConn) Close() error {
+	t.mu.Lock()
+	if t.post != nil {
+		t.post.Close()
+	}
+	t.mu.Unlock()
+	return t.get.Close()
+}
+
+func (t *tunnelConn) LocalAddr() net.Addr                { return t.get.LocalAddr() }
+func (t *tunnelConn) RemoteAddr() net.Addr               { return t.get.RemoteAddr() }
+func (t *tunnelConn) SetReadDeadline(d time.Time) error  { return t.get.SetReadDeadline(d) }
+func (t *tunnelConn) SetDeadline(d time.Time) error      { _ = t.SetWriteDeadline(d); return t.get.SetReadDeadline(d) }
+func (t *tunnelConn) SetWriteDeadline(d time.Time) error {
+	t.mu.Lock()
+	t.wdl = d
+	t.mu.Unlock()
+	return nil
+}
+
+// readHTTPHead reads an HTTP status line and header with the same hard
+// limits as RTSP messages, so a 1 MiB header is an error, not memory growth.
+func readHTTPHead(br *bufio.Reader) (int, string, Header, error) {
+	r := &Reader{br: br}
+	line, err := r.readLine()
+	if err != nil {
+		return 0, "", nil, err
+	}
+	rest, ok := strings.CutPrefix(line, "HTTP/")
+	if !ok {
+		return 0, "", nil, protocolErrorf("tunnel: not an HTTP answer: %q", truncate(line, 64))
+	}
+	_, rest, _ = strings.Cut(rest, " ")
+	codeStr, reason, _ := strings.Cut(strings.TrimLeft(rest, " "), " ")
+	code, err := strconv.Atoi(codeStr)
+	if err != nil || code < 100 || code > 999 {
+		return 0, "", nil, protocolErrorf("tunnel: bad HTTP status line %q", truncate(line, 64))
+	}
+	h, err := r.readHeader()
+	if err != nil {
+		return 0, "", nil, err
+	}
+	return code, strings.TrimSpace(reason), h, nil
+}

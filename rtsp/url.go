@@ -1,0 +1,131 @@
+package rtsp
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// Default ports of RFC 2326 §3.2 (rtsp) and IANA's rtsps registration.
+const (
+	DefaultPort    = "554"
+	DefaultTLSPort = "322"
+)
+
+// ParseURL parses an rtsp:// or rtsps:// URL as people paste it from camera
+// manuals. It accepts IPv6 literals and query strings, and tolerates
+// passwords containing '@', '#', '?' or '/' that were not percent-encoded,
+// which url.Parse would misread as the host, fragment, query or path.
+func ParseURL(raw string) (*url.URL, error) {
+	raw = strings.TrimSpace(raw)
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return nil, fmt.Errorf("%w: %q is not an rtsp:// or rtsps:// address", ErrProtocol, redactRaw(raw))
+	}
+	scheme = strings.ToLower(scheme)
+	if scheme != "rtsp" && scheme != "rtsps" {
+		return nil, fmt.Errorf("%w: scheme %q is not rtsp or rtsps", ErrProtocol, scheme)
+	}
+	var user *url.Userinfo
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		// The authority ends at the first '/' after the last '@'. A camera
+		// path almost never holds '@'; a pasted password often does.
+		info := rest[:at]
+		rest = rest[at+1:]
+		name, pass, hasPass := strings.Cut(info, ":")
+		name = unescapeLoose(name)
+		if hasPass {
+			user = url.UserPassword(name, unescapeLoose(pass))
+		} else {
+			user = url.User(name)
+		}
+	}
+	u, err := url.Parse(scheme + "://" + rest)
+	if err != nil {
+		return nil, fmt.Errorf("%w: malformed address: %v", ErrProtocol, stripURLError(err))
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return nil, fmt.Errorf("%w: address has no host", ErrProtocol)
+	}
+	if p := u.Port(); p != "" {
+		var n int
+		if _, err := fmt.Sscanf(p, "%d", &n); err != nil || n <= 0 || n > 65535 {
+			return nil, fmt.Errorf("%w: bad port %q", ErrProtocol, p)
+		}
+	}
+	u.User = user
+	u.Fragment = ""
+	return u, nil
+}
+
+// unescapeLoose percent-decodes s when it is valid escaping and otherwise
+// keeps it literally (a password of "50%off" stays as typed).
+func unescapeLoose(s string) string {
+	if d, err := url.PathUnescape(s); err == nil {
+		return d
+	}
+	return s
+}
+
+// HostPort returns host:port for dialing u, with the scheme's default port.
+func HostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = DefaultPort
+		if u.Scheme == "rtsps" {
+			port = DefaultTLSPort
+		}
+	}
+	return net.JoinHostPort(u.Hostname(), port)
+}
+
+// Redact returns u as text with any password removed, for logs, errors,
+// titles and probe output.
+func Redact(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	c := *u
+	if c.User != nil {
+		c.User = url.User(c.User.Username())
+	}
+	return c.String()
+}
+
+// RedactString is Redact for a URL that may not parse.
+func RedactString(raw string) string {
+	if u, err := ParseURL(raw); err == nil {
+		return Redact(u)
+	}
+	return redactRaw(raw)
+}
+
+func redactRaw(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		info := rest[:at]
+		if name, _, hasPass := strings.Cut(info, ":"); hasPass {
+			return scheme + "://" + name + ":xxxxx@" + rest[at+1:]
+		}
+	}
+	return raw
+}
+
+// withoutCredentials is the form of u that goes on the wire in a request
+// line: RFC 2326 request URIs carry no userinfo.
+func withoutCredentials(u *url.URL) *url.URL {
+	c := *u
+	c.User = nil
+	return &c
+}
+
+func stripURLError(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		return ue.Err
+	}
+	return err
+}

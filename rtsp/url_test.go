@@ -1,0 +1,88 @@
+package rtsp
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestParseURL(t *testing.T) {
+	tests := []struct {
+		in       string
+		hostPort string
+		user     string
+		pass     string
+		path     string
+		query    string
+		redacted string
+	}{
+		{"rtsp://cam/stream", "cam:554", "", "", "/stream", "", "rtsp://cam/stream"},
+		{"rtsps://cam/stream", "cam:322", "", "", "/stream", "", "rtsps://cam/stream"},
+		{"rtsp://admin:secret@10.0.0.5:8554/live/ch1?subtype=0&channel=1", "10.0.0.5:8554", "admin", "secret", "/live/ch1", "subtype=0&channel=1", "rtsp://admin@10.0.0.5:8554/live/ch1?subtype=0&channel=1"},
+		{"rtsp://[::1]:8554/s", "[::1]:8554", "", "", "/s", "", "rtsp://[::1]:8554/s"},
+		{"rtsp://[fe80::1]/s", "[fe80::1]:554", "", "", "/s", "", "rtsp://[fe80::1]/s"},
+		{"rtsp://admin:p@ss#w?rd@cam/s", "cam:554", "admin", "p@ss#w?rd", "/s", "", "rtsp://admin@cam/s"},
+		{"rtsp://admin:p%40ss@cam/s", "cam:554", "admin", "p@ss", "/s", "", "rtsp://admin@cam/s"},
+		{"rtsp://admin:50%off@cam/s", "cam:554", "admin", "50%off", "/s", "", "rtsp://admin@cam/s"},
+		{"RTSP://Cam:554", "Cam:554", "", "", "", "", "rtsp://Cam:554"},
+		{"  rtsp://cam/s  ", "cam:554", "", "", "/s", "", "rtsp://cam/s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			u, err := ParseURL(tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := HostPort(u); got != tt.hostPort {
+				t.Errorf("HostPort = %q, want %q", got, tt.hostPort)
+			}
+			var user, pass string
+			if u.User != nil {
+				user = u.User.Username()
+				pass, _ = u.User.Password()
+			}
+			if user != tt.user || pass != tt.pass {
+				t.Errorf("user %q pass %q", user, pass)
+			}
+			if u.Path != tt.path || u.RawQuery != tt.query {
+				t.Errorf("path %q query %q", u.Path, u.RawQuery)
+			}
+			if got := Redact(u); got != tt.redacted {
+				t.Errorf("Redact = %q, want %q", got, tt.redacted)
+			}
+			if tt.pass != "" && strings.Contains(Redact(u), tt.pass) {
+				t.Errorf("password leaked: %q", Redact(u))
+			}
+		})
+	}
+}
+
+func TestParseURLErrors(t *testing.T) {
+	for _, in := range []string{"", "http://cam/s", "cam/s", "rtsp://", "rtsp://:554/s", "rtsp://cam:99999/s", "rtsp://cam:abc/s", "rtsp://user:secret@"} {
+		_, err := ParseURL(in)
+		if !errors.Is(err, ErrProtocol) {
+			t.Errorf("%q: want ErrProtocol, got %v", in, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "secret") {
+			t.Errorf("%q: password in error %q", in, err)
+		}
+	}
+}
+
+func FuzzParseURL(f *testing.F) {
+	f.Add("rtsp://admin:secret@10.0.0.5:8554/live/ch1?subtype=0")
+	f.Add("rtsps://[::1]/s")
+	f.Add("rtsp://a:b@c@d/e#f")
+	f.Fuzz(func(t *testing.T, s string) {
+		u, err := ParseURL(s)
+		if err != nil {
+			return
+		}
+		_ = HostPort(u)
+		if u.User != nil {
+			if p, ok := u.User.Password(); ok && len(p) > 3 && strings.Contains(Redact(u), "@") && strings.Contains(strings.SplitN(Redact(u), "@", 2)[0], ":"+p) {
+				t.Fatalf("password in redacted %q", Redact(u))
+			}
+		}
+	})
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# setup.sh installs everything rtspview needs to build, run and test on a
+# fresh Debian 12 machine. It is idempotent: packages already present are
+# skipped by apt, and Go modules come from the pinned go.sum.
+set -euo pipefail
+
+pkgs=(
+  # build: cgo, OpenGL/X11 headers for Fyne, FFmpeg 5.1 headers for go-astiav
+  gcc pkg-config libgl1-mesa-dev xorg-dev
+  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
+  libavfilter-dev libavdevice-dev
+  # tests: a second RTSP client, an X server for screenshots, image checks
+  ffmpeg xvfb imagemagick x11-apps
+  # tests: gst-rtsp-server through python3-gi as an independent RTSP peer
+  python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+  gstreamer1.0-plugins-ugly gstreamer1.0-libav
+  # tests: TLS front end and fault injection
+  stunnel4 iproute2 nftables
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v go >/dev/null 2>&1; then
+  if [ -x /usr/local/go/bin/go ]; then
+    export PATH=/usr/local/go/bin:$PATH
+  else
+    echo "setup: Go 1.25 or newer is required (https://go.dev/dl/)" >&2
+    exit 1
+  fi
+fi
+cd "$(dirname "$0")/.."
+if [ -f go.mod ]; then
+  go mod download
+fi

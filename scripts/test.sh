@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# test.sh runs every test against real peers. It starts a virtual X server
+# for the GUI tests when there is no display, and makes missing peers
+# (gst-rtsp-server, ffmpeg, Xvfb) a failure rather than a skip.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export RTSPVIEW_REQUIRE_PEERS=1
+export LANG=en_US.UTF-8
+xvfb_pid=""
+cleanup() { [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true; }
+trap cleanup EXIT
+if [ -z "${DISPLAY:-}" ]; then
+  for n in 99 98 97 96; do
+    if [ ! -e /tmp/.X11-unix/X$n ]; then
+      Xvfb :$n -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+      xvfb_pid=$!
+      export DISPLAY=:$n
+      for _ in $(seq 1 50); do [ -e /tmp/.X11-unix/X$n ] && break; sleep 0.1; done
+      break
+    fi
+  done
+fi
+echo "== go vet"
+go vet ./...
+echo "== go test"
+go test -count=1 -timeout 30m "$@" ./...

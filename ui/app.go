@@ -1,0 +1,56 @@
+// Package ui is rtspview's window: address bar, transport selector, a grid
+// of video tiles and a status line. It talks to package player only; every
+// change made from another goroutine goes through fyne.Do.
+package ui
+
+import (
+	"fmt"
+	"image/png"
+	"os"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"github.com/rtspview/rtspview/assets"
+)
+
+// Run opens the window and blocks until it is closed (or, with
+// Options.Screenshot, until the picture is written).
+func Run(opts Options) error {
+	a := app.NewWithID("io.github.rtspview")
+	if len(assets.Icon) > 0 {
+		a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	}
+	w := a.NewWindow("rtspview")
+	w.Resize(fyne.NewSize(960, 600))
+	v := NewViewer(w, opts)
+	var shotErr error
+	if opts.Screenshot != "" {
+		go func() {
+			time.Sleep(opts.After)
+			fyne.DoAndWait(func() {
+				shotErr = writePNG(opts.Screenshot, w)
+				a.Quit()
+			})
+		}()
+	}
+	w.SetOnClosed(v.Close)
+	v.Start()
+	w.ShowAndRun()
+	v.Close()
+	return shotErr
+}
+
+func writePNG(path string, w fyne.Window) error {
+	img := w.Canvas().Capture()
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("screenshot: %w", err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		return fmt.Errorf("screenshot: %w", err)
+	}
+	return f.Close()
+}

@@ -1,0 +1,365 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rtspview/rtspview/player"
+)
+
+// Options are what main passes to the window.
+type Options struct {
+	URLs       []string
+	Transport  player.Transport
+	Insecure   bool
+	Demo       bool          // the first URL is the built-in demo stream
+	Screenshot string        // write a PNG of the canvas after After, then quit
+	After      time.Duration // delay before Screenshot
+}
+
+// Viewer is the main window's content: address bar, transport selector,
+// grid of tiles and status line.
+type Viewer struct {
+	win       fyne.Window
+	opts      Options
+	address   *widget.Entry
+	transport *widget.Select
+	play      *widget.Button
+	add       *widget.Button
+	status    *widget.Label
+	grid      *fyne.Container
+
+	mu       sync.Mutex
+	tiles    []*tileState
+	selected int
+	stop     chan struct{}
+	wg       sync.WaitGroup
+}
+
+type tileState struct {
+	tile   *Tile
+	stream *player.Stream
+	url    string
+	user   string
+	pass   string
+	status player.Status
+}
+
+// NewViewer builds the window content in win. Call Start to begin playing
+// opts.URLs and Close to stop everything.
+func NewViewer(win fyne.Window, opts Options) *Viewer {
+	v := &Viewer{win: win, opts: opts, stop: make(chan struct{})}
+	v.address = widget.NewEntry()
+	v.address.SetPlaceHolder("rtsp://user:password@camera:554/stream")
+	v.address.OnSubmitted = func(string) { v.playAddress(false) }
+	labels := make([]string, len(player.Transports))
+	for i, t := range player.Transports {
+		labels[i] = t.Label()
+	}
+	v.transport = widget.NewSelect(labels, nil)
+	v.transport.SetSelected(opts.Transport.Label())
+	v.play = widget.NewButton("Play", func() { v.playAddress(false) })
+	v.play.Importance = widget.HighImportance
+	v.add = widget.NewButton("Add", func() { v.playAddress(true) })
+	v.status = widget.NewLabel("Paste an rtsp:// or rtsps:// address and press Enter.")
+	v.status.Truncation = fyne.TextTruncateEllipsis
+	v.grid = container.NewGridWithColumns(1)
+	bar := container.NewBorder(nil, nil, nil, container.NewHBox(v.transport, v.play, v.add), v.address)
+	win.SetContent(container.NewBorder(bar, v.status, nil, nil, v.grid))
+	return v
+}
+
+// Start plays the URLs given at launch and starts the status ticker.
+func (v *Viewer) Start() {
+	for i, u := range v.opts.URLs {
+		v.open(u, "", "", i > 0)
+	}
+	if len(v.opts.URLs) == 1 && !v.opts.Demo {
+		v.address.SetText(player.RedactURL(v.opts.URLs[0]))
+	}
+	v.wg.Add(1)
+	go v.tick()
+}
+
+// Close stops every stream and the ticker; it returns when all are gone.
+func (v *Viewer) Close() {
+	select {
+	case <-v.stop:
+		return
+	default:
+		close(v.stop)
+	}
+	v.wg.Wait()
+	v.mu.Lock()
+	tiles := v.tiles
+	v.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, ts := range tiles {
+		if ts.stream != nil {
+			wg.Add(1)
+			go func(s *player.Stream) { defer wg.Done(); s.Close() }(ts.stream)
+		}
+	}
+	wg.Wait()
+}
+
+func (v *Viewer) selectedTransport() player.Transport {
+	t, err := player.ParseTransport(v.transport.Selected)
+	if err != nil {
+		return player.TransportAuto
+	}
+	return t
+}
+
+// playAddress plays the address bar's URL in the selected tile, or in a
+// new tile when add is true.
+func (v *Viewer) playAddress(add bool) {
+	raw := strings.TrimSpace(v.address.Text)
+	if raw == "" {
+		v.status.SetText("Paste an rtsp:// or rtsps:// address first.")
+		return
+	}
+	low := strings.ToLower(raw)
+	if !strings.HasPrefix(low, "rtsp://") && !strings.HasPrefix(low, "rtsps://") {
+		v.status.SetText("That is not an rtsp:// or rtsps:// address.")
+		return
+	}
+	v.open(raw, "", "", add)
+	// The password stays out of the address bar (and so out of screenshots).
+	v.address.SetText(player.RedactURL(raw))
+}
+
+// open starts a stream for rawURL in the selected tile or a new one. Runs on
+// the UI thread.
+func (v *Viewer) open(rawURL, user, pass string, add bool) {
+	v.mu.Lock()
+	var ts *tileState
+	if add || len(v.tiles) == 0 {
+		ts = &tileState{tile: NewTile()}
+		v.tiles = append(v.tiles, ts)
+		v.selected = len(v.tiles) - 1
+		ts.tile.onTap = v.selectTile
+	} else {
+		ts = v.tiles[v.selected]
+	}
+	old := ts.stream
+	ts.url, ts.user, ts.pass = rawURL, user, pass
+	v.mu.Unlock()
+	if old != nil {
+		go old.Close() // TEARDOWN must not freeze the window
+	}
+	tile := ts.tile
+	s := player.Start(player.Config{
+		URL:            rawURL,
+		Transport:      v.selectedTransport(),
+		Username:       user,
+		Password:       pass,
+		Insecure:       v.opts.Insecure,
+		Reconnect:      true,
+		DecoderThreads: decoderThreads(len(v.tiles)),
+		OnFrame:        tile.FrameReady,
+		OnStatus: func(st player.Status) {
+			fyne.Do(func() { v.onStatus(ts, st) })
+		},
+	})
+	v.mu.Lock()
+	ts.stream = s
+	v.mu.Unlock()
+	tile.Attach(s)
+	tile.SetOverlay("Connecting…")
+	v.layoutGrid()
+}
+
+// decoderThreads keeps a wall of cameras from oversubscribing the CPU:
+// frame threads per stream only pay off when there are few streams.
+func decoderThreads(n int) int {
+	if n <= 1 {
+		return 0
+	}
+	return 1
+}
+
+func (v *Viewer) selectTile(t *Tile) {
+	v.mu.Lock()
+	for i, ts := range v.tiles {
+		if ts.tile == t {
+			v.selected = i
+			v.address.SetText(player.RedactURL(ts.url))
+		}
+	}
+	v.mu.Unlock()
+	v.refreshStatus()
+}
+
+func (v *Viewer) layoutGrid() {
+	v.mu.Lock()
+	objs := make([]fyne.CanvasObject, len(v.tiles))
+	for i, ts := range v.tiles {
+		objs[i] = ts.tile
+	}
+	v.mu.Unlock()
+	cols := int(math.Ceil(math.Sqrt(float64(len(objs)))))
+	if cols < 1 {
+		cols = 1
+	}
+	v.grid.Layout = container.NewGridWithColumns(cols).Layout
+	v.grid.Objects = objs
+	v.grid.Refresh()
+}
+
+// onStatus runs on the UI thread for every state change of a tile's stream.
+func (v *Viewer) onStatus(ts *tileState, st player.Status) {
+	v.mu.Lock()
+	current := ts.stream != nil && ts.stream.Status().State == st.State
+	ts.status = st
+	v.mu.Unlock()
+	if !current && st.State != player.StateFailed {
+		return
+	}
+	switch st.State {
+	case player.StatePlaying:
+		ts.tile.SetOverlay("")
+	default:
+		ts.tile.SetOverlay(st.Text)
+	}
+	if st.State == player.StateFailed && st.Kind == player.KindUnauthorized {
+		v.askPassword(ts)
+	}
+	v.refreshStatus()
+}
+
+// askPassword asks for credentials after the camera refused them.
+func (v *Viewer) askPassword(ts *tileState) {
+	user := widget.NewEntry()
+	user.SetText(ts.user)
+	if ts.user == "" {
+		if u := userOf(ts.url); u != "" {
+			user.SetText(u)
+		}
+	}
+	pass := widget.NewPasswordEntry()
+	items := []*widget.FormItem{
+		widget.NewFormItem("Username", user),
+		widget.NewFormItem("Password", pass),
+	}
+	d := dialog.NewForm("The camera wants a password", "Connect", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		v.mu.Lock()
+		for i, t := range v.tiles {
+			if t == ts {
+				v.selected = i
+			}
+		}
+		v.mu.Unlock()
+		v.open(ts.url, user.Text, pass.Text, false)
+	}, v.win)
+	d.Resize(fyne.NewSize(380, 200))
+	d.Show()
+}
+
+func userOf(raw string) string {
+	_, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return ""
+	}
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return ""
+	}
+	name, _, _ := strings.Cut(rest[:at], ":")
+	return name
+}
+
+// refreshStatus writes the selected tile's state and numbers to the
+// status line. Runs on the UI thread.
+func (v *Viewer) refreshStatus() {
+	v.mu.Lock()
+	if len(v.tiles) == 0 {
+		v.mu.Unlock()
+		return
+	}
+	ts := v.tiles[v.selected]
+	n := len(v.tiles)
+	v.mu.Unlock()
+	if ts.stream == nil {
+		return
+	}
+	v.status.SetText(statusLine(ts.status, ts.stream.Stats(), n))
+}
+
+// statusLine is "Playing · TCP · 1280×720 · 25 fps · 2.1 Mb/s".
+func statusLine(st player.Status, stats player.Stats, tiles int) string {
+	var parts []string
+	if st.State == player.StatePlaying {
+		parts = append(parts, "Playing", strings.ToUpper(stats.Transport))
+		if stats.Width > 0 {
+			parts = append(parts, fmt.Sprintf("%d×%d", stats.Width, stats.Height))
+		}
+		parts = append(parts, fmt.Sprintf("%.0f fps", stats.FPS))
+		if stats.Bitrate > 0 {
+			parts = append(parts, fmt.Sprintf("%.1f Mb/s", stats.Bitrate/1e6))
+		}
+		if stats.PacketsLost > 0 {
+			parts = append(parts, fmt.Sprintf("%d lost", stats.PacketsLost))
+		}
+		if n := len(stats.Fallbacks); n > 0 {
+			parts = append(parts, fallbackText(stats))
+		}
+	} else {
+		parts = append(parts, st.Text)
+	}
+	if tiles > 1 {
+		parts = append(parts, fmt.Sprintf("%d cameras", tiles))
+	}
+	return strings.Join(parts, " · ")
+}
+
+func fallbackText(stats player.Stats) string {
+	var b strings.Builder
+	for _, f := range stats.Fallbacks {
+		b.WriteString(strings.ToUpper(f.Transport))
+		b.WriteString(" failed → ")
+	}
+	b.WriteString(strings.ToUpper(stats.Transport))
+	return b.String()
+}
+
+// tick refreshes the status line once a second. It is owned by the viewer
+// and stopped by Close.
+func (v *Viewer) tick() {
+	defer v.wg.Done()
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-v.stop:
+			return
+		case <-t.C:
+			fyne.Do(v.refreshStatus)
+		}
+	}
+}
+
+// Tiles returns the tiles in grid order (for tests).
+func (v *Viewer) Tiles() []*Tile {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	out := make([]*Tile, len(v.tiles))
+	for i, ts := range v.tiles {
+		out[i] = ts.tile
+	}
+	return out
+}
+
+// StatusText returns the status line (for tests).
+func (v *Viewer) StatusText() string { return v.status.Text }
