@@ -43,15 +43,16 @@ type Config struct {
 // RGBA. It is not safe for concurrent use: one goroutine calls Decode,
 // SetOutputSize and SourceSize, and Close when the stream ends.
 type Decoder struct {
-	codec  Codec
-	cc     *astiav.CodecContext
-	pkt    *astiav.Packet
-	recv   *astiav.Frame // avcodec_receive_frame target; unreferenced on every call
-	last   *astiav.Frame // newest picture of the current Decode call
-	scaled *astiav.Frame // RGBA output of the scaler, reused while the size holds
-	sws    *astiav.SoftwareScaleContext
-	swsKey scaleKey
-	buf    []byte // access unit plus zero padding, grown and reused
+	codec   Codec
+	cc      *astiav.CodecContext
+	pkt     *astiav.Packet
+	recv    *astiav.Frame // avcodec_receive_frame target; unreferenced on every call
+	last    *astiav.Frame // newest picture not yet scaled, when pending
+	pending bool
+	scaled  *astiav.Frame // RGBA output of the scaler, reused while the size holds
+	sws     *astiav.SoftwareScaleContext
+	swsKey  scaleKey
+	buf     []byte // access unit plus zero padding, grown and reused
 
 	outW, outH int // requested output size; 0 picks from the source
 	srcW, srcH int // size of the last decoded picture
@@ -140,8 +141,7 @@ func (d *Decoder) Decode(au []byte, dst *image.RGBA) (*image.RGBA, error) {
 	if err := d.send(au); err != nil {
 		return nil, err
 	}
-	got, err := d.receive()
-	if err != nil || !got {
+	if err := d.receive(); err != nil || !d.pending {
 		return nil, err
 	}
 	return d.scale(dst)
@@ -168,7 +168,7 @@ func (d *Decoder) send(au []byte) error {
 	if errors.Is(err, astiav.ErrEagain) {
 		// Cannot happen while every Decode drains the decoder, except when
 		// maxFramesPerAU cut the last drain short: drain and retry once.
-		if _, rerr := d.receive(); rerr == nil {
+		if rerr := d.receive(); rerr == nil {
 			err = d.cc.SendPacket(d.pkt)
 		}
 	}
@@ -180,25 +180,28 @@ func (d *Decoder) send(au []byte) error {
 }
 
 // receive drains the decoder and leaves the newest picture in d.last.
-func (d *Decoder) receive() (got bool, err error) {
+func (d *Decoder) receive() error {
 	for range maxFramesPerAU {
 		err := d.cc.ReceiveFrame(d.recv)
 		if errors.Is(err, astiav.ErrEagain) || errors.Is(err, astiav.ErrEof) {
-			return got, nil
+			return nil
 		}
 		if err != nil {
-			return false, d.wrap("receiving picture", err)
+			return d.wrap("receiving picture", err)
 		}
 		d.last.Unref()
 		d.last.MoveRef(d.recv)
-		got = true
+		d.pending = true
 	}
-	return got, nil
+	return nil
 }
 
 // scale converts d.last to RGBA at the output size and copies it into dst.
 func (d *Decoder) scale(dst *image.RGBA) (*image.RGBA, error) {
-	defer d.last.Unref()
+	defer func() {
+		d.last.Unref()
+		d.pending = false
+	}()
 	sw, sh := d.last.Width(), d.last.Height()
 	if sw <= 0 || sh <= 0 {
 		return nil, fmt.Errorf("decode %v: %w: picture of size %dx%d", d.codec, ErrCorrupt, sw, sh)
@@ -239,7 +242,7 @@ func (d *Decoder) rebuildScaler(key scaleKey) error {
 	// 1080p camera is shrunk into a small tile.
 	sws, err := astiav.CreateSoftwareScaleContext(key.srcW, key.srcH, key.srcFmt,
 		key.dstW, key.dstH, astiav.PixelFormatRgba,
-		astiav.NewSoftwareScaleContextFlags(astiav.SoftwareScaleContextFlagArea))
+		astiav.NewSoftwareScaleContextFlags(astiav.SoftwareScaleContextFlagBilinear))
 	if err != nil {
 		return fmt.Errorf("decode %v: no scaler from %dx%d %s to %dx%d rgba: %w",
 			d.codec, key.srcW, key.srcH, key.srcFmt, key.dstW, key.dstH, err)

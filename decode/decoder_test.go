@@ -189,13 +189,15 @@ func TestDecodeClips(t *testing.T) {
 				t.Fatalf("%d access units, want %d", len(aus), tc.frames)
 			}
 			check := []int{0, 1, tc.frames/2 - 1, tc.frames / 2, tc.frames - 1}
-			for _, size := range []struct{ w, h int }{{0, 0}, {tc.w / 4, tc.h / 4}, {320, 0}} {
+			// 333 pixels make rows of 1332 bytes, which libswscale pads
+			// (linesize 1344 or more): the copy must undo that.
+			for _, size := range []struct{ w, h int }{{0, 0}, {tc.w / 4, tc.h / 4}, {333, 0}} {
 				wantW, wantH := size.w, size.h
 				switch {
 				case wantW == 0 && wantH == 0:
 					wantW, wantH = tc.w, tc.h
 				case wantH == 0:
-					wantH = tc.h * wantW / tc.w
+					wantH = (tc.h*wantW + tc.w/2) / tc.w
 				}
 				t.Run(strconv.Itoa(wantW)+"x"+strconv.Itoa(wantH), func(t *testing.T) {
 					got := decodeAll(t, Config{Codec: tc.clip.codec, Threads: 1}, aus, size.w, size.h)
@@ -377,8 +379,8 @@ func TestDecodeCorrupt(t *testing.T) {
 						}
 					}
 					img, err := d.Decode(b.au, nil)
-					if err != nil {
-						t.Logf("corrupt AU: %v (ErrCorrupt: %t)", err, errors.Is(err, ErrCorrupt))
+					if err != nil && !errors.Is(err, ErrCorrupt) {
+						t.Errorf("corrupt AU: %v, want nil or ErrCorrupt", err)
 					}
 					if img != nil {
 						if w, h := d.SourceSize(); img.Rect.Dx() != w || img.Rect.Dy() != h {

@@ -190,6 +190,9 @@ func (r *Reader) Next() (kind MessageKind, channel uint8, payload []byte, resp *
 			if err != nil {
 				return 0, 0, nil, nil, nil, err
 			}
+			if strings.HasPrefix(line, "HTTP/") {
+				return 0, 0, nil, nil, nil, protocolErrorf("server answered in HTTP, not RTSP (%q)", truncate(line, 40))
+			}
 			if strings.HasPrefix(line, "RTSP/") {
 				resp, err := r.readResponse(line)
 				return KindResponse, 0, nil, resp, nil, err

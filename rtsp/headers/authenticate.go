@@ -2,12 +2,13 @@ package headers
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 )
 
 // ErrNoChallenge is returned by ParseAuthenticates when no WWW-Authenticate
 // value holds a Basic or Digest challenge we can parse.
-var ErrNoChallenge = errors.New("no usable WWW-Authenticate challenge")
+var ErrNoChallenge = errors.New("no Basic or Digest challenge")
 
 // Authenticate is one Basic (RFC 7617) or Digest (RFC 7616, RFC 2617)
 // challenge of a WWW-Authenticate header.
@@ -40,11 +41,12 @@ const (
 )
 
 // Unmarshal parses the first challenge of a WWW-Authenticate value. It takes
-// quoted strings with \-escapes, unquoted values (some cameras send
-// algorithm=MD5, stale=FALSE or even base64 nonces unquoted), parameter names
-// in any case, spaces or none around ',' and '=', and ignores unknown
-// parameters. A scheme other than Basic or Digest, or a Digest challenge
-// without nonce, is an error. An error wraps ErrSyntax.
+// quoted strings with \-escapes, unquoted values (RFC 7616 leaves algorithm
+// unquoted, cameras send stale=FALSE, and an unquoted base64 nonce is kept
+// whole up to the next ','), parameter names in any case, spaces or none
+// around ',' and '=', and ignores unknown parameters. A scheme other than
+// Basic or Digest, or a Digest challenge without nonce, is an error. An error
+// wraps ErrSyntax.
 func (a *Authenticate) Unmarshal(v string) error {
 	challenges, err := splitChallenges(v)
 	if err != nil {
@@ -85,7 +87,7 @@ func ParseAuthenticates(values []string) ([]Authenticate, error) {
 	}
 	if len(out) == 0 {
 		if firstErr != nil {
-			return nil, errors.Join(ErrNoChallenge, firstErr)
+			return nil, fmt.Errorf("%w (first problem: %w)", ErrNoChallenge, firstErr)
 		}
 		return nil, ErrNoChallenge
 	}

@@ -13,13 +13,13 @@ var authenticateCases = []struct {
 	out  string
 }{
 	{
-		name: "hikvision digest",
+		name: "hikvision-style digest",
 		in:   `Digest realm="IP Camera(C2358)", nonce="a8d4b0e6b2b7ee2c7c9e5d0ab8c3e4f1", stale="FALSE"`,
 		want: Authenticate{Scheme: "Digest", Realm: "IP Camera(C2358)", Nonce: "a8d4b0e6b2b7ee2c7c9e5d0ab8c3e4f1"},
 		out:  `Digest realm="IP Camera(C2358)", nonce="a8d4b0e6b2b7ee2c7c9e5d0ab8c3e4f1"`,
 	},
 	{
-		name: "hikvision basic",
+		name: "hikvision-style basic",
 		in:   `Basic realm="IP Camera(C2358)"`,
 		want: Authenticate{Scheme: "Basic", Realm: "IP Camera(C2358)"},
 		out:  `Basic realm="IP Camera(C2358)"`,
@@ -31,19 +31,19 @@ var authenticateCases = []struct {
 		out:  `Digest realm="IP Camera(AB705)", nonce="fcc86deace979a488b2bfb89f4d0812c", algorithm=SHA-256`,
 	},
 	{
-		name: "dahua digest",
+		name: "dahua-style digest",
 		in:   `Digest realm="Login to 4M0123PAZ0000", nonce="1580462405"`,
 		want: Authenticate{Scheme: "Digest", Realm: "Login to 4M0123PAZ0000", Nonce: "1580462405"},
 		out:  `Digest realm="Login to 4M0123PAZ0000", nonce="1580462405"`,
 	},
 	{
-		name: "axis unquoted stale",
+		name: "axis-style realm, unquoted stale",
 		in:   `Digest realm="AXIS_ACCC8E000000", nonce="0024e47aY398109708de9ccd8056c58a068a59540a99d3", stale=FALSE`,
 		want: Authenticate{Scheme: "Digest", Realm: "AXIS_ACCC8E000000", Nonce: "0024e47aY398109708de9ccd8056c58a068a59540a99d3"},
 		out:  `Digest realm="AXIS_ACCC8E000000", nonce="0024e47aY398109708de9ccd8056c58a068a59540a99d3"`,
 	},
 	{
-		name: "live555",
+		name: "live555-style",
 		in:   `Digest realm="LIVE555 Streaming Media", nonce="a3ae8c7b5e3bd1a5f5c23f2a3c6c3d1f"`,
 		want: Authenticate{Scheme: "Digest", Realm: "LIVE555 Streaming Media", Nonce: "a3ae8c7b5e3bd1a5f5c23f2a3c6c3d1f"},
 		out:  `Digest realm="LIVE555 Streaming Media", nonce="a3ae8c7b5e3bd1a5f5c23f2a3c6c3d1f"`,

@@ -30,8 +30,9 @@ type Transport struct {
 	// Protocol is the lower transport: UDP for "RTP/AVP" and "RTP/AVP/UDP",
 	// TCP (interleaved in the RTSP connection) for "RTP/AVP/TCP".
 	Protocol Protocol
-	// Multicast is true for "multicast"; "unicast" or neither gives false,
-	// since every server we know of treats a missing one as unicast.
+	// Multicast is true for "multicast"; "unicast" or neither gives false.
+	// RFC 2326 names multicast the default, but a SETUP answer without
+	// either comes from a unicast-only server, so it reads as unicast.
 	Multicast bool
 	// Destination is the "destination=" address, empty when not given.
 	Destination string

@@ -27,7 +27,7 @@ var transportCases = []struct {
 		out:  "RTP/AVP/TCP;unicast;interleaved=0-1",
 	},
 	{
-		name: "hikvision udp response",
+		name: "hikvision-style udp response",
 		in:   `RTP/AVP;unicast;client_port=55030-55031;server_port=8218-8219;ssrc=2d7d7a5d;mode="play"`,
 		want: Transport{
 			ClientPorts: &[2]int{55030, 55031}, ServerPorts: &[2]int{8218, 8219},
@@ -36,7 +36,7 @@ var transportCases = []struct {
 		out: "RTP/AVP;unicast;client_port=55030-55031;server_port=8218-8219;ssrc=2D7D7A5D;mode=play",
 	},
 	{
-		name: "hikvision tcp response",
+		name: "hikvision-style tcp response",
 		in:   `RTP/AVP/TCP;unicast;interleaved=0-1;ssrc=63e5e2da;mode="play"`,
 		want: Transport{Protocol: ProtocolTCP, Interleaved: &[2]int{0, 1}, SSRC: ptr(uint32(0x63e5e2da)), Mode: "play"},
 		out:  "RTP/AVP/TCP;unicast;interleaved=0-1;ssrc=63E5E2DA;mode=play",
@@ -75,7 +75,7 @@ var transportCases = []struct {
 		out:  "RTP/AVP;unicast;ssrc=DEADBEEF",
 	},
 	{
-		name: "axis udp response",
+		name: "axis-style udp response",
 		in:   `RTP/AVP;unicast;client_port=50000-50001;server_port=50000-50001;ssrc=0F0E3BC5;mode="PLAY"`,
 		want: Transport{
 			ClientPorts: &[2]int{50000, 50001}, ServerPorts: &[2]int{50000, 50001},
