@@ -620,7 +620,9 @@ func (s *Stream) decodeLoop() {
 				dec.Close()
 			}
 			var err error
-			dec, err = decode.New(decode.Config{Codec: b.codec, Threads: s.cfg.DecoderThreads})
+			// LowDelay: frame threading would hold each picture back Threads-1
+			// access units, which a live view cannot afford.
+			dec, err = decode.New(decode.Config{Codec: b.codec, Threads: s.cfg.DecoderThreads, LowDelay: true})
 			if err != nil {
 				s.free <- b
 				dec = nil

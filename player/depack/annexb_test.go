@@ -10,7 +10,13 @@ import (
 // readNALs reads an Annex-B file from testdata and splits it into NAL units.
 func readNALs(t testing.TB, name string) [][]byte {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("testdata", name))
+	return readNALsFile(t, filepath.Join("testdata", name))
+}
+
+// readNALsFile reads an Annex-B file and splits it into NAL units.
+func readNALsFile(t testing.TB, name string) [][]byte {
+	t.Helper()
+	raw, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatalf("read test media (regenerate with testdata/gen.sh): %v", err)
 	}
@@ -108,12 +114,12 @@ func TestBitReaderUE(t *testing.T) {
 		want   uint32
 		wantOK bool
 	}{
-		{[]byte{0x80}, 0, true},          // 1
-		{[]byte{0x40}, 1, true},          // 010
-		{[]byte{0x60}, 2, true},          // 011
-		{[]byte{0x20}, 3, true},          // 00100
+		{[]byte{0x80}, 0, true},               // 1
+		{[]byte{0x40}, 1, true},               // 010
+		{[]byte{0x60}, 2, true},               // 011
+		{[]byte{0x20}, 3, true},               // 00100
 		{[]byte{0x00, 0x80, 0x00}, 255, true}, // 8 zeros, 1, 00000000: 2^8-1+0
-		{[]byte{0x00}, 0, false},         // runs out
+		{[]byte{0x00}, 0, false},              // runs out
 		{nil, 0, false},
 		{[]byte{0, 0, 0, 0, 0}, 0, false}, // more than 31 leading zeros
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 // requireFFmpeg skips the test when the ffmpeg command is not installed.
-func requireFFmpeg(t *testing.T) string {
+func requireFFmpeg(t testing.TB) string {
 	t.Helper()
 	path, err := exec.LookPath("ffmpeg")
 	if err != nil {
@@ -58,4 +58,20 @@ func writeTemp(t *testing.T, name string, data []byte) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// encodeClip runs ffmpeg with args (which must end with the output format
+// options) writing to a new file named name in a temporary directory, and
+// returns its path.
+func encodeClip(t testing.TB, name string, args ...string) string {
+	t.Helper()
+	ffmpeg := requireFFmpeg(t)
+	out := filepath.Join(t.TempDir(), name)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	args = append(append([]string{"-v", "error", "-nostdin", "-y"}, args...), out)
+	if msg, err := exec.CommandContext(ctx, ffmpeg, args...).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg %v: %v\n%s", args, err, msg)
+	}
+	return out
 }

@@ -326,6 +326,15 @@ func (a *nalAssembler) fuBegin(hdr, data []byte) {
 		return
 	}
 	a.fu = true
+	if len(data) > 0 {
+		// The header and the first payload byte say whether a slice
+		// starts a keyframe; deciding now spares copying the fragments
+		// of pictures that will be dropped anyway.
+		buf := a.bufs[a.cur]
+		if info := a.classify(buf[a.fuStart:]); info.class == nalVCL || info.class == nalKey {
+			a.noteSlice(info)
+		}
+	}
 }
 
 // fuAppend adds a middle or end fragment.
@@ -368,19 +377,26 @@ func (a *nalAssembler) note(nal []byte) {
 	info := a.classify(nal)
 	switch info.class {
 	case nalKey, nalVCL:
-		if !a.hasVCL {
-			a.hasVCL = true
-			a.keyStart = info.class == nalKey && info.firstSlice
-			if a.waitKey && !a.keyStart {
-				// Not a picture a decoder can start at: skip copying
-				// the rest of it.
-				a.broken, a.fu = true, false
-			}
-		}
+		a.noteSlice(info)
 	case nalParam:
 		a.psMask |= 1 << info.psKind
 		if info.psValid {
 			a.ps.put(info.psKind, info.psID, nal)
 		}
+	}
+}
+
+// noteSlice records a slice; the first one of a unit decides whether a
+// decoder can start at it.
+func (a *nalAssembler) noteSlice(info nalInfo) {
+	if a.hasVCL {
+		return
+	}
+	a.hasVCL = true
+	a.keyStart = info.class == nalKey && info.firstSlice
+	if a.waitKey && !a.keyStart {
+		// Not a picture a decoder can start at: skip copying the rest
+		// of it.
+		a.broken, a.fu = true, false
 	}
 }
