@@ -74,14 +74,7 @@ type nalAssembler struct {
 	// dropped until one a decoder can start at.
 	waitKey bool
 
-	// A packet can complete two units (the previous one, by timestamp
-	// change, and its own, by marker bit); the second waits in pending
-	// and is returned by the next call.
-	pending    AccessUnit
-	hasPending bool
-	outs       [2]AccessUnit
-	nouts      int
-	err        error // the first problem met during this call
+	out outQueue
 }
 
 func (a *nalAssembler) init(classify func([]byte) nalInfo, required uint8) {
@@ -106,31 +99,15 @@ func (a *nalAssembler) reset() {
 	a.seq.reset()
 	a.active, a.broken, a.fu = false, false, false
 	a.waitKey = true
-	a.pending, a.hasPending = AccessUnit{}, false
-	a.outs, a.nouts, a.err = [2]AccessUnit{}, 0, nil
+	a.out = outQueue{}
 }
 
-func (a *nalAssembler) setErr(err error) {
-	if a.err == nil {
-		a.err = err
-	}
-}
-
-func (a *nalAssembler) emit(au AccessUnit) {
-	if a.nouts < len(a.outs) {
-		a.outs[a.nouts] = au
-		a.nouts++
-	}
-}
+func (a *nalAssembler) setErr(err error) { a.out.setErr(err) }
 
 // begin handles sequence numbers and unit boundaries for pkt. It returns
 // true when the payload belongs to a healthy unit and should be parsed.
 func (a *nalAssembler) begin(pkt *rtp.Packet) bool {
-	a.nouts, a.err = 0, nil
-	if a.hasPending {
-		a.emit(a.pending)
-		a.pending, a.hasPending = AccessUnit{}, false
-	}
+	a.out.startCall()
 
 	switch a.seq.check(&pkt.Header) {
 	case seqStale:
@@ -193,25 +170,13 @@ func (a *nalAssembler) end(marker bool) {
 
 // result returns what this call produced.
 func (a *nalAssembler) result() (AccessUnit, error) {
-	if a.nouts == 0 {
-		switch {
-		case a.err != nil:
-			return AccessUnit{}, a.err
-		case a.waitKey && (!a.active || a.broken):
-			// The packet went into nothing a decoder could start at.
-			// Packets of a unit that may still become a keyframe get
-			// ErrMorePacketsNeeded below.
-			return AccessUnit{}, ErrWaitKeyframe
-		default:
-			return AccessUnit{}, ErrMorePacketsNeeded
-		}
+	if a.waitKey && (!a.active || a.broken) {
+		// The packet went into nothing a decoder could start at.
+		// Packets of a unit that may still become a keyframe get
+		// ErrMorePacketsNeeded.
+		return a.out.finish(ErrWaitKeyframe)
 	}
-	if a.nouts == 2 {
-		a.pending, a.hasPending = a.outs[1], true
-	}
-	au := a.outs[0]
-	a.outs = [2]AccessUnit{}
-	return au, nil
+	return a.out.finish(ErrMorePacketsNeeded)
 }
 
 func (a *nalAssembler) start(ts uint32) {
@@ -277,7 +242,7 @@ func (a *nalAssembler) complete() {
 	if usable {
 		a.waitKey = false
 	}
-	a.emit(AccessUnit{Data: buf, Timestamp: a.ts, Keyframe: a.keyStart})
+	a.out.emit(AccessUnit{Data: buf, Timestamp: a.ts, Keyframe: a.keyStart})
 	a.cur ^= 1
 }
 
