@@ -398,8 +398,8 @@ func (s *Stream) connect(w way, start time.Time, mediaWait time.Duration) (*rtsp
 	}
 	if w.transport == TransportUDP {
 		// Only UDP reorders; interleaved TCP arrives in order.
-		a.jb = jitter.New(jitter.Config{})
 		a.bufs = map[*rtp.Packet][]byte{}
+		a.jb = jitter.New(jitter.Config{Release: a.release})
 	}
 	if err := cl.Setup(ctx, track); err != nil {
 		return nil, err
@@ -550,11 +550,17 @@ func (a *attempt) onPacket(_ int, b []byte) {
 			break
 		}
 		a.feed(q)
-		if len(a.pool) < 512 {
-			a.pool = append(a.pool, q)
-		} else {
-			delete(a.bufs, q)
-		}
+		a.release(q)
+	}
+}
+
+// release returns a packet (and its buffer) to the attempt's pool; the
+// jitter buffer calls it for packets it drops.
+func (a *attempt) release(p *rtp.Packet) {
+	if len(a.pool) < 512 {
+		a.pool = append(a.pool, p)
+	} else {
+		delete(a.bufs, p)
 	}
 }
 
@@ -680,6 +686,10 @@ func newDepacketizer(t rtsp.Track, codec decode.Codec) (depack.Depacketizer, err
 			mode = 1
 		}
 		return depack.NewH264(t.Fmtp["sprop-parameter-sets"], mode), nil
+	case decode.CodecH265:
+		return depack.NewH265(t.Fmtp["sprop-vps"], t.Fmtp["sprop-sps"], t.Fmtp["sprop-pps"]), nil
+	case decode.CodecMJPEG:
+		return depack.NewJPEG(), nil
 	}
 	return nil, fmt.Errorf("%w: %s depacketizer", ErrNoVideo, codec)
 }

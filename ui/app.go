@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/driver/software"
 
 	"github.com/rtspview/rtspview/assets"
 )
@@ -42,8 +43,19 @@ func Run(opts Options) error {
 	return shotErr
 }
 
+// writePNG renders the window's content with Fyne's software painter. The
+// GL canvas's Capture reads the back buffer after the swap, which is black
+// on Mesa/Xvfb; the software painter draws the same widgets and the same
+// video frame, and works on every platform. The content moves to the
+// software canvas, so this is only for just before quitting.
 func writePNG(path string, w fyne.Window) error {
-	img := w.Canvas().Capture()
+	size := w.Canvas().Size()
+	content := w.Canvas().Content()
+	c := software.NewCanvas()
+	c.SetPadded(true)
+	c.SetContent(content)
+	c.Resize(size)
+	img := c.Capture()
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("screenshot: %w", err)

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rtspview/rtspview/demo"
+	"github.com/rtspview/rtspview/rtsp/rtsptest"
+)
+
+func probeJSON(t *testing.T, args ...string) (probeResult, int, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(append([]string{"probe", "--json"}, args...), &out, &errb)
+	var res probeResult
+	if out.Len() > 0 {
+		dec := json.NewDecoder(&out)
+		if err := dec.Decode(&res); err != nil {
+			t.Fatalf("stdout is not one JSON object: %v\n%s", err, out.String())
+		}
+		if dec.More() {
+			t.Fatal("more than one JSON value on stdout")
+		}
+	}
+	return res, code, errb.String()
+}
+
+func TestProbeContract(t *testing.T) {
+	srv := rtsptest.StartDemo(t, demo.Config{Username: "viewer", Password: "s3cret-pw"})
+	gst := rtsptest.StartGst(t, rtsptest.GstOptions{Codec: "h264", Width: 1280, Height: 720, FPS: 25})
+	withCreds := strings.Replace(srv.URL(), "rtsp://", "rtsp://viewer:s3cret-pw@", 1)
+	for _, tc := range []struct{ name, url string }{{"demo", withCreds}, {"gst", gst}} {
+		for _, tr := range []string{"tcp", "udp"} {
+			t.Run(tc.name+"/"+tr, func(t *testing.T) {
+				res, code, stderr := probeJSON(t, "--transport", tr, tc.url)
+				if code != 0 {
+					t.Fatalf("exit %d: %s", code, stderr)
+				}
+				if res.Transport != tr || res.TLS || res.Video.Codec != "H264" || res.Video.Width != 1280 || res.Video.Height != 720 {
+					t.Fatalf("%+v", res)
+				}
+				if res.FramesDecoded < 25 || res.ConnectMS <= 0 || res.FirstFrameMS < res.ConnectMS || res.PacketsReceived == 0 || res.Error != "" || res.ErrorKind != "" {
+					t.Fatalf("%+v", res)
+				}
+				if strings.Contains(res.URL, "s3cret-pw") {
+					t.Fatalf("password in url %q", res.URL)
+				}
+			})
+		}
+	}
+	t.Run("password from environment", func(t *testing.T) {
+		t.Setenv("RTSPVIEW_PASSWORD", "s3cret-pw")
+		res, code, stderr := probeJSON(t, "--transport", "tcp", "--frames", "3", "--user", "viewer", srv.URL())
+		if code != 0 || res.FramesDecoded < 3 {
+			t.Fatalf("exit %d %+v %s", code, res, stderr)
+		}
+	})
+
+	closed := rtsptest.ClosedPort(t)
+	silent := rtsptest.SilentServer(t)
+	failures := []struct {
+		name string
+		args []string
+		kind string
+	}{
+		{"unauthorized", []string{"--transport", "tcp", strings.Replace(srv.URL(), "rtsp://", "rtsp://viewer:nope@", 1)}, "unauthorized"},
+		{"not_found", []string{"--transport", "tcp", strings.Replace(withCreds, "/demo", "/missing", 1)}, "not_found"},
+		{"refused", []string{"--transport", "tcp", fmt.Sprintf("rtsp://127.0.0.1:%d/s", closed)}, "refused"},
+		{"timeout", []string{"--transport", "tcp", "--timeout", "2s", "rtsp://" + silent + "/s"}, "timeout"},
+	}
+	for _, f := range failures {
+		t.Run(f.name, func(t *testing.T) {
+			res, code, stderr := probeJSON(t, f.args...)
+			if code != 1 || res.ErrorKind != f.kind || res.Error == "" {
+				t.Fatalf("exit %d kind %q error %q", code, res.ErrorKind, res.Error)
+			}
+			if strings.Count(strings.TrimSpace(stderr), "\n") != 0 || stderr == "" {
+				t.Fatalf("stderr should be one sentence: %q", stderr)
+			}
+			if strings.Contains(stderr+res.Error+res.URL, "nope@") || strings.Contains(stderr+res.Error+res.URL, "s3cret") {
+				t.Fatal("credentials leaked")
+			}
+		})
+	}
+}
+
+func TestProbeUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"probe"},
+		{"probe", "--transport", "carrier-pigeon", "rtsp://127.0.0.1/s"},
+		{"probe", "--frames", "0", "rtsp://127.0.0.1/s"},
+		{"probe", "http://127.0.0.1/s"},
+		{"probe", "--no-such-flag", "rtsp://127.0.0.1/s"},
+		{"probe", "rtsp://a/s", "rtsp://b/s"},
+	} {
+		var out, errb bytes.Buffer
+		if code := run(args, &out, &errb); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
+
+// TestGUIScreenshot runs the real viewer under the X server of the test
+// command (Xvfb) on its built-in demo stream and checks the picture.
+func TestGUIScreenshot(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		if os.Getenv("RTSPVIEW_REQUIRE_PEERS") != "" {
+			t.Fatal("no DISPLAY: run through `make test`, which starts Xvfb")
+		}
+		t.Skip("no DISPLAY")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "rtspview")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(dir, "shot.png")
+	cmd := exec.Command(bin, "--screenshot", shot, "--after", "4s")
+	cmd.Env = append(os.Environ(), "LANG=en_US.UTF-8")
+	out, err := runWithTimeout(cmd, 60*time.Second)
+	if err != nil {
+		t.Fatalf("viewer: %v\n%s", err, out)
+	}
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := distinctColours(img); n < 50 {
+		t.Fatalf("screenshot looks blank: %d distinct colours", n)
+	}
+	if os.Getenv("RTSPVIEW_SCREENSHOT_OUT") != "" {
+		data, _ := os.ReadFile(shot)
+		_ = os.WriteFile(os.Getenv("RTSPVIEW_SCREENSHOT_OUT"), data, 0o644)
+	}
+}
+
+func runWithTimeout(cmd *exec.Cmd, d time.Duration) ([]byte, error) {
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return buf.Bytes(), err
+	case <-time.After(d):
+		_ = cmd.Process.Kill()
+		<-done
+		return buf.Bytes(), fmt.Errorf("still running after %v", d)
+	}
+}
+
+// distinctColours counts colours in the middle of the picture, where the
+// video tile is: a blank or black window has only a few.
+func distinctColours(img image.Image) int {
+	b := img.Bounds()
+	seen := map[uint32]bool{}
+	for y := b.Min.Y + b.Dy()/6; y < b.Max.Y-b.Dy()/6; y += 3 {
+		for x := b.Min.X + b.Dx()/6; x < b.Max.X-b.Dx()/6; x += 3 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			seen[(r>>8)<<16|(g>>8)<<8|bl>>8] = true
+		}
+	}
+	return len(seen)
+}

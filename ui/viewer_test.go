@@ -1,0 +1,133 @@
+package ui
+
+import (
+	"image"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/rtspview/rtspview/demo"
+	"github.com/rtspview/rtspview/player"
+	"github.com/rtspview/rtspview/rtsp/rtsptest"
+)
+
+func newTestViewer(t *testing.T, opts Options) (*Viewer, fyne.Window) {
+	t.Helper()
+	test.NewTempApp(t)
+	w := test.NewWindow(nil)
+	w.Resize(fyne.NewSize(800, 500))
+	v := NewViewer(w, opts)
+	t.Cleanup(func() { v.Close(); w.Close() })
+	return v, w
+}
+
+func TestTransportSelectorOffersEveryTransport(t *testing.T) {
+	v, _ := newTestViewer(t, Options{Transport: player.TransportTCP})
+	want := []string{"Auto", "UDP", "TCP", "HTTP tunnel", "HTTPS tunnel"}
+	if strings.Join(v.transport.Options, ",") != strings.Join(want, ",") {
+		t.Fatalf("options %v", v.transport.Options)
+	}
+	if v.transport.Selected != "TCP" || v.selectedTransport() != player.TransportTCP {
+		t.Fatalf("selected %q", v.transport.Selected)
+	}
+}
+
+func TestAddressBarRejectsNonRTSP(t *testing.T) {
+	v, _ := newTestViewer(t, Options{})
+	test.Type(v.address, "http://example.com/video")
+	v.address.OnSubmitted(v.address.Text)
+	if !strings.Contains(v.StatusText(), "not an rtsp://") || len(v.Tiles()) != 0 {
+		t.Fatalf("status %q tiles %d", v.StatusText(), len(v.Tiles()))
+	}
+	test.Tap(v.play) // empty-ish: still not rtsp
+	if len(v.Tiles()) != 0 {
+		t.Fatal("a tile was opened for a bad address")
+	}
+}
+
+// waitFor polls cond on the UI thread until it holds or limit passes.
+func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		ok := false
+		fyne.DoAndWait(func() { ok = cond() })
+		if ok {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func TestViewerPlaysAndHidesPassword(t *testing.T) {
+	srv := rtsptest.StartDemo(t, demo.Config{Username: "viewer", Password: "hunter22"})
+	v, w := newTestViewer(t, Options{Transport: player.TransportTCP})
+	url := strings.Replace(srv.URL(), "rtsp://", "rtsp://viewer:hunter22@", 1)
+	test.Type(v.address, url)
+	v.address.OnSubmitted(v.address.Text)
+	if strings.Contains(v.address.Text, "hunter22") {
+		t.Fatalf("password still in the address bar: %q", v.address.Text)
+	}
+	tiles := v.Tiles()
+	if len(tiles) != 1 {
+		t.Fatalf("%d tiles", len(tiles))
+	}
+	waitFor(t, 15*time.Second, "a picture", func() bool {
+		img, ok := tiles[0].Image().(*image.RGBA)
+		return ok && img.Rect.Dx() > 16
+	})
+	waitFor(t, 5*time.Second, "status line", func() bool {
+		v.refreshStatus()
+		return strings.HasPrefix(v.StatusText(), "Playing · TCP · 1280×720")
+	})
+	if strings.Contains(v.StatusText(), "hunter22") || strings.Contains(w.Title(), "hunter22") {
+		t.Fatal("password on screen")
+	}
+	// Add a second camera: the grid becomes two columns.
+	test.Type(v.address, "")
+	v.address.SetText(url)
+	test.Tap(v.add)
+	if len(v.Tiles()) != 2 {
+		t.Fatalf("%d tiles after Add", len(v.Tiles()))
+	}
+}
+
+func TestWrongPasswordAsksForOne(t *testing.T) {
+	srv := rtsptest.StartDemo(t, demo.Config{Username: "viewer", Password: "hunter22"})
+	v, w := newTestViewer(t, Options{Transport: player.TransportTCP})
+	v.address.SetText(strings.Replace(srv.URL(), "rtsp://", "rtsp://viewer:wrong@", 1))
+	test.Tap(v.play)
+	waitFor(t, 10*time.Second, "password dialog", func() bool {
+		return len(w.Canvas().Overlays().List()) > 0
+	})
+	waitFor(t, 2*time.Second, "refusal text", func() bool {
+		return strings.Contains(v.Tiles()[0].Overlay(), "refused the password")
+	})
+}
+
+func TestStatusLine(t *testing.T) {
+	st := player.Status{State: player.StatePlaying}
+	stats := player.Stats{Transport: "tcp", Width: 1280, Height: 720, FPS: 25, Bitrate: 2.1e6}
+	if got := statusLine(st, stats, 1); got != "Playing · TCP · 1280×720 · 25 fps · 2.1 Mb/s" {
+		t.Fatalf("%q", got)
+	}
+	stats.Fallbacks = []player.Fallback{{Transport: "udp", Reason: "UDP blocked"}}
+	if got := statusLine(st, stats, 3); !strings.Contains(got, "UDP failed → TCP") || !strings.HasSuffix(got, "3 cameras") {
+		t.Fatalf("%q", got)
+	}
+	if got := statusLine(player.Status{State: player.StateFailed, Text: "No such stream on this server."}, player.Stats{}, 1); got != "No such stream on this server." {
+		t.Fatalf("%q", got)
+	}
+}
+
+func TestUserOf(t *testing.T) {
+	for in, want := range map[string]string{"rtsp://admin:x@h/s": "admin", "rtsp://h/s": "", "rtsp://bob@h": "bob", "nope": ""} {
+		if got := userOf(in); got != want {
+			t.Errorf("userOf(%q) = %q", in, got)
+		}
+	}
+}
