@@ -731,7 +731,6 @@ func (c *Client) udpRTCPLoop(t *setupTrack) {
 	}
 }
 
-
 // VideoTrackIndex returns the Track.Index of the first set-up video track,
 // or -1.
 func (c *Client) VideoTrackIndex() int {

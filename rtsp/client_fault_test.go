@@ -84,7 +84,8 @@ func describeOnce(t *testing.T, rawURL string, cfg Config) error {
 }
 
 func TestClientFaults(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) }) // runs after the servers' cleanups
 
 	t.Run("closed port is refused quickly", func(t *testing.T) {
 		ln, _ := net.Listen("tcp", "127.0.0.1:0")

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"syscall"
@@ -118,7 +119,7 @@ func classifyNetError(op string, err error) error {
 		kind = ErrRefused
 	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr), errors.As(err, &recErr), errors.As(err, &alert):
 		kind = ErrTLS
-	case errors.Is(err, context.Canceled), errors.Is(err, net.ErrClosed), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, errEOF):
+	case errors.Is(err, context.Canceled), errors.Is(err, net.ErrClosed), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, errEOF), errors.Is(err, io.EOF):
 		kind = ErrClosed
 	default:
 		kind = ErrProtocol

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -164,6 +165,10 @@ func (t *tunnelConn) Write(p []byte) (int, error) {
 	base64.StdEncoding.Encode(enc, p)
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.post != nil && !t.postAlive() {
+		t.post.Close()
+		t.post = nil
+	}
 	if t.post != nil {
 		_ = t.post.SetWriteDeadline(t.wdl)
 		if _, err := t.post.Write(enc); err == nil {
@@ -184,6 +189,26 @@ func (t *tunnelConn) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// postAlive checks, without blocking, whether the server has closed the
+// POST socket. A write into a socket the peer closed still "succeeds" once,
+// and the request in it would be lost, so look before writing. Whatever the
+// server sent on it (some answer the POST with 200) is discarded: answers
+// only come on the GET socket.
+func (t *tunnelConn) postAlive() bool {
+	var buf [512]byte
+	for i := 0; i < 16; i++ {
+		// A deadline already in the past fails before the read is even
+		// tried; 1 ms lets the kernel report a pending EOF.
+		_ = t.post.SetReadDeadline(time.Now().Add(time.Millisecond))
+		_, err := t.post.Read(buf[:])
+		if err != nil {
+			var ne net.Error
+			return errors.As(err, &ne) && ne.Timeout()
+		}
+	}
+	return true
+}
+
 func (t *tunnelConn) Close() error {
 	t.mu.Lock()
 	if t.post != nil {
@@ -193,10 +218,13 @@ func (t *tunnelConn) Close() error {
 	return t.get.Close()
 }
 
-func (t *tunnelConn) LocalAddr() net.Addr                { return t.get.LocalAddr() }
-func (t *tunnelConn) RemoteAddr() net.Addr               { return t.get.RemoteAddr() }
-func (t *tunnelConn) SetReadDeadline(d time.Time) error  { return t.get.SetReadDeadline(d) }
-func (t *tunnelConn) SetDeadline(d time.Time) error      { _ = t.SetWriteDeadline(d); return t.get.SetReadDeadline(d) }
+func (t *tunnelConn) LocalAddr() net.Addr               { return t.get.LocalAddr() }
+func (t *tunnelConn) RemoteAddr() net.Addr              { return t.get.RemoteAddr() }
+func (t *tunnelConn) SetReadDeadline(d time.Time) error { return t.get.SetReadDeadline(d) }
+func (t *tunnelConn) SetDeadline(d time.Time) error {
+	_ = t.SetWriteDeadline(d)
+	return t.get.SetReadDeadline(d)
+}
 func (t *tunnelConn) SetWriteDeadline(d time.Time) error {
 	t.mu.Lock()
 	t.wdl = d
