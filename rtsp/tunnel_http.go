@@ -31,6 +31,7 @@ type tunnelConn struct {
 	mu     sync.Mutex
 	post   net.Conn
 	wdl    time.Time
+	closed bool
 }
 
 // dialTunnel opens both sockets. The request target is the stream's path
@@ -165,6 +166,9 @@ func (t *tunnelConn) Write(p []byte) (int, error) {
 	base64.StdEncoding.Encode(enc, p)
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.closed {
+		return 0, net.ErrClosed
+	}
 	if t.post != nil && !t.postAlive() {
 		t.post.Close()
 		t.post = nil
@@ -211,6 +215,7 @@ func (t *tunnelConn) postAlive() bool {
 
 func (t *tunnelConn) Close() error {
 	t.mu.Lock()
+	t.closed = true
 	if t.post != nil {
 		t.post.Close()
 	}
