@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/rtspview/rtspview/demo"
+	_ "github.com/rtspview/rtspview/internal/locale" // before Fyne's init: see the package doc
 	"github.com/rtspview/rtspview/player"
 	"github.com/rtspview/rtspview/ui"
 )

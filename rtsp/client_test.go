@@ -75,7 +75,8 @@ func session(t *testing.T, url string, cfg rtsp.Config, n int64) (*rtsp.Client, 
 }
 
 func TestClientAgainstRealServers(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) }) // after the peers' cleanups
 	srv := rtsptest.StartDemo(t, demo.Config{})
 	gst := rtsptest.StartGst(t, rtsptest.GstOptions{Codec: "h264", Width: 1280, Height: 720, FPS: 25})
 	for _, server := range []struct{ name, url string }{{"gortsplib", srv.URL()}, {"gst-rtsp-server", gst}} {

@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+"""A gst-rtsp-server 1.22 peer for rtspview's tests (Debian's python3-gi).
+
+Serves a live test pattern as H.264, H.265 or MJPEG over UDP, TCP and the
+HTTP GET/POST tunnel (gst-rtsp-server answers the tunnel on its RTSP port),
+optionally with Basic or Digest authentication and RTSPS. Prints
+"READY <port>" on stdout once listening; exits when stdin closes, so a test
+that dies never leaves it behind.
+"""
+import argparse
+import sys
+import threading
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtsp", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gio, Gst, GstRtsp, GstRtspServer  # noqa: E402
+
+ENCODERS = {
+    "h264": "x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate=2000 "
+    "! video/x-h264,profile=constrained-baseline ! rtph264pay name=pay0 pt=96 config-interval=-1",
+    "h265": "x265enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate=2000 "
+    "! rtph265pay name=pay0 pt=96 config-interval=-1",
+    "mjpeg": "jpegenc quality=70 ! rtpjpegpay name=pay0 pt=26",
+}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--port", type=int, default=0)
+    p.add_argument("--path", default="/test")
+    p.add_argument("--codec", choices=sorted(ENCODERS), default="h264")
+    p.add_argument("--size", default="1280x720")
+    p.add_argument("--fps", type=int, default=25)
+    p.add_argument("--user", default="")
+    p.add_argument("--password", default="")
+    p.add_argument("--auth", choices=["basic", "digest"], default="digest")
+    p.add_argument("--tls-cert", default="", help="PEM with certificate and key: serve rtsps")
+    a = p.parse_args()
+
+    Gst.init(None)
+    w, h = a.size.split("x")
+    launch = (
+        "( videotestsrc is-live=true pattern=ball ! video/x-raw,format=I420,width={w},height={h},framerate={fps}/1 "
+        "! videoconvert ! " + ENCODERS[a.codec] + " )"
+    ).format(w=w, h=h, fps=a.fps, gop=a.fps)
+
+    server = GstRtspServer.RTSPServer()
+    server.set_address("127.0.0.1")
+    server.set_service(str(a.port))
+    factory = GstRtspServer.RTSPMediaFactory()
+    factory.set_launch(launch)
+    factory.set_shared(True)
+
+    if a.user or a.tls_cert:
+        auth = GstRtspServer.RTSPAuth()
+        if a.tls_cert:
+            auth.set_tls_certificate(Gio.TlsCertificate.new_from_file(a.tls_cert))
+        if a.user:
+            token = GstRtspServer.RTSPToken()
+            token.set_string(GstRtspServer.RTSP_TOKEN_MEDIA_FACTORY_ROLE, "user")
+            if a.auth == "digest":
+                auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
+                auth.add_digest(a.user, a.password, token)
+            else:
+                auth.set_supported_methods(GstRtsp.RTSPAuthMethod.BASIC)
+                auth.add_basic(GstRtspServer.RTSPAuth.make_basic(a.user, a.password), token)
+            factory.add_role_from_structure(
+                Gst.Structure.from_string(
+                    "user, media.factory.access=(boolean)true, media.factory.construct=(boolean)true"
+                )[0]
+            )
+        else:
+            token = GstRtspServer.RTSPToken()
+            token.set_string(GstRtspServer.RTSP_TOKEN_MEDIA_FACTORY_ROLE, "anonymous")
+            auth.set_default_token(token)
+            factory.add_role_from_structure(
+                Gst.Structure.from_string(
+                    "anonymous, media.factory.access=(boolean)true, media.factory.construct=(boolean)true"
+                )[0]
+            )
+        server.set_auth(auth)
+
+    server.get_mount_points().add_factory(a.path, factory)
+    if server.attach(None) == 0:
+        print("attach failed", file=sys.stderr)
+        sys.exit(1)
+    print("READY", server.get_bound_port(), flush=True)
+
+    loop = GLib.MainLoop()
+
+    def watch_stdin():
+        sys.stdin.read()
+        GLib.idle_add(loop.quit)
+
+    threading.Thread(target=watch_stdin, daemon=True).start()
+    loop.run()
+
+
+if __name__ == "__main__":
+    main()

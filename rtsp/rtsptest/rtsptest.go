@@ -1,0 +1,247 @@
+// Package rtsptest starts loopback RTSP peers for tests, the way
+// net/http/httptest starts HTTP servers: gst-rtsp-server (Debian's, through
+// python3-gi), the in-process demo server (gortsplib), and scripted
+// misbehaving servers. Every peer listens on 127.0.0.1 only and is stopped
+// by t.Cleanup.
+package rtsptest
+
+import (
+	"bufio"
+	"context"
+	_ "embed"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rtspview/rtspview/demo"
+)
+
+//go:embed gst_rtsp_server.py
+var gstScript []byte
+
+// GstPython is Debian's interpreter; a pyenv or venv python has no gi.
+const GstPython = "/usr/bin/python3"
+
+// RequirePeers reports whether missing peers must fail tests instead of
+// skipping them (set by `make test` and CI).
+func RequirePeers() bool { return os.Getenv("RTSPVIEW_REQUIRE_PEERS") != "" }
+
+// Unavailable skips t, or fails it when peers are required.
+func Unavailable(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if RequirePeers() {
+		t.Fatalf(format, args...)
+	}
+	t.Skipf(format, args...)
+}
+
+// GstOptions configures a gst-rtsp-server peer. The zero value serves live
+// H.264 1280×720 at 25 fps on /test without authentication.
+type GstOptions struct {
+	Codec          string // h264 (default), h265, mjpeg
+	Width, Height  int
+	FPS            int
+	Path           string
+	User, Password string
+	Auth           string // "digest" (default) or "basic"
+	TLSCertKeyPEM  string // path of a PEM with certificate and key: rtsps
+}
+
+// StartGst starts gst-rtsp-server and returns its stream URL (without
+// credentials). It stops when the test ends.
+func StartGst(t testing.TB, o GstOptions) string {
+	t.Helper()
+	check := exec.Command(GstPython, "-c", "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer")
+	if out, err := check.CombinedOutput(); err != nil {
+		Unavailable(t, "gst-rtsp-server through python3-gi is not installed (scripts/setup.sh installs it): %v %s", err, out)
+	}
+	script := filepath.Join(t.TempDir(), "gst_rtsp_server.py")
+	if err := os.WriteFile(script, gstScript, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if o.Codec == "" {
+		o.Codec = "h264"
+	}
+	if o.Width == 0 || o.Height == 0 {
+		o.Width, o.Height = 1280, 720
+	}
+	if o.FPS == 0 {
+		o.FPS = 25
+	}
+	if o.Path == "" {
+		o.Path = "/test"
+	}
+	args := []string{script, "--port", "0", "--path", o.Path, "--codec", o.Codec,
+		"--size", fmt.Sprintf("%dx%d", o.Width, o.Height), "--fps", fmt.Sprint(o.FPS)}
+	if o.User != "" {
+		args = append(args, "--user", o.User, "--password", o.Password)
+		if o.Auth != "" {
+			args = append(args, "--auth", o.Auth)
+		}
+	}
+	if o.TLSCertKeyPEM != "" {
+		args = append(args, "--tls-cert", o.TLSCertKeyPEM)
+	}
+	cmd := exec.Command(GstPython, args...)
+	stdin, err := cmd.StdinPipe() // the script exits when stdin closes
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &syncWriter{w: &stderr}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		stdin.Close()
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
+	ready := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if f := strings.Fields(sc.Text()); len(f) == 2 && f[0] == "READY" {
+				ready <- f[1]
+			}
+		}
+		_, _ = io.Copy(io.Discard, stdout)
+	}()
+	select {
+	case port := <-ready:
+		scheme := "rtsp"
+		if o.TLSCertKeyPEM != "" {
+			scheme = "rtsps"
+		}
+		return fmt.Sprintf("%s://127.0.0.1:%s%s", scheme, port, o.Path)
+	case <-time.After(15 * time.Second):
+		t.Fatalf("gst-rtsp-server did not start within 15 s: %s", stderr.String())
+	}
+	return ""
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+// StartDemo starts the in-process demo server (gortsplib) for the test.
+func StartDemo(t testing.TB, cfg demo.Config) *demo.Server {
+	t.Helper()
+	s, err := demo.Start(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// ClosedPort returns a loopback TCP port with nothing listening on it.
+func ClosedPort(t testing.TB) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	return port
+}
+
+// SilentServer accepts TCP connections and never answers; it returns its
+// address.
+func SilentServer(t testing.TB) string {
+	t.Helper()
+	return ScriptedServer(t, func(c net.Conn) {
+		_, _ = io.Copy(io.Discard, c)
+	})
+}
+
+// ScriptedServer runs handler for every connection to a loopback listener
+// and returns its address. Connections are closed when handler returns or
+// the test ends, whichever is first.
+func ScriptedServer(t testing.TB, handler func(net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var conns []net.Conn
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				handler(c)
+			}()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	return ln.Addr().String()
+}
+
+// FFmpegFirstFrame runs `ffmpeg -rtsp_transport transport -i url -frames:v 1`
+// and returns its wall time: the reference our first-frame time is compared
+// with in benchmarks (never asserted in tests).
+func FFmpegFirstFrame(ctx context.Context, url, transport string) (time.Duration, error) {
+	start := time.Now()
+	cmd := exec.CommandContext(ctx, "ffmpeg", "-v", "error", "-rtsp_transport", transport, "-i", url, "-frames:v", "1", "-f", "null", "-")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("ffmpeg: %v: %s", err, out)
+	}
+	return time.Since(start), nil
+}
+
+// FFmpegDecode runs ffmpeg as a second client decoding n frames; tests use
+// it to show a server works independently of our client.
+func FFmpegDecode(ctx context.Context, url, transport string, n int) error {
+	cmd := exec.CommandContext(ctx, "ffmpeg", "-v", "error", "-rtsp_transport", transport, "-i", url, "-frames:v", fmt.Sprint(n), "-f", "null", "-")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("ffmpeg -rtsp_transport %s: %v: %s", transport, err, out)
+	}
+	return nil
+}
