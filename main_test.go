@@ -48,7 +48,7 @@ func TestProbeContract(t *testing.T) {
 				if res.Transport != tr || res.TLS || res.Video.Codec != "H264" || res.Video.Width != 1280 || res.Video.Height != 720 {
 					t.Fatalf("%+v", res)
 				}
-				if res.FramesDecoded < 25 || res.ConnectMS <= 0 || res.FirstFrameMS < res.ConnectMS || res.PacketsReceived == 0 || res.Error != "" || res.ErrorKind != "" {
+				if res.FramesDecoded < 25 || res.ConnectMS < 0 || res.FirstFrameMS <= 0 || res.FirstFrameMS < res.ConnectMS || res.PacketsReceived == 0 || res.Error != "" || res.ErrorKind != "" {
 					t.Fatalf("%+v", res)
 				}
 				if strings.Contains(res.URL, "s3cret-pw") {

@@ -42,6 +42,8 @@ type rateMeter struct {
 	n, head int
 }
 
+const rateWindow = 2 * time.Second
+
 type rateSample struct {
 	at     time.Time
 	frames uint64
@@ -56,6 +58,12 @@ func (m *rateMeter) add(now time.Time, frames, bytes uint64) (fps, bps float64) 
 		if now.Sub(last.at) < 250*time.Millisecond {
 			return m.rates(now, frames, bytes)
 		}
+	}
+	// Slide: drop samples while the next one is still 2 s old, so the
+	// rate reflects the last ~2 s and not, say, the wait for a keyframe.
+	for m.n > 1 && now.Sub(m.samples[(m.head+1)%len(m.samples)].at) >= rateWindow {
+		m.head = (m.head + 1) % len(m.samples)
+		m.n--
 	}
 	if m.n == len(m.samples) {
 		m.head = (m.head + 1) % len(m.samples)

@@ -69,7 +69,8 @@ func checkPicture(t *testing.T, img *image.RGBA, w, h int) {
 }
 
 func TestStreamPlaysRealServers(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) }) // after the peers' cleanups
 	srv := rtsptest.StartDemo(t, demo.Config{})
 	gst := rtsptest.StartGst(t, rtsptest.GstOptions{Codec: "h264", Width: 1280, Height: 720, FPS: 25})
 	for _, tc := range []struct {
@@ -129,7 +130,8 @@ func TestStreamScalesToTile(t *testing.T) {
 }
 
 func TestStreamFailures(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) }) // after the peers' cleanups
 	srv := rtsptest.StartDemo(t, demo.Config{Username: "admin", Password: "right-secret"})
 	closed := rtsptest.ClosedPort(t)
 	silent := rtsptest.SilentServer(t)
@@ -215,3 +217,18 @@ func TestFrameSlotNeverHandsOutTheBufferBeingWritten(t *testing.T) {
 }
 
 var _ = net.Dial
+
+func TestRateMeterSlides(t *testing.T) {
+	var m rateMeter
+	t0 := time.Unix(0, 0)
+	// Nothing for 3 s (waiting for a keyframe), then 25 fps and 1 Mb/s.
+	m.add(t0, 0, 0)
+	var fps, bps float64
+	for s := 3; s <= 8; s++ {
+		frames := uint64((s - 3) * 25)
+		fps, bps = m.add(t0.Add(time.Duration(s)*time.Second), frames, frames*5000)
+	}
+	if fps < 24.9 || fps > 25.1 || bps < 0.99e6 || bps > 1.01e6 {
+		t.Fatalf("fps %.2f bps %.0f, want 25 and 1e6", fps, bps)
+	}
+}

@@ -397,6 +397,13 @@ func (c *Client) roundTrip(ctx context.Context, req *Request) (*Response, error)
 	case <-ctx.Done():
 		return nil, classifyNetError(req.Method, ctx.Err())
 	case <-c.done:
+		// A server may answer and close at once (gortsplib does after a
+		// refused password): the answer, if it arrived, wins.
+		select {
+		case resp := <-ch:
+			return resp, nil
+		default:
+		}
 		return nil, fmt.Errorf("%s: %w", req.Method, c.Err())
 	}
 }

@@ -82,7 +82,9 @@ func (v *Viewer) Start() {
 	for i, u := range v.opts.URLs {
 		v.open(u, "", "", i > 0)
 	}
-	if len(v.opts.URLs) == 1 && !v.opts.Demo {
+	if len(v.opts.URLs) == 1 {
+		// The demo's real address too: it shows a new user what a stream
+		// address looks like, and ffplay or VLC can open the same one.
 		v.address.SetText(player.RedactURL(v.opts.URLs[0]))
 	}
 	v.wg.Add(1)

@@ -43,7 +43,7 @@ def main():
     Gst.init(None)
     w, h = a.size.split("x")
     launch = (
-        "( videotestsrc is-live=true pattern=ball ! video/x-raw,format=I420,width={w},height={h},framerate={fps}/1 "
+        "( videotestsrc is-live=true pattern=smpte horizontal-speed=8 ! video/x-raw,format=I420,width={w},height={h},framerate={fps}/1 "
         "! videoconvert ! " + ENCODERS[a.codec] + " )"
     ).format(w=w, h=h, fps=a.fps, gop=a.fps)
 
