@@ -639,7 +639,9 @@ func (c *Client) keepaliveLoop() {
 	}
 	keep := time.NewTicker(interval)
 	defer keep.Stop()
-	rr := time.NewTicker(rtcpInterval)
+	// Reports every 5 s (RFC 3550's minimum), more often when the session
+	// timeout is short: some servers treat RRs as the sign of life.
+	rr := time.NewTicker(min(rtcpInterval, interval))
 	defer rr.Stop()
 	c.sendReceiverReports() // some cameras want an RR before any SR (QUIRKS #14)
 	for {
