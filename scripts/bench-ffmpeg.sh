@@ -15,7 +15,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-./bin/rtspview demo-server --addr 127.0.0.1:18554 >/dev/null 2>&1 & pids+=($!)
+demoport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+./bin/rtspview demo-server --addr 127.0.0.1:$demoport >/dev/null 2>&1 & pids+=($!)
 coproc GST { /usr/bin/python3 rtsp/rtsptest/gst_rtsp_server.py --port 0; }
 pids+=($GST_PID)
 read -r _ gstport <&"${GST[0]}"
@@ -25,7 +26,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+
 ms() { date +%s%N; }
 
 printf '%-16s %-5s %14s %14s %14s %8s\n' server transport "rtspview ms" "(in-process)" "ffmpeg ms" ratio
-for server in "demo rtsp://127.0.0.1:18554/demo" "gst rtsp://127.0.0.1:$gstport/test"; do
+for server in "demo rtsp://127.0.0.1:$demoport/demo" "gst rtsp://127.0.0.1:$gstport/test"; do
   set -- $server
   name=$1 url=$2
   for tr in tcp udp; do
