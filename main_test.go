@@ -181,3 +181,26 @@ func distinctColours(img image.Image) int {
 	}
 	return len(seen)
 }
+
+func TestProbeTLS(t *testing.T) {
+	cert := rtsptest.NewCert(t, "127.0.0.1")
+	gst := rtsptest.StartGst(t, rtsptest.GstOptions{})
+	front := rtsptest.StartStunnel(t, cert, strings.TrimSuffix(strings.TrimPrefix(gst, "rtsp://"), "/test"))
+	for _, tc := range []struct {
+		name, transport, url string
+	}{
+		{"rtsps", "tcp", "rtsps://" + front + "/test"},
+		{"https tunnel", "https", "rtsp://" + front + "/test"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, code, _ := probeJSON(t, "--transport", tc.transport, "--frames", "5", tc.url)
+			if code != 1 || res.ErrorKind != "tls" {
+				t.Fatalf("self-signed without --insecure: exit %d %+v", code, res)
+			}
+			res, code, stderr := probeJSON(t, "--transport", tc.transport, "--frames", "5", "--insecure", tc.url)
+			if code != 0 || !res.TLS || res.Transport != tc.transport || res.FramesDecoded < 5 {
+				t.Fatalf("--insecure: exit %d %+v %s", code, res, stderr)
+			}
+		})
+	}
+}

@@ -16,7 +16,7 @@ pkgs=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gstreamer1.0-libav
   # tests: TLS front end and fault injection
-  stunnel4 iproute2 nftables
+  stunnel4 iproute2 nftables tinyproxy
 )
 
 missing=()
