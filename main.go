@@ -40,8 +40,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  rtspview [--transport auto|udp|tcp|http|https] [--screenshot FILE --after DURATION] [URL…]
-  rtspview probe [--transport …] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--json] URL
+  rtspview [--transport auto|udp|tcp|http|https] [--insecure] [--proxy URL] [--screenshot FILE --after DURATION] [URL…]
+  rtspview probe [--transport …] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--proxy URL] [--json] URL
   rtspview demo-server [--addr 127.0.0.1:8554]
 
 With no URL the viewer plays its built-in demo stream.
@@ -55,6 +55,7 @@ func runGUI(args []string, stderr io.Writer) int {
 	shot := fs.String("screenshot", "", "write a PNG of the window to FILE after --after, then exit")
 	after := fs.Duration("after", 3*time.Second, "delay before --screenshot")
 	insecure := fs.Bool("insecure", false, "accept any TLS certificate")
+	proxy := fs.String("proxy", "", "HTTP proxy for the http/https tunnel (default: HTTP_PROXY/HTTPS_PROXY)")
 	fs.Usage = func() { usage(stderr) }
 	urls, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -65,7 +66,7 @@ func runGUI(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
-	opts := ui.Options{URLs: urls, Transport: tr, Screenshot: *shot, After: *after, Insecure: *insecure}
+	opts := ui.Options{URLs: urls, Transport: tr, Screenshot: *shot, After: *after, Insecure: *insecure, Proxy: *proxy}
 	if len(urls) == 0 {
 		srv, err := demo.Start(demo.Config{})
 		if err != nil {

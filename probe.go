@@ -66,8 +66,9 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 	password := fs.String("password", "", "password (overrides the URL's; or set RTSPVIEW_PASSWORD)")
 	insecure := fs.Bool("insecure", false, "accept any TLS certificate")
 	asJSON := fs.Bool("json", false, "print one JSON object on stdout")
+	proxy := fs.String("proxy", "", "HTTP proxy for the http/https tunnel (default: HTTP_PROXY/HTTPS_PROXY)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: rtspview probe [--transport auto|udp|tcp|http|https] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--json] URL")
+		fmt.Fprintln(stderr, "usage: rtspview probe [--transport auto|udp|tcp|http|https] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--proxy URL] [--json] URL")
 		fs.PrintDefaults()
 	}
 	pos, err := parseInterspersed(fs, args)
@@ -102,6 +103,7 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 		Username:  *user,
 		Password:  pass,
 		Insecure:  *insecure,
+		Proxy:     *proxy,
 	}, *frames, *timeout)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,6 +42,10 @@ type Config struct {
 	// answer; 80 and 8080 when nil. HTTPSPort is tried last; 443 when zero.
 	TunnelPorts []int
 	HTTPSPort   int
+	// Proxy is an HTTP forward proxy for the HTTP/HTTPS tunnel
+	// ("http://[user:pass@]host:port"); empty means the environment's
+	// HTTP_PROXY/HTTPS_PROXY/NO_PROXY.
+	Proxy string
 	// DecoderThreads per stream; 0 lets FFmpeg decide. A wall of cameras
 	// wants 1 or 2.
 	DecoderThreads int
@@ -360,6 +365,13 @@ func (s *Stream) connect(w way, start time.Time, mediaWait time.Duration) (*rtsp
 		Timeout:   s.cfg.Timeout,
 		TLSConfig: s.cfg.TLSConfig,
 		Tunnel:    rtsp.TunnelConfig{Port: w.tunnelPort},
+	}
+	if s.cfg.Proxy != "" {
+		p, err := url.Parse(s.cfg.Proxy)
+		if err != nil || p.Host == "" || (p.Scheme != "http" && p.Scheme != "https") {
+			return nil, fmt.Errorf("%w: the proxy must look like http://host:port", rtsp.ErrProtocol)
+		}
+		rc.Tunnel.Proxy = p
 	}
 	if rc.TLSConfig == nil && s.cfg.Insecure {
 		rc.TLSConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked for --insecure

@@ -48,6 +48,14 @@ type TunnelConfig struct {
 	// Port of the HTTP server; the RTSP URL's port when zero, which is what
 	// gst-rtsp-server, gortsplib and MediaMTX expect (QUIRKS #5).
 	Port int
+	// Proxy is an HTTP forward proxy (http://[user:pass@]host:port) for
+	// the tunnel: GET/POST in absolute form for the HTTP tunnel, CONNECT
+	// for HTTPS. When nil, HTTP_PROXY/HTTPS_PROXY/NO_PROXY decide, by the
+	// same rules as net/http (which never proxies localhost).
+	Proxy *url.URL
+	// HTTP10 sends the tunnel's requests as HTTP/1.0, for the VMS that
+	// accepts nothing else (QUIRKS #3).
+	HTTP10 bool
 }
 
 const (

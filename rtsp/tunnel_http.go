@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/net/http/httpproxy"
+
 	"github.com/rtspview/rtspview/rtsp/auth"
 )
 
@@ -48,11 +50,30 @@ func dialTunnel(ctx context.Context, u *url.URL, useTLS bool, cfg TunnelConfig, 
 		}
 	}
 	addr := net.JoinHostPort(u.Hostname(), port)
+	proxy, err := tunnelProxy(cfg, addr, useTLS)
+	if err != nil {
+		return nil, err
+	}
 	dial := func(ctx context.Context) (net.Conn, error) {
 		var d net.Dialer
-		nc, err := d.DialContext(ctx, "tcp", addr)
-		if err != nil {
-			return nil, classifyNetError("connect to "+addr, err)
+		var nc net.Conn
+		var err error
+		if proxy != nil {
+			nc, err = d.DialContext(ctx, "tcp", proxyHostPort(proxy))
+			if err != nil {
+				return nil, classifyNetError("connect to proxy "+proxyHostPort(proxy), err)
+			}
+			if useTLS {
+				if err := proxyConnect(ctx, nc, proxy, addr, ua); err != nil {
+					nc.Close()
+					return nil, err
+				}
+			}
+		} else {
+			nc, err = d.DialContext(ctx, "tcp", addr)
+			if err != nil {
+				return nil, classifyNetError("connect to "+addr, err)
+			}
 		}
 		if useTLS {
 			tc := tls.Client(nc, tlsCfg)
@@ -71,6 +92,20 @@ func dialTunnel(ctx context.Context, u *url.URL, useTLS bool, cfg TunnelConfig, 
 	if u.RawQuery != "" {
 		target += "?" + u.RawQuery
 	}
+	// Through a plain-HTTP forward proxy the request line carries the
+	// absolute URI (RFC 9112 §3.2.2); through CONNECT it stays a path.
+	reqTarget := target
+	proxyAuth := ""
+	if proxy != nil && !useTLS {
+		reqTarget = "http://" + addr + target
+	}
+	if proxy != nil && !useTLS && proxy.User != nil {
+		proxyAuth = basicAuth(proxy.User)
+	}
+	version := "HTTP/1.1"
+	if cfg.HTTP10 {
+		version = "HTTP/1.0"
+	}
 	cookie := newCookie()
 	var sender *auth.Sender
 	for round := 0; round < 2; round++ {
@@ -82,7 +117,10 @@ func dialTunnel(ctx context.Context, u *url.URL, useTLS bool, cfg TunnelConfig, 
 			_ = get.SetDeadline(dl)
 		}
 		var b strings.Builder
-		fmt.Fprintf(&b, "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\nx-sessioncookie: %s\r\n", target, addr, ua, cookie)
+		fmt.Fprintf(&b, "GET %s %s\r\nHost: %s\r\nUser-Agent: %s\r\nx-sessioncookie: %s\r\n", reqTarget, version, addr, ua, cookie)
+		if proxyAuth != "" {
+			fmt.Fprintf(&b, "Proxy-Authorization: %s\r\n", proxyAuth)
+		}
 		b.WriteString("Accept: application/x-rtsp-tunnelled\r\nPragma: no-cache\r\nCache-Control: no-cache\r\n")
 		if sender != nil {
 			fmt.Fprintf(&b, "Authorization: %s\r\n", sender.Authorization("GET", target))
@@ -109,13 +147,20 @@ func dialTunnel(ctx context.Context, u *url.URL, useTLS bool, cfg TunnelConfig, 
 			sender = s
 			continue
 		}
+		if code == 407 {
+			get.Close()
+			return nil, &kindError{kind: ErrUnauthorized, msg: "tunnel: the HTTP proxy refused the credentials (407)"}
+		}
 		if code != 200 {
 			get.Close()
 			return nil, fmt.Errorf("tunnel GET: %w", &StatusError{Method: "HTTP GET", Code: code, Reason: reason})
 		}
 		_ = get.SetDeadline(time.Time{})
 		var ph strings.Builder
-		fmt.Fprintf(&ph, "POST %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\nx-sessioncookie: %s\r\n", target, addr, ua, cookie)
+		fmt.Fprintf(&ph, "POST %s %s\r\nHost: %s\r\nUser-Agent: %s\r\nx-sessioncookie: %s\r\n", reqTarget, version, addr, ua, cookie)
+		if proxyAuth != "" {
+			fmt.Fprintf(&ph, "Proxy-Authorization: %s\r\n", proxyAuth)
+		}
 		ph.WriteString("Content-Type: application/x-rtsp-tunnelled\r\nPragma: no-cache\r\nCache-Control: no-cache\r\n")
 		ph.WriteString("Content-Length: 32767\r\nExpires: Sun, 9 Jan 1972 00:00:00 GMT\r\n")
 		if sender != nil {
@@ -260,4 +305,75 @@ func readHTTPHead(br *bufio.Reader) (int, string, Header, error) {
 		return 0, "", nil, err
 	}
 	return code, strings.TrimSpace(reason), h, nil
+}
+
+// tunnelProxy picks the proxy for the tunnel to addr: the configured one, or
+// the environment's (HTTP_PROXY for the HTTP tunnel, HTTPS_PROXY for HTTPS,
+// NO_PROXY honoured).
+func tunnelProxy(cfg TunnelConfig, addr string, useTLS bool) (*url.URL, error) {
+	if cfg.Proxy != nil {
+		return cfg.Proxy, nil
+	}
+	scheme := "http"
+	if useTLS {
+		scheme = "https"
+	}
+	p, err := httpproxy.FromEnvironment().ProxyFunc()(&url.URL{Scheme: scheme, Host: addr})
+	if err != nil {
+		return nil, fmt.Errorf("%w: bad proxy setting in the environment: %v", ErrProtocol, err)
+	}
+	return p, nil
+}
+
+func proxyHostPort(p *url.URL) string {
+	if p.Port() != "" {
+		return p.Host
+	}
+	if p.Scheme == "https" {
+		return net.JoinHostPort(p.Hostname(), "443")
+	}
+	return net.JoinHostPort(p.Hostname(), "8080")
+}
+
+func basicAuth(u *url.Userinfo) string {
+	pass, _ := u.Password()
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(u.Username()+":"+pass))
+}
+
+// proxyConnect asks the proxy for a raw tunnel to addr (RFC 9110 §9.3.6),
+// over which TLS then runs end to end: the proxy never sees the stream.
+func proxyConnect(ctx context.Context, nc net.Conn, proxy *url.URL, addr, ua string) error {
+	if dl, ok := ctx.Deadline(); ok {
+		_ = nc.SetDeadline(dl)
+		defer nc.SetDeadline(time.Time{})
+	}
+	req := fmt.Sprintf("CONNECT %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\n", addr, addr, ua)
+	if proxy.User != nil {
+		req += "Proxy-Authorization: " + basicAuth(proxy.User) + "\r\n"
+	}
+	if _, err := nc.Write([]byte(req + "\r\n")); err != nil {
+		return classifyNetError("proxy CONNECT", err)
+	}
+	// The TLS client speaks first, so nothing follows the proxy's answer
+	// until the handshake: reading the head through a small buffer is safe.
+	br := bufio.NewReaderSize(nc, 4096)
+	code, reason, _, err := readHTTPHead(br)
+	if err != nil {
+		return classifyNetError("proxy CONNECT answer", err)
+	}
+	switch {
+	case code == 407:
+		return &kindError{kind: ErrUnauthorized, msg: "the HTTP proxy refused the credentials (407)"}
+	case code/100 != 2:
+		return fmt.Errorf("proxy CONNECT %s: %w", addr, &StatusError{Method: "CONNECT", Code: code, Reason: reason})
+	case br.Buffered() > 0:
+		return protocolErrorf("proxy sent data before the TLS handshake")
+	}
+	return nil
+}
+
+// TunnelProxyFor returns the proxy the tunnel would use to reach addr, or
+// nil for a direct connection.
+func TunnelProxyFor(cfg TunnelConfig, addr string, useTLS bool) (*url.URL, error) {
+	return tunnelProxy(cfg, addr, useTLS)
 }

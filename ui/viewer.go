@@ -20,6 +20,7 @@ type Options struct {
 	URLs       []string
 	Transport  player.Transport
 	Insecure   bool
+	Proxy      string // HTTP proxy for the tunnel transports; "" = environment
 	Demo       bool          // the first URL is the built-in demo stream
 	Screenshot string        // write a PNG of the canvas after After, then quit
 	After      time.Duration // delay before Screenshot
@@ -165,6 +166,7 @@ func (v *Viewer) open(rawURL, user, pass string, add bool) {
 		Username:       user,
 		Password:       pass,
 		Insecure:       v.opts.Insecure,
+		Proxy:          v.opts.Proxy,
 		Reconnect:      true,
 		DecoderThreads: decoderThreads(len(v.tiles)),
 		OnFrame:        tile.FrameReady,
