@@ -20,7 +20,7 @@ type Options struct {
 	URLs       []string
 	Transport  player.Transport
 	Insecure   bool
-	Proxy      string // HTTP proxy for the tunnel transports; "" = environment
+	Proxy      string        // HTTP proxy for the tunnel transports; "" = environment
 	Demo       bool          // the first URL is the built-in demo stream
 	Screenshot string        // write a PNG of the canvas after After, then quit
 	After      time.Duration // delay before Screenshot
