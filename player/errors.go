@@ -78,6 +78,10 @@ func Sentence(err error, rawURL string) string {
 		}
 		return fmt.Sprintf("%s did not answer in time.", where)
 	}
+	var re *rtsp.RedirectError
+	if errors.As(err, &re) {
+		return "The server sent the stream elsewhere too many times."
+	}
 	if errors.Is(err, ErrNoVideo) {
 		return "The stream has no video this viewer can play."
 	}

@@ -102,6 +102,7 @@ type Stream struct {
 	srcW, srcH    atomic.Int32
 
 	mu      sync.Mutex
+	url     string // cfg.URL, or where redirects led
 	stats   Stats
 	status  Status
 	client  *rtsp.Client
@@ -140,6 +141,7 @@ func Start(cfg Config) *Stream {
 		s.free <- &auBuf{}
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.url = cfg.URL
 	s.stats.URL = redact(cfg.URL)
 	s.status = Status{State: StateConnecting, Text: "Connecting…"}
 	s.wg.Add(2)
@@ -217,10 +219,19 @@ func (s *Stream) setStatus(st Status) {
 func (s *Stream) run() {
 	defer s.wg.Done()
 	backoff := time.Second
+	redirects := 0
 	for attempt := 0; ; attempt++ {
 		err := s.session(attempt > 0)
 		if s.ctx.Err() != nil {
 			return
+		}
+		var re *rtsp.RedirectError
+		if errors.As(err, &re) && redirects < maxRedirects {
+			// A REDIRECT while playing: go where the server says, now.
+			redirects++
+			if err = s.follow(re.Location); err == nil {
+				continue
+			}
 		}
 		kind := Classify(err)
 		text := Sentence(err, s.cfg.URL)
@@ -356,7 +367,50 @@ type attempt struct {
 	lastAt atomic.Int64
 }
 
+// maxRedirects bounds how many 3xx/REDIRECT hops one attempt follows.
+const maxRedirects = 5
+
+// connect opens a session by way w, following redirects (QUIRKS #12: keep
+// the credentials, never downgrade rtsps to rtsp).
 func (s *Stream) connect(w way, start time.Time, mediaWait time.Duration) (*rtsp.Client, error) {
+	for hop := 0; ; hop++ {
+		cl, err := s.connectOnce(w, start, mediaWait)
+		var re *rtsp.RedirectError
+		if !errors.As(err, &re) {
+			return cl, err
+		}
+		if hop == maxRedirects {
+			return nil, fmt.Errorf("%w: more than %d redirects", rtsp.ErrProtocol, maxRedirects)
+		}
+		if err := s.follow(re.Location); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (s *Stream) follow(location string) error {
+	next, err := rtsp.ParseURL(location)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, err := rtsp.ParseURL(s.url)
+	if err != nil {
+		return err
+	}
+	if cur.Scheme == "rtsps" && next.Scheme != "rtsps" {
+		return fmt.Errorf("%w: refusing a redirect from rtsps to unencrypted %s", rtsp.ErrTLS, rtsp.Redact(next))
+	}
+	if next.User == nil && cur.User != nil {
+		next.User = cur.User // credentials follow the stream (QUIRKS #12)
+	}
+	s.url = next.String()
+	s.stats.URL = rtsp.Redact(next)
+	return nil
+}
+
+func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*rtsp.Client, error) {
 	ctx := s.ctx
 	rc := rtsp.Config{
 		Transport: w.transport.rtsp(),
@@ -382,7 +436,10 @@ func (s *Stream) connect(w way, start time.Time, mediaWait time.Duration) (*rtsp
 		// Each tunnel guess gets a short dial bound so the chain ends soon.
 		rc.Timeout = min(rc.Timeout, 4*time.Second)
 	}
-	cl, err := rtsp.Dial(ctx, s.cfg.URL, rc)
+	s.mu.Lock()
+	target := s.url
+	s.mu.Unlock()
+	cl, err := rtsp.Dial(ctx, target, rc)
 	if err != nil {
 		return nil, err
 	}

@@ -277,14 +277,38 @@ func (c *Client) deliver(resp *Response) {
 	}
 }
 
+// redirect builds the RedirectError for a Location, resolved against the
+// stream URL; a Location that is not an rtsp(s) URL is a protocol error.
+func (c *Client) redirect(method string, code int, loc string) error {
+	u, err := c.url.Parse(loc)
+	if err != nil || (u.Scheme != "rtsp" && u.Scheme != "rtsps") || u.Host == "" {
+		return protocolErrorf("%s: redirect to an unusable location %q", method, truncate(loc, 80))
+	}
+	u.User = nil
+	return &RedirectError{Method: method, Code: code, Location: u.String()}
+}
+
 // answer replies to requests a server sends us (RFC 2326 §10: OPTIONS,
 // GET_PARAMETER and SET_PARAMETER may flow server→client).
 func (c *Client) answer(req *Request) {
 	resp := &Response{StatusCode: 501, Reason: "Not Implemented"}
+	var redirect error
 	switch strings.ToUpper(req.Method) {
 	case "OPTIONS", "GET_PARAMETER":
 		resp.StatusCode, resp.Reason = 200, "OK"
+	case "REDIRECT":
+		// RFC 2326 §10.10: the server moves us elsewhere; the session
+		// here ends and the caller reconnects to Location.
+		if loc := strings.TrimSpace(req.Header.Get("Location")); loc != "" {
+			resp.StatusCode, resp.Reason = 200, "OK"
+			redirect = c.redirect("REDIRECT", 0, loc)
+		}
 	}
+	defer func() {
+		if redirect != nil {
+			c.fail(redirect) // after the answer is written; fail never blocks
+		}
+	}()
 	resp.Header.Set("CSeq", strings.TrimSpace(req.Header.Get("CSeq")))
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
@@ -353,6 +377,9 @@ func (c *Client) do(ctx context.Context, req *Request) (*Response, error) {
 			c.sender = s
 			c.mu.Unlock()
 			continue
+		}
+		if loc := strings.TrimSpace(resp.Header.Get("Location")); resp.StatusCode/100 == 3 && loc != "" {
+			return resp, c.redirect(req.Method, resp.StatusCode, loc)
 		}
 		if resp.StatusCode >= 300 {
 			return resp, &StatusError{Method: req.Method, Code: resp.StatusCode, Reason: resp.Reason}

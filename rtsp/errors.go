@@ -126,3 +126,16 @@ func classifyNetError(op string, err error) error {
 	}
 	return &kindError{kind: kind, msg: op, cause: err}
 }
+
+// RedirectError is a 3xx answer with a Location (RFC 2326 §11.3.3, §10.10)
+// or a REDIRECT request from the server. rtsp never follows it itself: the
+// caller opens a new Client on Location.
+type RedirectError struct {
+	Method   string
+	Code     int    // 301, 302, …; 0 for a REDIRECT request
+	Location string // absolute, without credentials
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("%s: server redirects to %s", e.Method, e.Location)
+}
