@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bluenviron/gortsplib/v5/pkg/auth"
 	"github.com/pion/rtp"
 	"go.uber.org/goleak"
 
@@ -109,6 +110,11 @@ func TestClientAuthAgainstDemo(t *testing.T) {
 	})
 	t.Run("tunnel carries auth", func(t *testing.T) {
 		session(t, srv.URL(), rtsp.Config{Transport: rtsp.TransportHTTP, Username: "cam", Password: "pa:ss@word#1"}, 10)
+	})
+	t.Run("digest SHA-256 only, on every method", func(t *testing.T) {
+		sha := rtsptest.StartDemo(t, demo.Config{Username: "cam", Password: "pw", AuthMethods: []auth.VerifyMethod{auth.VerifyMethodDigestSHA256}})
+		session(t, sha.URL(), rtsp.Config{Username: "cam", Password: "pw"}, 10)
+		session(t, sha.URL(), rtsp.Config{Transport: rtsp.TransportUDP, Username: "cam", Password: "pw"}, 10)
 	})
 	t.Run("wrong password", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
