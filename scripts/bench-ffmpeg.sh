@@ -1,48 +1,76 @@
 #!/usr/bin/env bash
 # bench-ffmpeg.sh: time to first picture, rtspview probe next to the ffmpeg
-# command, on the same streams in the same run. Each run is a whole process
-# (start-up included) for both. Runs start at random offsets: back-to-back
-# runs would lock onto the servers' 1 s keyframe interval.
+# command, on the same streams in the same run, for each server × transport
+# × auth cell. Each run is a whole process (start-up included) for both.
+# Runs start at random offsets: back-to-back runs would lock onto the
+# servers' 1 s keyframe interval.
 #
-# Prints medians and the ratio ffmpeg/rtspview (>1 means rtspview is faster).
+# Prints medians and the ratio ffmpeg/rtspview (>1: rtspview is faster).
 # This machine is shared and noisy: compare ratios, not absolute numbers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-7}
 go build -o bin/rtspview .
-
+tmp=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 
-demoport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+demoport=$(freeport)
 ./bin/rtspview demo-server --addr 127.0.0.1:$demoport >/dev/null 2>&1 & pids+=($!)
-coproc GST { /usr/bin/python3 rtsp/rtsptest/gst_rtsp_server.py --port 0; }
-pids+=($GST_PID)
-read -r _ gstport <&"${GST[0]}"
+
+gst() { # gst NAME ARGS…: start gst-rtsp-server, set NAME to its port
+  local name=$1; shift
+  mkfifo "$tmp/$name.in"
+  /usr/bin/python3 rtsp/rtsptest/gst_rtsp_server.py --port 0 "$@" < "$tmp/$name.in" > "$tmp/$name.out" 2>/dev/null & pids+=($!)
+  exec {fd}>"$tmp/$name.in"
+  for _ in $(seq 100); do grep -q READY "$tmp/$name.out" 2>/dev/null && break; sleep 0.1; done
+  printf -v "$name" '%s' "$(awk '/READY/{print $2}' "$tmp/$name.out")"
+}
+gst gstport
+gst gstauth --user viewer --password s3cret --auth digest
+
+# stunnel in front of gst for the HTTPS tunnel.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
+  -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
+cat "$tmp/cert.pem" "$tmp/key.pem" > "$tmp/both.pem"
+tlsport=$(freeport)
+printf 'foreground = yes\npid =\n[r]\naccept = 127.0.0.1:%s\nconnect = 127.0.0.1:%s\ncert = %s\n' "$tlsport" "$gstport" "$tmp/both.pem" > "$tmp/stunnel.conf"
+stunnel4 "$tmp/stunnel.conf" 2>/dev/null & pids+=($!)
 sleep 1
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 ms() { date +%s%N; }
 
-printf '%-16s %-5s %14s %14s %14s %8s\n' server transport "rtspview ms" "(in-process)" "ffmpeg ms" ratio
-for server in "demo rtsp://127.0.0.1:$demoport/demo" "gst rtsp://127.0.0.1:$gstport/test"; do
-  set -- $server
-  name=$1 url=$2
-  for tr in tcp udp; do
-    ours=() inproc=() theirs=()
-    for _ in $(seq "$runs"); do
-      sleep "0.$((RANDOM % 10))$((RANDOM % 10))"
-      s=$(ms); j=$(./bin/rtspview probe --frames 1 --json --transport "$tr" "$url"); e=$(ms)
-      ours+=($(( (e - s) / 1000000 )))
-      inproc+=($(echo "$j" | python3 -c 'import json,sys; print(json.load(sys.stdin)["first_frame_ms"])'))
-      sleep "0.$((RANDOM % 10))$((RANDOM % 10))"
-      s=$(ms); ffmpeg -v error -rtsp_transport "$tr" -i "$url" -frames:v 1 -f null - ; e=$(ms)
-      theirs+=($(( (e - s) / 1000000 )))
-    done
-    o=$(printf '%s\n' "${ours[@]}" | median)
-    i=$(printf '%s\n' "${inproc[@]}" | median)
-    f=$(printf '%s\n' "${theirs[@]}" | median)
-    printf '%-16s %-5s %14s %14s %14s %8.1f\n' "$name" "$tr" "$o" "$i" "$f" "$(awk -v f="$f" -v o="$o" 'BEGIN{print f/o}')"
+# name | url | transport (both tools) | extra probe flags
+cells=(
+  "demo|rtsp://127.0.0.1:$demoport/demo|tcp|"
+  "demo|rtsp://127.0.0.1:$demoport/demo|udp|"
+  "demo|rtsp://127.0.0.1:$demoport/demo|http|"
+  "gst|rtsp://127.0.0.1:$gstport/test|tcp|"
+  "gst|rtsp://127.0.0.1:$gstport/test|udp|"
+  "gst|rtsp://127.0.0.1:$gstport/test|http|"
+  "gst+digest|rtsp://viewer:s3cret@127.0.0.1:$gstauth/test|tcp|"
+  "gst+digest|rtsp://viewer:s3cret@127.0.0.1:$gstauth/test|http|"
+  "stunnel+gst|rtsp://127.0.0.1:$tlsport/test|https|--insecure"
+)
+printf '%-13s %-6s %12s %12s %10s %7s\n' server trans "rtspview ms" "first_frame" "ffmpeg ms" ratio
+for cell in "${cells[@]}"; do
+  IFS='|' read -r name url tr extra <<< "$cell"
+  ours=() inproc=() theirs=()
+  for _ in $(seq "$runs"); do
+    sleep "0.$((RANDOM % 10))$((RANDOM % 10))"
+    s=$(ms); j=$(./bin/rtspview probe --frames 1 --json --transport "$tr" $extra "$url" || true); e=$(ms)
+    ours+=($(( (e - s) / 1000000 )))
+    inproc+=($(echo "$j" | python3 -c 'import json,sys; print(json.load(sys.stdin)["first_frame_ms"])'))
+    sleep "0.$((RANDOM % 10))$((RANDOM % 10))"
+    s=$(ms); ffmpeg -v quiet -rtsp_transport "$tr" -i "$url" -frames:v 1 -f null - || true; e=$(ms)
+    theirs+=($(( (e - s) / 1000000 )))
   done
+  o=$(printf '%s\n' "${ours[@]}" | median)
+  i=$(printf '%s\n' "${inproc[@]}" | median)
+  f=$(printf '%s\n' "${theirs[@]}" | median)
+  printf '%-13s %-6s %12s %12s %10s %7.1f\n' "$name" "$tr" "$o" "$i" "$f" "$(awk -v f="$f" -v o="$o" 'BEGIN{print f/o}')"
 done
