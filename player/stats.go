@@ -16,6 +16,7 @@ type Fallback struct {
 type Stats struct {
 	URL       string // without password
 	Transport string // udp|tcp|http|https actually in use ("" before connected)
+	Via       string // the way in words: "UDP", "TCP", "HTTP tunnel on 8080"
 	TLS       bool
 	Codec     string // H264|H265|MJPEG
 	Width     int    // source picture size

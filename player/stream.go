@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"net"
 	"net/url"
 	"sync"
 	"sync/atomic"
@@ -255,10 +256,40 @@ func (s *Stream) run() {
 	}
 }
 
-// way is one transport to try: which, on which port, and a short label.
+// way is one transport to try: which, and on which port for a tunnel.
 type way struct {
 	transport  Transport
 	tunnelPort int
+}
+
+// label is how the status line names the way: "TCP", "HTTP tunnel on 80".
+func (w way) label() string {
+	if w.tunnelPort > 0 {
+		return fmt.Sprintf("%s on %d", w.transport.Label(), w.tunnelPort)
+	}
+	return w.transport.Label()
+}
+
+// portTrouble says in a few words why a port did not work: "port 554
+// closed" (refused) or "port 554 does not answer" (silently dropped).
+func portTrouble(rawURL string, port int, err error) string {
+	if port == 0 {
+		if u, perr := rtsp.ParseURL(rawURL); perr == nil {
+			_, p, _ := net.SplitHostPort(rtsp.HostPort(u))
+			fmt.Sscan(p, &port)
+		}
+	}
+	switch Classify(err) {
+	case KindRefused:
+		return fmt.Sprintf("port %d closed", port)
+	case KindTimeout:
+		return fmt.Sprintf("port %d does not answer", port)
+	case KindTLS:
+		return fmt.Sprintf("port %d: TLS failed", port)
+	case KindNotFound:
+		return fmt.Sprintf("port %d: no such stream", port)
+	}
+	return fmt.Sprintf("port %d: not an RTSP tunnel", port)
 }
 
 // session connects by the configured transport (or Auto's chain of them)
@@ -304,12 +335,12 @@ func (s *Stream) session(again bool) error {
 		return err
 	case KindRefused, KindTimeout:
 		if !errors.Is(err, errNoMedia) {
-			note(udp, "RTSP port does not answer: "+Sentence(err, s.cfg.URL))
+			note(udp, portTrouble(s.cfg.URL, 0, err))
 			return s.tunnels(start, note, lastErr)
 		}
-		note(udp, "UDP blocked: no video arrived over UDP")
+		note(udp, "UDP blocked (no video arrived over UDP)")
 	default:
-		note(udp, "server refused UDP: "+err.Error())
+		note(udp, "server refused UDP")
 	}
 	tcp := way{transport: TransportTCP}
 	cl, err = s.connect(tcp, start, s.cfg.MediaTimeout)
@@ -320,7 +351,7 @@ func (s *Stream) session(again bool) error {
 	case KindUnauthorized, KindNotFound, KindTLS:
 		return err
 	}
-	note(tcp, Sentence(err, s.cfg.URL))
+	note(tcp, "TCP failed: "+Sentence(err, s.cfg.URL))
 	return s.tunnels(start, note, err)
 }
 
@@ -342,7 +373,7 @@ func (s *Stream) tunnels(start time.Time, note func(way, string), lastErr error)
 		case KindUnauthorized, KindNotFound:
 			return err
 		}
-		note(w, fmt.Sprintf("port %d: %s", w.tunnelPort, Sentence(err, s.cfg.URL)))
+		note(w, portTrouble(s.cfg.URL, w.tunnelPort, err))
 		lastErr = err
 		if s.ctx.Err() != nil {
 			break
@@ -480,6 +511,7 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 	s.mu.Lock()
 	s.stats.ConnectTime = connectTime
 	s.stats.Transport = w.transport.String()
+	s.stats.Via = w.label()
 	s.stats.TLS = cl.TLS()
 	s.stats.Codec = codec.String()
 	s.mu.Unlock()
