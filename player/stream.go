@@ -385,17 +385,15 @@ func (s *Stream) tunnels(start time.Time, note func(way, string), lastErr error)
 // attempt is the per-connection packet path, run on the client's reader
 // goroutine(s): jitter buffer (UDP only) → depacketizer → AU queue.
 type attempt struct {
-	s      *Stream
-	pt     uint8
-	codec  decode.Codec
-	dp     depack.Depacketizer
-	jb     *jitter.Buffer
-	pkt    rtp.Packet
-	pool   []*rtp.Packet
-	bufs   map[*rtp.Packet][]byte
-	wait   bool // dropping until the next keyframe because the queue overflowed
-	mu     sync.Mutex
-	lastAt atomic.Int64
+	s     *Stream
+	pt    uint8
+	codec decode.Codec
+	dp    depack.Depacketizer
+	jb    *jitter.Buffer
+	pkt   rtp.Packet
+	pool  []*rtp.Packet
+	bufs  map[*rtp.Packet][]byte
+	wait  bool // dropping until the next keyframe because the queue overflowed
 }
 
 // maxRedirects bounds how many 3xx/REDIRECT hops one attempt follows.
@@ -461,7 +459,7 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 	if rc.TLSConfig == nil && s.cfg.Insecure {
 		rc.TLSConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked for --insecure
 	}
-	a := &attempt{s: s}
+	a := &attempt{}
 	rc.OnPacket = a.onPacket
 	if s.cfg.Transport == TransportAuto && w.transport != TransportUDP && w.transport != TransportTCP {
 		// Each tunnel guess gets a short dial bound so the chain ends soon.
@@ -491,16 +489,13 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 	if err != nil {
 		return nil, err
 	}
-	a.pt, a.codec = track.PayloadType, codec
-	a.dp, err = newDepacketizer(track, codec)
+	dp, err := newDepacketizer(track, codec)
 	if err != nil {
 		return nil, err
 	}
-	if w.transport == TransportUDP {
-		// Only UDP reorders; interleaved TCP arrives in order.
-		a.bufs = map[*rtp.Packet][]byte{}
-		a.jb = jitter.New(jitter.Config{Release: a.release})
-	}
+	// Only UDP reorders; interleaved TCP arrives in order. Set up before
+	// SETUP: the client delivers no packet of a track before it is set up.
+	a.init(s, track.PayloadType, codec, dp, w.transport == TransportUDP)
 	if err := cl.Setup(ctx, track); err != nil {
 		return nil, err
 	}
@@ -618,6 +613,20 @@ func pickVideo(d *rtsp.Description) (rtsp.Track, decode.Codec, error) {
 		found = append(found, t.Media+"/"+t.Codec)
 	}
 	return rtsp.Track{}, 0, fmt.Errorf("%w (stream has %v)", ErrNoVideo, found)
+}
+
+func newAttempt(s *Stream, pt uint8, codec decode.Codec, dp depack.Depacketizer, reorder bool) *attempt {
+	a := &attempt{}
+	a.init(s, pt, codec, dp, reorder)
+	return a
+}
+
+func (a *attempt) init(s *Stream, pt uint8, codec decode.Codec, dp depack.Depacketizer, reorder bool) {
+	a.s, a.pt, a.codec, a.dp = s, pt, codec, dp
+	if reorder {
+		a.bufs = map[*rtp.Packet][]byte{}
+		a.jb = jitter.New(jitter.Config{Release: a.release})
+	}
 }
 
 // onPacket runs on the RTSP client's reader goroutine for every RTP packet.

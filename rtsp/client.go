@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/rtcp"
@@ -87,7 +88,7 @@ type Client struct {
 	sender   *auth.Sender
 	desc     *Description
 	tracks   []*setupTrack
-	byChan   [256]int16 // interleaved channel → index into tracks*2 (+1 for RTCP), -1 none
+	routes   atomic.Pointer[routeTable] // read per packet without locks
 	playing  bool
 	closeErr error
 
@@ -97,6 +98,13 @@ type Client struct {
 	once   sync.Once
 	wg     sync.WaitGroup
 	ssrc   uint32 // ours, for receiver reports
+}
+
+// routeTable maps interleaved channels to tracks. Setup publishes a new
+// copy; the reader loads it per frame, lock-free and allocation-free.
+type routeTable struct {
+	byChan [256]int16 // channel → track index*2 (+1 for RTCP), -1 none
+	tracks []*setupTrack
 }
 
 type setupTrack struct {
@@ -131,9 +139,11 @@ func Dial(ctx context.Context, rawURL string, cfg Config) (*Client, error) {
 		c.pass = cfg.Password
 	}
 	c.url = withoutCredentials(u)
-	for i := range c.byChan {
-		c.byChan[i] = -1
+	rt := &routeTable{}
+	for i := range rt.byChan {
+		rt.byChan[i] = -1
 	}
+	c.routes.Store(rt)
 	var b [4]byte
 	_, _ = rand.Read(b[:])
 	c.ssrc = binary.BigEndian.Uint32(b[:])
@@ -220,7 +230,10 @@ func (c *Client) fail(err error) {
 		if c.nc != nil {
 			c.nc.Close()
 		}
-		for _, t := range c.tracks {
+		c.mu.Lock()
+		tracks := c.tracks
+		c.mu.Unlock()
+		for _, t := range tracks {
 			if t.udp != nil {
 				t.udp.close()
 			}
@@ -317,11 +330,12 @@ func (c *Client) answer(req *Request) {
 }
 
 func (c *Client) handleFrame(ch uint8, payload []byte) {
-	idx := c.byChan[ch]
+	rt := c.routes.Load()
+	idx := rt.byChan[ch]
 	if idx < 0 {
 		return // a channel we did not set up: ignore, as RFC 2326 allows
 	}
-	t := c.tracks[idx/2]
+	t := rt.tracks[idx/2]
 	if idx%2 == 0 {
 		if t.stats.updateRTP(payload, time.Now()) && c.cfg.OnPacket != nil {
 			c.cfg.OnPacket(t.Index, payload)
@@ -577,10 +591,13 @@ func (c *Client) Setup(ctx context.Context, t Track) error {
 	}
 	c.tracks = append(c.tracks, st)
 	if c.transport.interleaved() {
-		c.byChan[st.rtpChan] = int16(idx * 2)
+		rt := *c.routes.Load()
+		rt.tracks = append([]*setupTrack(nil), c.tracks...)
+		rt.byChan[st.rtpChan] = int16(idx * 2)
 		if st.rtcpChan != st.rtpChan {
-			c.byChan[st.rtcpChan] = int16(idx*2 + 1)
+			rt.byChan[st.rtcpChan] = int16(idx*2 + 1)
 		}
+		c.routes.Store(&rt)
 	}
 	c.mu.Unlock()
 	if st.udp != nil {
