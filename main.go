@@ -30,6 +30,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return runProbe(args[1:], stdout, stderr)
 		case "demo-server":
 			return runDemoServer(args[1:], stdout, stderr)
+		case "bench":
+			return runBench(args[1:], stdout, stderr)
 		case "help", "-h", "--help":
 			usage(stdout)
 			return 0
@@ -43,6 +45,7 @@ func usage(w io.Writer) {
   rtspview [--transport auto|udp|tcp|http|https] [--insecure] [--proxy URL] [--screenshot FILE --after DURATION] [URL…]
   rtspview probe [--transport …] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--proxy URL] [--json] URL
   rtspview demo-server [--addr 127.0.0.1:8554]
+  rtspview bench [--streams N] [--duration D] [--size WxH] [--transport T] [--json] [URL]
 
 With no URL the viewer plays its built-in demo stream.
 `)

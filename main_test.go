@@ -204,3 +204,18 @@ func TestProbeTLS(t *testing.T) {
 		})
 	}
 }
+
+func TestBenchCommand(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"bench", "--streams", "3", "--duration", "1s", "--json"}, &out, &errb)
+	var res benchResult
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil || code != 0 {
+		t.Fatalf("exit %d %v: %s %s", code, err, out.String(), errb.String())
+	}
+	if res.Streams != 3 || res.PlayingCount != 3 || res.FramesTotal == 0 || res.FPSMin <= 0 {
+		t.Fatalf("%+v", res)
+	}
+	if code := run([]string{"bench", "--size", "big"}, &out, &errb); code != 2 {
+		t.Fatalf("bad --size: exit %d", code)
+	}
+}

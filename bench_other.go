@@ -1,0 +1,9 @@
+//go:build !unix
+
+package main
+
+import "time"
+
+// cpuTime and maxRSSMB are not measured on this platform; bench reports 0.
+func cpuTime() time.Duration { return 0 }
+func maxRSSMB() float64      { return 0 }
