@@ -396,6 +396,10 @@ type attempt struct {
 	wait  bool // dropping until the next keyframe because the queue overflowed
 }
 
+// autoDialTimeout bounds each of Auto's dials (the RTSP port, each tunnel
+// port): a SYN that goes unanswered this long is being dropped by a firewall.
+const autoDialTimeout = 4 * time.Second
+
 // maxRedirects bounds how many 3xx/REDIRECT hops one attempt follows.
 const maxRedirects = 5
 
@@ -463,12 +467,22 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 	rc.OnPacket = a.onPacket
 	if s.cfg.Transport == TransportAuto && w.transport != TransportUDP && w.transport != TransportTCP {
 		// Each tunnel guess gets a short dial bound so the chain ends soon.
-		rc.Timeout = min(rc.Timeout, 4*time.Second)
+		rc.Timeout = min(rc.Timeout, autoDialTimeout)
 	}
 	s.mu.Lock()
 	target := s.url
 	s.mu.Unlock()
-	cl, err := rtsp.Dial(ctx, target, rc)
+	dctx := ctx
+	if s.cfg.Transport == TransportAuto {
+		// Auto is guessing: a port behind a firewall that drops SYNs must
+		// cost one short bound, not the full request Timeout, or the chain
+		// (RTSP port, 80, 8080, 443) outlasts probe's 20 s. Only the dial
+		// is bounded; a slow camera keeps Timeout for each request.
+		var cancel context.CancelFunc
+		dctx, cancel = context.WithTimeout(ctx, min(s.cfg.Timeout, autoDialTimeout))
+		defer cancel()
+	}
+	cl, err := rtsp.Dial(dctx, target, rc)
 	if err != nil {
 		return nil, err
 	}
