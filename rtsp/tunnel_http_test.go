@@ -22,6 +22,7 @@ type tunnelServer struct {
 	ln        net.Listener
 	getAnswer string
 	closePost bool
+	deafPost  bool // never pairs POSTs with the GET (a cookie it does not know)
 	mu        sync.Mutex
 	cookies   []string // x-sessioncookie of every GET and POST, in order
 	posts     int
@@ -99,7 +100,12 @@ func (s *tunnelServer) handle(c net.Conn) {
 	defer c.Close()
 	s.mu.Lock()
 	s.posts++
+	deaf := s.deafPost
 	s.mu.Unlock()
+	if deaf {
+		_, _ = c.Write([]byte("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"))
+		return
+	}
 	var pending []byte
 	buf := make([]byte, 4096)
 	for {
@@ -240,4 +246,29 @@ func FuzzReadHTTPHead(f *testing.F) {
 			t.Fatalf("code %d headers %d", code, len(h))
 		}
 	})
+}
+
+// TestTunnelUnpairedCookie: the server takes the GET but does not know the
+// POST's cookie (answers it 400 and closes): requests get no answer, which
+// must end as a timeout within the client's bound, not a hang.
+func TestTunnelUnpairedCookie(t *testing.T) {
+	s := startTunnelServer(t, tunnelOK, false)
+	s.mu.Lock()
+	s.deafPost = true
+	s.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := Dial(ctx, "rtsp://"+s.ln.Addr().String()+"/s", Config{Transport: TransportHTTP, Timeout: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	start := time.Now()
+	err = c.Options(ctx)
+	if !errors.Is(err, ErrTimeout) && !errors.Is(err, ErrClosed) {
+		t.Fatalf("want a timeout, got %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("took %v", d)
+	}
 }
