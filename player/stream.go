@@ -43,6 +43,9 @@ type Config struct {
 	// answer; 80 and 8080 when nil. HTTPSPort is tried last; 443 when zero.
 	TunnelPorts []int
 	HTTPSPort   int
+	// TunnelPort is the HTTP(S) port for an explicitly chosen tunnel
+	// transport; 0 means the URL's port, else 80 (HTTP) or 443 (HTTPS).
+	TunnelPort int
 	// Proxy is an HTTP forward proxy for the HTTP/HTTPS tunnel
 	// ("http://[user:pass@]host:port"); empty means the environment's
 	// HTTP_PROXY/HTTPS_PROXY/NO_PROXY.
@@ -308,7 +311,11 @@ func (s *Stream) session(again bool) error {
 	s.mu.Unlock()
 
 	if s.cfg.Transport != TransportAuto {
-		cl, err := s.connect(way{transport: s.cfg.Transport}, start, s.cfg.MediaTimeout)
+		w := way{transport: s.cfg.Transport}
+		if s.cfg.Transport == TransportHTTP || s.cfg.Transport == TransportHTTPS {
+			w.tunnelPort = s.cfg.TunnelPort
+		}
+		cl, err := s.connect(w, start, s.cfg.MediaTimeout)
 		if err != nil {
 			return err
 		}

@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -36,7 +38,12 @@ type Viewer struct {
 	play      *widget.Button
 	add       *widget.Button
 	status    *widget.Label
-	grid      *fyne.Container
+	// The tunnel row shows when an HTTP/HTTPS tunnel is picked: its port
+	// (empty: the address's port, else 80/443) and an optional proxy.
+	tunnelRow  *fyne.Container
+	tunnelPort *widget.Entry
+	proxy      *widget.Entry
+	grid       *fyne.Container
 
 	mu       sync.Mutex
 	tiles    []*tileState
@@ -61,11 +68,28 @@ func NewViewer(win fyne.Window, opts Options) *Viewer {
 	v.address = widget.NewEntry()
 	v.address.SetPlaceHolder("rtsp://user:password@camera:554/stream")
 	v.address.OnSubmitted = func(string) { v.playAddress(false) }
+	v.address.OnChanged = func(string) { v.showTunnelRow() }
 	labels := make([]string, len(player.Transports))
 	for i, t := range player.Transports {
 		labels[i] = t.Label()
 	}
-	v.transport = widget.NewSelect(labels, nil)
+	v.tunnelPort = widget.NewEntry()
+	v.tunnelPort.Validator = func(s string) error {
+		if s == "" {
+			return nil
+		}
+		if n, err := strconv.Atoi(s); err != nil || n < 1 || n > 65535 {
+			return errors.New("a port is 1 to 65535")
+		}
+		return nil
+	}
+	v.proxy = widget.NewEntry()
+	v.proxy.SetPlaceHolder("HTTP proxy (optional): http://proxy:3128")
+	v.proxy.SetText(opts.Proxy)
+	v.tunnelRow = container.NewBorder(nil, nil,
+		container.NewHBox(widget.NewLabel("Tunnel port"), container.NewGridWrap(fyne.NewSize(90, v.tunnelPort.MinSize().Height), v.tunnelPort)),
+		nil, v.proxy)
+	v.transport = widget.NewSelect(labels, func(string) { v.showTunnelRow() })
 	v.transport.SetSelected(opts.Transport.Label())
 	v.play = widget.NewButton("Play", func() { v.playAddress(false) })
 	v.play.Importance = widget.HighImportance
@@ -74,7 +98,8 @@ func NewViewer(win fyne.Window, opts Options) *Viewer {
 	v.status.Truncation = fyne.TextTruncateEllipsis
 	v.grid = container.NewGridWithColumns(1)
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(v.transport, v.play, v.add), v.address)
-	win.SetContent(container.NewBorder(bar, v.status, nil, nil, v.grid))
+	v.showTunnelRow()
+	win.SetContent(container.NewBorder(container.NewVBox(bar, v.tunnelRow), v.status, nil, nil, v.grid))
 	return v
 }
 
@@ -112,6 +137,61 @@ func (v *Viewer) Close() {
 		}
 	}
 	wg.Wait()
+}
+
+// showTunnelRow shows the tunnel port and proxy fields for the tunnel
+// transports, with the port that would be used as placeholder.
+func (v *Viewer) showTunnelRow() {
+	if v.tunnelRow == nil {
+		return
+	}
+	// The placeholder is the port an empty field means: the address's
+	// own port (gst-rtsp-server, MediaMTX: tunnel on the RTSP port), else
+	// the web default.
+	port := addressPort(v.address.Text)
+	switch v.selectedTransport() {
+	case player.TransportHTTP:
+		if port == "" {
+			port = "80"
+		}
+		v.tunnelPort.SetPlaceHolder(port)
+		v.tunnelRow.Show()
+	case player.TransportHTTPS:
+		if port == "" {
+			port = "443"
+		}
+		v.tunnelPort.SetPlaceHolder(port)
+		v.tunnelRow.Show()
+	default:
+		v.tunnelRow.Hide()
+	}
+}
+
+// addressPort is the explicit port of an rtsp:// address being typed, or "".
+func addressPort(raw string) string {
+	_, rest, ok := strings.Cut(strings.TrimSpace(raw), "://")
+	if !ok {
+		return ""
+	}
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		rest = rest[at+1:]
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	if i := strings.LastIndex(host, ":"); i >= 0 && !strings.HasSuffix(host, "]") {
+		if _, err := strconv.Atoi(host[i+1:]); err == nil {
+			return host[i+1:]
+		}
+	}
+	return ""
+}
+
+// tunnelPortValue is the port typed in the tunnel row, 0 when empty or bad.
+func (v *Viewer) tunnelPortValue() int {
+	n, err := strconv.Atoi(strings.TrimSpace(v.tunnelPort.Text))
+	if err != nil || n < 1 || n > 65535 {
+		return 0
+	}
+	return n
 }
 
 func (v *Viewer) selectedTransport() player.Transport {
@@ -166,7 +246,8 @@ func (v *Viewer) open(rawURL, user, pass string, add bool) {
 		Username:       user,
 		Password:       pass,
 		Insecure:       v.opts.Insecure,
-		Proxy:          v.opts.Proxy,
+		Proxy:          strings.TrimSpace(v.proxy.Text),
+		TunnelPort:     v.tunnelPortValue(),
 		Reconnect:      true,
 		DecoderThreads: decoderThreads(len(v.tiles)),
 		OnFrame:        tile.FrameReady,
@@ -305,7 +386,14 @@ func (v *Viewer) refreshStatus() {
 func statusLine(st player.Status, stats player.Stats, tiles int) string {
 	var parts []string
 	if st.State == player.StatePlaying {
-		parts = append(parts, "Playing", strings.ToUpper(stats.Transport))
+		via := stats.Via
+		if via == "" {
+			via = strings.ToUpper(stats.Transport)
+		}
+		if stats.TLS {
+			via += " + TLS"
+		}
+		parts = append(parts, "Playing", via)
 		if stats.Width > 0 {
 			parts = append(parts, fmt.Sprintf("%d×%d", stats.Width, stats.Height))
 		}
@@ -328,13 +416,20 @@ func statusLine(st player.Status, stats player.Stats, tiles int) string {
 	return strings.Join(parts, " · ")
 }
 
+// fallbackText is Auto's path in a few words: "UDP blocked → TCP",
+// "port 554 closed → HTTP tunnel on 80".
 func fallbackText(stats player.Stats) string {
 	var b strings.Builder
 	for _, f := range stats.Fallbacks {
-		b.WriteString(strings.ToUpper(f.Transport))
-		b.WriteString(" failed → ")
+		reason, _, _ := strings.Cut(f.Reason, " (")
+		b.WriteString(reason)
+		b.WriteString(" → ")
 	}
-	b.WriteString(strings.ToUpper(stats.Transport))
+	via := stats.Via
+	if via == "" {
+		via = strings.ToUpper(stats.Transport)
+	}
+	b.WriteString(via)
 	return b.String()
 }
 

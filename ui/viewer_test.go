@@ -115,8 +115,17 @@ func TestStatusLine(t *testing.T) {
 	if got := statusLine(st, stats, 1); got != "Playing · TCP · 1280×720 · 25 fps · 2.1 Mb/s" {
 		t.Fatalf("%q", got)
 	}
-	stats.Fallbacks = []player.Fallback{{Transport: "udp", Reason: "UDP blocked"}}
-	if got := statusLine(st, stats, 3); !strings.Contains(got, "UDP failed → TCP") || !strings.HasSuffix(got, "3 cameras") {
+	stats.Fallbacks = []player.Fallback{{Transport: "udp", Reason: "UDP blocked (no video arrived over UDP)"}}
+	if got := statusLine(st, stats, 3); !strings.Contains(got, "UDP blocked → TCP") || !strings.HasSuffix(got, "3 cameras") {
+		t.Fatalf("%q", got)
+	}
+	tunnel := player.Stats{Transport: "http", Via: "HTTP tunnel on 80", Width: 640, Height: 360, FPS: 25,
+		Fallbacks: []player.Fallback{{Transport: "udp", Reason: "port 554 closed"}}}
+	if got := statusLine(st, tunnel, 1); got != "Playing · HTTP tunnel on 80 · 640×360 · 25 fps · port 554 closed → HTTP tunnel on 80" {
+		t.Fatalf("%q", got)
+	}
+	secure := player.Stats{Transport: "https", Via: "HTTPS tunnel", TLS: true, FPS: 25}
+	if got := statusLine(st, secure, 1); !strings.HasPrefix(got, "Playing · HTTPS tunnel + TLS") {
 		t.Fatalf("%q", got)
 	}
 	if got := statusLine(player.Status{State: player.StateFailed, Text: "No such stream on this server."}, player.Stats{}, 1); got != "No such stream on this server." {
@@ -130,4 +139,51 @@ func TestUserOf(t *testing.T) {
 			t.Errorf("userOf(%q) = %q", in, got)
 		}
 	}
+}
+
+func TestTunnelRowFollowsTransport(t *testing.T) {
+	v, _ := newTestViewer(t, Options{})
+	if v.tunnelRow.Visible() {
+		t.Fatal("tunnel row shown for Auto")
+	}
+	v.transport.SetSelected("HTTP tunnel")
+	if !v.tunnelRow.Visible() || v.tunnelPort.PlaceHolder != "80" {
+		t.Fatalf("HTTP tunnel: visible %v placeholder %q", v.tunnelRow.Visible(), v.tunnelPort.PlaceHolder)
+	}
+	v.transport.SetSelected("HTTPS tunnel")
+	if v.tunnelPort.PlaceHolder != "443" {
+		t.Fatalf("HTTPS placeholder %q", v.tunnelPort.PlaceHolder)
+	}
+	test.Type(v.tunnelPort, "8080")
+	if v.tunnelPortValue() != 8080 || v.tunnelPort.Validate() != nil {
+		t.Fatalf("port %d", v.tunnelPortValue())
+	}
+	v.tunnelPort.SetText("99999")
+	if v.tunnelPortValue() != 0 || v.tunnelPort.Validate() == nil {
+		t.Fatal("a bad port was accepted")
+	}
+	v.address.SetText("rtsp://admin:p:w@cam:8554/live")
+	if v.tunnelPort.PlaceHolder != "8554" {
+		t.Fatalf("placeholder %q, want the address's port", v.tunnelPort.PlaceHolder)
+	}
+	v.transport.SetSelected("UDP")
+	if v.tunnelRow.Visible() {
+		t.Fatal("tunnel row shown for UDP")
+	}
+}
+
+// TestTunnelFromTheWindow plays the demo over the HTTP tunnel chosen in the
+// selector, with the port typed in the tunnel row.
+func TestTunnelFromTheWindow(t *testing.T) {
+	srv := rtsptest.StartDemo(t, demo.Config{})
+	v, _ := newTestViewer(t, Options{})
+	v.transport.SetSelected("HTTP tunnel")
+	port := strings.Split(strings.TrimPrefix(srv.URL(), "rtsp://127.0.0.1:"), "/")[0]
+	v.tunnelPort.SetText(port)
+	v.address.SetText("rtsp://127.0.0.1/demo") // no port: the tunnel row's is used
+	test.Tap(v.play)
+	waitFor(t, 15*time.Second, "playing over the tunnel", func() bool {
+		v.refreshStatus()
+		return strings.HasPrefix(v.StatusText(), "Playing · HTTP tunnel on "+port)
+	})
 }
