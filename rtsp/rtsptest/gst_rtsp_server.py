@@ -8,6 +8,7 @@ optionally with Basic or Digest authentication and RTSPS. Prints
 that dies never leaves it behind.
 """
 import argparse
+import ctypes
 import sys
 import threading
 
@@ -27,6 +28,22 @@ ENCODERS = {
 }
 
 
+def set_methods_both(auth):
+    """Offers Digest and Basic, one WWW-Authenticate header each.
+
+    gst_rtsp_auth_set_supported_methods() takes a bit mask, but the GIR types
+    it as the RTSPAuthMethod enum and PyGObject refuses DIGEST|BASIC (3) with
+    "invalid enum value", so call the C function directly; hash() of a
+    PyGObject is the address of its GObject.
+    """
+    lib = ctypes.CDLL("libgstrtspserver-1.0.so.0")
+    lib.gst_rtsp_auth_set_supported_methods.argtypes = [ctypes.c_void_p, ctypes.c_int]
+    lib.gst_rtsp_auth_set_supported_methods.restype = None
+    lib.gst_rtsp_auth_set_supported_methods(
+        hash(auth), int(GstRtsp.RTSPAuthMethod.DIGEST) | int(GstRtsp.RTSPAuthMethod.BASIC)
+    )
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--port", type=int, default=0)
@@ -36,8 +53,10 @@ def main():
     p.add_argument("--fps", type=int, default=25)
     p.add_argument("--user", default="")
     p.add_argument("--password", default="")
-    p.add_argument("--auth", choices=["basic", "digest"], default="digest")
-    p.add_argument("--tls-cert", default="", help="PEM with certificate and key: serve rtsps")
+    p.add_argument("--auth", choices=["both", "basic", "digest"], default="both",
+                   help="schemes offered; both: a Digest and a Basic challenge")
+    p.add_argument("--tls-cert", default="", help="PEM certificate (and key, without --tls-key): serve rtsps")
+    p.add_argument("--tls-key", default="", help="PEM private key for --tls-cert")
     a = p.parse_args()
 
     Gst.init(None)
@@ -56,16 +75,22 @@ def main():
 
     if a.user or a.tls_cert:
         auth = GstRtspServer.RTSPAuth()
-        if a.tls_cert:
+        if a.tls_cert and a.tls_key:
+            auth.set_tls_certificate(Gio.TlsCertificate.new_from_files(a.tls_cert, a.tls_key))
+        elif a.tls_cert:
             auth.set_tls_certificate(Gio.TlsCertificate.new_from_file(a.tls_cert))
         if a.user:
             token = GstRtspServer.RTSPToken()
             token.set_string(GstRtspServer.RTSP_TOKEN_MEDIA_FACTORY_ROLE, "user")
-            if a.auth == "digest":
+            if a.auth == "both":
+                set_methods_both(auth)
+            elif a.auth == "digest":
                 auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
-                auth.add_digest(a.user, a.password, token)
             else:
                 auth.set_supported_methods(GstRtsp.RTSPAuthMethod.BASIC)
+            if a.auth in ("both", "digest"):
+                auth.add_digest(a.user, a.password, token)
+            if a.auth in ("both", "basic"):
                 auth.add_basic(GstRtspServer.RTSPAuth.make_basic(a.user, a.password), token)
             factory.add_role_from_structure(
                 Gst.Structure.from_string(

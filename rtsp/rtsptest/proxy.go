@@ -25,7 +25,7 @@ func StartTinyproxy(t testing.TB, user, pass string) *Proxy {
 		Unavailable(t, "tinyproxy is not installed (scripts/setup.sh installs it)")
 	}
 	dir := t.TempDir()
-	port := ClosedPort(t)
+	port := FreePort(t)
 	logf := filepath.Join(dir, "tinyproxy.log")
 	conf := fmt.Sprintf("Port %d\nListen 127.0.0.1\nTimeout 600\nMaxClients 50\nAllow 127.0.0.1\nLogLevel Info\nLogFile %q\nPidFile %q\n",
 		port, logf, filepath.Join(dir, "pid"))

@@ -7,6 +7,7 @@ package rtsptest
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	_ "embed"
 	"fmt"
@@ -30,8 +31,13 @@ var gstScript []byte
 const GstPython = "/usr/bin/python3"
 
 // RequirePeers reports whether missing peers must fail tests instead of
-// skipping them (set by `make test` and CI).
-func RequirePeers() bool { return os.Getenv("RTSPVIEW_REQUIRE_PEERS") != "" }
+// skipping them: RTSPVIEW_REQUIRE_PEERS is set (scripts/test.sh sets it to
+// 1) or CI is (GitHub Actions and most CI systems set CI=true), so CI
+// cannot pass by silently skipping.
+func RequirePeers() bool {
+	v := os.Getenv("RTSPVIEW_REQUIRE_PEERS")
+	return (v != "" && v != "0") || os.Getenv("CI") != ""
+}
 
 // Unavailable skips t, or fails it when peers are required.
 func Unavailable(t testing.TB, format string, args ...any) {
@@ -42,22 +48,32 @@ func Unavailable(t testing.TB, format string, args ...any) {
 	t.Skipf(format, args...)
 }
 
-// GstOptions configures a gst-rtsp-server peer. The zero value serves live
-// H.264 1280×720 at 25 fps on /test without authentication.
+// GstOptions configures a gst-rtsp-server peer. The zero value serves a
+// live moving test pattern as H.264 1280×720 at 25 fps (a keyframe every
+// second) on /test without authentication.
 type GstOptions struct {
 	Codec          string // h264 (default), h265, mjpeg
-	Width, Height  int
-	FPS            int
-	Path           string
-	User, Password string
-	Auth           string // "digest" (default) or "basic"
-	TLSCertKeyPEM  string // path of a PEM with certificate and key: rtsps
+	Width, Height  int    // 1280×720 when either is zero
+	FPS            int    // 25 when zero; also the keyframe interval
+	Path           string // "/test" when empty
+	User, Password string // require them when User is set
+	// Auth picks the challenges sent with User set: "" offers Basic and
+	// Digest (MD5), one WWW-Authenticate header each; "digest" or "basic"
+	// offers only that one.
+	Auth string
+	// TLSCert and TLSKey are PEM files: serve rtsps://. TLSCertKeyPEM is
+	// one PEM holding both (Cert.PEMFile) and is used when TLSCert is empty.
+	TLSCert, TLSKey string
+	TLSCertKeyPEM   string
 }
 
 // StartGst starts gst-rtsp-server and returns its stream URL (without
 // credentials). It stops when the test ends.
 func StartGst(t testing.TB, o GstOptions) string {
 	t.Helper()
+	if _, err := os.Stat(GstPython); err != nil {
+		Unavailable(t, "gst-rtsp-server peer needs Debian's %s (scripts/setup.sh installs python3-gi): %v", GstPython, err)
+	}
 	check := exec.Command(GstPython, "-c", "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer")
 	if out, err := check.CombinedOutput(); err != nil {
 		Unavailable(t, "gst-rtsp-server through python3-gi is not installed (scripts/setup.sh installs it): %v %s", err, out)
@@ -86,7 +102,14 @@ func StartGst(t testing.TB, o GstOptions) string {
 			args = append(args, "--auth", o.Auth)
 		}
 	}
-	if o.TLSCertKeyPEM != "" {
+	tls := o.TLSCert != "" || o.TLSCertKeyPEM != ""
+	switch {
+	case o.TLSCert != "":
+		args = append(args, "--tls-cert", o.TLSCert)
+		if o.TLSKey != "" {
+			args = append(args, "--tls-key", o.TLSKey)
+		}
+	case o.TLSCertKeyPEM != "":
 		args = append(args, "--tls-cert", o.TLSCertKeyPEM)
 	}
 	cmd := exec.Command(GstPython, args...)
@@ -119,7 +142,10 @@ func StartGst(t testing.TB, o GstOptions) string {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			if f := strings.Fields(sc.Text()); len(f) == 2 && f[0] == "READY" {
-				ready <- f[1]
+				select {
+				case ready <- f[1]:
+				default:
+				}
 			}
 		}
 		_, _ = io.Copy(io.Discard, stdout)
@@ -127,7 +153,7 @@ func StartGst(t testing.TB, o GstOptions) string {
 	select {
 	case port := <-ready:
 		scheme := "rtsp"
-		if o.TLSCertKeyPEM != "" {
+		if tls {
 			scheme = "rtsps"
 		}
 		return fmt.Sprintf("%s://127.0.0.1:%s%s", scheme, port, o.Path)
@@ -159,8 +185,10 @@ func StartDemo(t testing.TB, cfg demo.Config) *demo.Server {
 	return s
 }
 
-// ClosedPort returns a loopback TCP port with nothing listening on it.
-func ClosedPort(t testing.TB) int {
+// FreePort returns a loopback TCP port that was free a moment ago, for a
+// peer that must be told its port (stunnel, tinyproxy). Another process may
+// take it in between: prefer listening on port 0 where the peer allows it.
+func FreePort(t testing.TB) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -223,15 +251,16 @@ func ScriptedServer(t testing.TB, handler func(net.Conn)) string {
 	return ln.Addr().String()
 }
 
-// FFmpegFirstFrame runs `ffmpeg -rtsp_transport transport -i url -frames:v 1`
-// and returns its wall time: the reference our first-frame time is compared
-// with in benchmarks (never asserted in tests).
+// FFmpegFirstFrame runs `ffmpeg -v error -rtsp_transport transport -i url
+// -frames:v 1 -f null -` and returns its wall time, process start included:
+// the reference our first-frame time is compared with in benchmarks and
+// scripts (never asserted in tests).
 func FFmpegFirstFrame(ctx context.Context, url, transport string) (time.Duration, error) {
 	start := time.Now()
 	cmd := exec.CommandContext(ctx, "ffmpeg", "-v", "error", "-rtsp_transport", transport, "-i", url, "-frames:v", "1", "-f", "null", "-")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return 0, fmt.Errorf("ffmpeg: %v: %s", err, out)
+		return 0, fmt.Errorf("ffmpeg -rtsp_transport %s: %w: %s", transport, err, bytes.TrimSpace(out))
 	}
 	return time.Since(start), nil
 }
@@ -241,7 +270,7 @@ func FFmpegFirstFrame(ctx context.Context, url, transport string) (time.Duration
 func FFmpegDecode(ctx context.Context, url, transport string, n int) error {
 	cmd := exec.CommandContext(ctx, "ffmpeg", "-v", "error", "-rtsp_transport", transport, "-i", url, "-frames:v", fmt.Sprint(n), "-f", "null", "-")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("ffmpeg -rtsp_transport %s: %v: %s", transport, err, out)
+		return fmt.Errorf("ffmpeg -rtsp_transport %s: %w: %s", transport, err, bytes.TrimSpace(out))
 	}
 	return nil
 }

@@ -28,6 +28,8 @@ type Cert struct {
 	// PEMFile holds the certificate and its key, for gst-rtsp-server and
 	// stunnel.
 	PEMFile string
+	// CertFile and KeyFile hold them apart (GstOptions.TLSCert, TLSKey).
+	CertFile, KeyFile string
 }
 
 // NewCert makes a self-signed ECDSA certificate valid for hosts (IP
@@ -73,13 +75,23 @@ func NewCert(t testing.TB, hosts ...string) *Cert {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "cert.pem")
-	if err := os.WriteFile(path, append(certPEM, keyPEM...), 0o600); err != nil {
-		t.Fatal(err)
+	dir := t.TempDir()
+	c := &Cert{TLS: pair, Leaf: leaf, Pool: x509.NewCertPool(),
+		PEMFile:  filepath.Join(dir, "cert+key.pem"),
+		CertFile: filepath.Join(dir, "cert.pem"),
+		KeyFile:  filepath.Join(dir, "key.pem"),
 	}
-	pool := x509.NewCertPool()
-	pool.AddCert(leaf)
-	return &Cert{TLS: pair, Leaf: leaf, Pool: pool, PEMFile: path}
+	c.Pool.AddCert(leaf)
+	for path, data := range map[string][]byte{
+		c.PEMFile:  append(append([]byte(nil), certPEM...), keyPEM...),
+		c.CertFile: certPEM,
+		c.KeyFile:  keyPEM,
+	} {
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c
 }
 
 // ServerConfig is a tls.Config serving c.
@@ -104,7 +116,7 @@ func StartStunnel(t testing.TB, cert *Cert, connect string) string {
 	}
 	var lastOut string
 	for attempt := 0; attempt < 5; attempt++ {
-		port := ClosedPort(t)
+		port := FreePort(t)
 		dir := t.TempDir()
 		conf := filepath.Join(dir, "stunnel.conf")
 		cfg := fmt.Sprintf("foreground = yes\npid =\ndebug = 5\n[rtsp]\naccept = 127.0.0.1:%d\nconnect = %s\ncert = %s\n", port, connect, cert.PEMFile)
