@@ -5,6 +5,7 @@ package ui
 
 import (
 	"fmt"
+	"image"
 	"image/png"
 	"os"
 	"time"
@@ -43,19 +44,14 @@ func Run(opts Options) error {
 	return shotErr
 }
 
-// writePNG renders the window's content with Fyne's software painter. The
-// GL canvas's Capture reads the back buffer after the swap, which is black
-// on Mesa/Xvfb; the software painter draws the same widgets and the same
-// video frame, and works on every platform. The content moves to the
-// software canvas, so this is only for just before quitting.
+// writePNG renders the window, dialogs included, with Fyne's software
+// painter. The GL canvas's Capture reads the back buffer after the swap,
+// which is black on Mesa/Xvfb; the software painter draws the same widgets
+// and the same video frame, and works on every platform. The content moves
+// to the software canvas, so this is only for just before quitting (or the
+// end of a test).
 func writePNG(path string, w fyne.Window) error {
-	size := w.Canvas().Size()
-	content := w.Canvas().Content()
-	c := software.NewCanvas()
-	c.SetPadded(true)
-	c.SetContent(content)
-	c.Resize(size)
-	img := c.Capture()
+	img := capture(w)
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("screenshot: %w", err)
@@ -65,4 +61,21 @@ func writePNG(path string, w fyne.Window) error {
 		return fmt.Errorf("screenshot: %w", err)
 	}
 	return f.Close()
+}
+
+// capture paints w's content and then its overlays — where dialogs and
+// pop-ups live — on a software canvas of the same size and padding, so a
+// dialog shows in the picture the way it shows on screen. The overlays keep
+// their layout: they are sized to the window canvas, which is the same size.
+func capture(w fyne.Window) image.Image {
+	src := w.Canvas()
+	size := src.Size()
+	c := software.NewCanvas()
+	c.SetPadded(w.Padded())
+	c.SetContent(src.Content())
+	for _, o := range src.Overlays().List() {
+		c.Overlays().Add(o)
+	}
+	c.Resize(size)
+	return c.Capture()
 }

@@ -24,6 +24,7 @@ type Tile struct {
 	bg      *canvas.Rectangle
 	posted  atomic.Bool // a frame refresh is queued on the UI thread
 	onTap   func(*Tile)
+	do      func(func()) // fyne.Do; see Viewer.do
 	lastW   int
 	lastH   int
 }
@@ -34,6 +35,7 @@ func NewTile() *Tile {
 		image:   canvas.NewImageFromImage(image.NewRGBA(image.Rect(0, 0, 16, 9))),
 		overlay: canvas.NewText("", color.White),
 		bg:      canvas.NewRectangle(color.Black),
+		do:      fyne.Do,
 	}
 	t.image.FillMode = canvas.ImageFillContain
 	t.image.ScaleMode = canvas.ImageScaleFastest
@@ -71,7 +73,7 @@ func (t *Tile) FrameReady() {
 	if t.posted.Swap(true) {
 		return
 	}
-	fyne.Do(t.showFrame)
+	t.do(t.showFrame)
 }
 
 // showFrame runs on the UI thread.

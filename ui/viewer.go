@@ -45,6 +45,12 @@ type Viewer struct {
 	proxy      *widget.Entry
 	grid       *fyne.Container
 
+	// do brings work from other goroutines onto the UI thread: fyne.Do.
+	// Fyne's test driver runs fyne.Do on the calling goroutine, so tests
+	// put a serializing one here (two streams' callbacks would otherwise
+	// change widgets at the same time).
+	do func(func())
+
 	mu       sync.Mutex
 	tiles    []*tileState
 	selected int
@@ -58,13 +64,20 @@ type tileState struct {
 	url    string
 	user   string
 	pass   string
-	status player.Status
+	// How the stream was opened, to reopen it the same way once its
+	// certificate is trusted: transport, tunnel port, and the TLS address
+	// (host:port) a trusted fingerprint is remembered under.
+	transport  player.Transport
+	tunnelPort int
+	tlsAddr    string
+	gen        uint64 // counts the streams opened in this tile
+	status     player.Status
 }
 
 // NewViewer builds the window content in win. Call Start to begin playing
 // opts.URLs and Close to stop everything.
 func NewViewer(win fyne.Window, opts Options) *Viewer {
-	v := &Viewer{win: win, opts: opts, stop: make(chan struct{})}
+	v := &Viewer{win: win, opts: opts, stop: make(chan struct{}), do: fyne.Do}
 	v.address = widget.NewEntry()
 	v.address.SetPlaceHolder("rtsp://user:password@camera:554/stream")
 	v.address.OnSubmitted = func(string) { v.playAddress(false) }
@@ -220,9 +233,17 @@ func (v *Viewer) playAddress(add bool) {
 	v.address.SetText(player.RedactURL(raw))
 }
 
-// open starts a stream for rawURL in the selected tile or a new one. Runs on
-// the UI thread.
+// open starts a stream for rawURL in the selected tile or a new one, over
+// the transport and tunnel port in the window. Runs on the UI thread.
 func (v *Viewer) open(rawURL, user, pass string, add bool) {
+	v.openWith(rawURL, user, pass, add, v.selectedTransport(), v.tunnelPortValue())
+}
+
+// openWith is open over transport tr (and tunnelPort for a tunnel). A
+// certificate the user trusted for the address this dials is pinned from
+// the start, so the question is asked once per camera.
+func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transport, tunnelPort int) {
+	addr := player.TLSAddress(player.Config{URL: rawURL, Transport: tr, TunnelPort: tunnelPort})
 	v.mu.Lock()
 	var ts *tileState
 	if add || len(v.tiles) == 0 {
@@ -230,31 +251,37 @@ func (v *Viewer) open(rawURL, user, pass string, add bool) {
 		v.tiles = append(v.tiles, ts)
 		v.selected = len(v.tiles) - 1
 		ts.tile.onTap = v.selectTile
+		ts.tile.do = v.do
 	} else {
 		ts = v.tiles[v.selected]
 	}
 	old := ts.stream
 	ts.url, ts.user, ts.pass = rawURL, user, pass
+	ts.transport, ts.tunnelPort, ts.tlsAddr = tr, tunnelPort, addr
+	ts.gen++
+	gen := ts.gen
 	v.mu.Unlock()
 	if old != nil {
 		go old.Close() // TEARDOWN must not freeze the window
 	}
 	tile := ts.tile
-	s := player.Start(player.Config{
+	cfg := player.Config{
 		URL:            rawURL,
-		Transport:      v.selectedTransport(),
+		Transport:      tr,
 		Username:       user,
 		Password:       pass,
 		Insecure:       v.opts.Insecure,
+		TLSConfig:      v.pinnedTLS(addr),
 		Proxy:          strings.TrimSpace(v.proxy.Text),
-		TunnelPort:     v.tunnelPortValue(),
+		TunnelPort:     tunnelPort,
 		Reconnect:      true,
 		DecoderThreads: decoderThreads(len(v.tiles)),
 		OnFrame:        tile.FrameReady,
 		OnStatus: func(st player.Status) {
-			fyne.Do(func() { v.onStatus(ts, st) })
+			v.do(func() { v.onStatus(ts, gen, st) })
 		},
-	})
+	}
+	s := player.Start(cfg)
 	v.mu.Lock()
 	ts.stream = s
 	v.mu.Unlock()
@@ -300,9 +327,16 @@ func (v *Viewer) layoutGrid() {
 	v.grid.Refresh()
 }
 
-// onStatus runs on the UI thread for every state change of a tile's stream.
-func (v *Viewer) onStatus(ts *tileState, st player.Status) {
+// onStatus runs on the UI thread for every state change of the gen'th
+// stream opened in the tile ts (perhaps one already replaced).
+func (v *Viewer) onStatus(ts *tileState, gen uint64, st player.Status) {
 	v.mu.Lock()
+	if ts.gen != gen {
+		// A replaced stream's last words (it is closing): not this tile's
+		// state, and no dialog should come up for it.
+		v.mu.Unlock()
+		return
+	}
 	current := ts.stream != nil && ts.stream.Status().State == st.State
 	ts.status = st
 	v.mu.Unlock()
@@ -317,6 +351,11 @@ func (v *Viewer) onStatus(ts *tileState, st player.Status) {
 	}
 	if st.State == player.StateFailed && st.Kind == player.KindUnauthorized {
 		v.askPassword(ts)
+	}
+	if st.State == player.StateFailed && st.Kind == player.KindTLS {
+		if cert, ok := player.UntrustedCertificate(st.Err); ok {
+			v.askTrust(ts, cert, errors.Is(st.Err, player.ErrCertificateChanged))
+		}
 	}
 	v.refreshStatus()
 }
@@ -444,7 +483,7 @@ func (v *Viewer) tick() {
 		case <-v.stop:
 			return
 		case <-t.C:
-			fyne.Do(v.refreshStatus)
+			v.do(v.refreshStatus)
 		}
 	}
 }

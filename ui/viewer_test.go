@@ -3,6 +3,7 @@ package ui
 import (
 	"image"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,8 +21,21 @@ func newTestViewer(t *testing.T, opts Options) (*Viewer, fyne.Window) {
 	w := test.NewWindow(nil)
 	w.Resize(fyne.NewSize(800, 500))
 	v := NewViewer(w, opts)
+	v.do = onUI
 	t.Cleanup(func() { v.Close(); w.Close() })
 	return v, w
+}
+
+// uiMu stands in for the UI thread: Fyne's test driver runs fyne.Do on the
+// calling goroutine, so without it two streams' callbacks (or a callback
+// and the test) change the same widgets at once.
+var uiMu sync.Mutex
+
+// onUI runs f as the only UI work in progress.
+func onUI(f func()) {
+	uiMu.Lock()
+	defer uiMu.Unlock()
+	f()
 }
 
 func TestTransportSelectorOffersEveryTransport(t *testing.T) {
@@ -54,7 +68,7 @@ func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
 	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
 		ok := false
-		fyne.DoAndWait(func() { ok = cond() })
+		fyne.DoAndWait(func() { onUI(func() { ok = cond() }) })
 		if ok {
 			return
 		}
@@ -67,8 +81,10 @@ func TestViewerPlaysAndHidesPassword(t *testing.T) {
 	srv := rtsptest.StartDemo(t, demo.Config{Username: "viewer", Password: "hunter22"})
 	v, w := newTestViewer(t, Options{Transport: player.TransportTCP})
 	url := strings.Replace(srv.URL(), "rtsp://", "rtsp://viewer:hunter22@", 1)
-	test.Type(v.address, url)
-	v.address.OnSubmitted(v.address.Text)
+	onUI(func() {
+		test.Type(v.address, url)
+		v.address.OnSubmitted(v.address.Text)
+	})
 	if strings.Contains(v.address.Text, "hunter22") {
 		t.Fatalf("password still in the address bar: %q", v.address.Text)
 	}
@@ -88,9 +104,11 @@ func TestViewerPlaysAndHidesPassword(t *testing.T) {
 		t.Fatal("password on screen")
 	}
 	// Add a second camera: the grid becomes two columns.
-	test.Type(v.address, "")
-	v.address.SetText(url)
-	test.Tap(v.add)
+	onUI(func() {
+		test.Type(v.address, "")
+		v.address.SetText(url)
+		test.Tap(v.add)
+	})
 	if len(v.Tiles()) != 2 {
 		t.Fatalf("%d tiles after Add", len(v.Tiles()))
 	}
@@ -100,7 +118,7 @@ func TestWrongPasswordAsksForOne(t *testing.T) {
 	srv := rtsptest.StartDemo(t, demo.Config{Username: "viewer", Password: "hunter22"})
 	v, w := newTestViewer(t, Options{Transport: player.TransportTCP})
 	v.address.SetText(strings.Replace(srv.URL(), "rtsp://", "rtsp://viewer:wrong@", 1))
-	test.Tap(v.play)
+	onUI(func() { test.Tap(v.play) })
 	waitFor(t, 10*time.Second, "password dialog", func() bool {
 		return len(w.Canvas().Overlays().List()) > 0
 	})
@@ -181,7 +199,7 @@ func TestTunnelFromTheWindow(t *testing.T) {
 	port := strings.Split(strings.TrimPrefix(srv.URL(), "rtsp://127.0.0.1:"), "/")[0]
 	v.tunnelPort.SetText(port)
 	v.address.SetText("rtsp://127.0.0.1/demo") // no port: the tunnel row's is used
-	test.Tap(v.play)
+	onUI(func() { test.Tap(v.play) })
 	waitFor(t, 15*time.Second, "playing over the tunnel", func() bool {
 		v.refreshStatus()
 		return strings.HasPrefix(v.StatusText(), "Playing · HTTP tunnel on "+port)
