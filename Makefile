@@ -6,7 +6,7 @@ BIN     ?= bin/rtspview
 export GOTOOLCHAIN = local
 export LANG = en_US.UTF-8
 
-.PHONY: all setup build run test test-go vet fuzz bench bench-ffmpeg screenshot clean
+.PHONY: all setup build run test test-go vet fuzz bench bench-ffmpeg screenshot docs clean
 
 all: build
 
@@ -43,6 +43,10 @@ bench-ffmpeg: build
 
 screenshot: build
 	./scripts/screenshot.sh docs/screenshot.png
+
+# Regenerates docs/screenshot.png and the dialog pictures.
+docs: screenshot
+	RTSPVIEW_DOCS=1 $(GO) test -count=1 -run DocsDialog ./ui
 
 clean:
 	rm -rf bin
