@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -14,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,10 +26,6 @@ import (
 // rules inside it, gst-rtsp-server inside it and the real rtspview binary
 // inside it. The host's network is never touched; the namespace is deleted
 // when the case ends.
-
-// gstScriptPath is rtsptest's embedded gst-rtsp-server script; tests of
-// package main run in the repository root.
-const gstScriptPath = "rtsp/rtsptest/gst_rtsp_server.py"
 
 // Rule sets, one per blocking situation. Older nft (1.0.6, Debian 12)
 // wants each statement on its own line.
@@ -161,58 +155,11 @@ func (n *netns) block(rules string) {
 // serving H.264 640×360 at 25 fps on /test (small, so that parallel cases
 // do not starve each other of CPU). It stops when the test ends.
 func (n *netns) startGst(port int) {
-	t := n.t
-	t.Helper()
-	script, err := filepath.Abs(gstScriptPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := n.command(context.Background(), rtsptest.GstPython, script, "--port", fmt.Sprint(port),
-		"--path", "/test", "--codec", "h264", "--size", "640x360", "--fps", "25")
-	stdin, err := cmd.StdinPipe() // the script exits when stdin closes
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr lockedBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		stdin.Close()
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	})
-	ready := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if f := strings.Fields(sc.Text()); len(f) == 2 && f[0] == "READY" {
-				select {
-				case ready <- f[1]:
-				default:
-				}
-			}
-		}
-		_, _ = io.Copy(io.Discard, stdout)
-	}()
-	select {
-	case got := <-ready:
-		if got != fmt.Sprint(port) {
-			t.Fatalf("gst-rtsp-server listens on %s, asked for %d", got, port)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatalf("gst-rtsp-server did not start within 15 s in %s: %s", n.name, stderr.String())
+	n.t.Helper()
+	url := rtsptest.StartGst(n.t, rtsptest.GstOptions{Width: 640, Height: 360, Port: port,
+		Wrap: []string{"ip", "netns", "exec", n.name}})
+	if want := fmt.Sprintf("rtsp://127.0.0.1:%d/test", port); url != want {
+		n.t.Fatalf("gst-rtsp-server serves %s, asked for %s", url, want)
 	}
 }
 
@@ -414,23 +361,4 @@ func cmdOutput(d time.Duration, name string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.WaitDelay = time.Second
 	return cmd.CombinedOutput()
-}
-
-// lockedBuffer is a bytes.Buffer that the exec copier goroutine and the
-// test may use at once.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -65,6 +65,11 @@ type GstOptions struct {
 	// one PEM holding both (Cert.PEMFile) and is used when TLSCert is empty.
 	TLSCert, TLSKey string
 	TLSCertKeyPEM   string
+	// Port to listen on; 0 picks a free one.
+	Port int
+	// Wrap prefixes the server's command line, e.g. {"ip", "netns",
+	// "exec", NS} to run it inside a network namespace.
+	Wrap []string
 }
 
 // StartGst starts gst-rtsp-server and returns its stream URL (without
@@ -94,7 +99,7 @@ func StartGst(t testing.TB, o GstOptions) string {
 	if o.Path == "" {
 		o.Path = "/test"
 	}
-	args := []string{script, "--port", "0", "--path", o.Path, "--codec", o.Codec,
+	args := []string{script, "--port", fmt.Sprint(o.Port), "--path", o.Path, "--codec", o.Codec,
 		"--size", fmt.Sprintf("%dx%d", o.Width, o.Height), "--fps", fmt.Sprint(o.FPS)}
 	if o.User != "" {
 		args = append(args, "--user", o.User, "--password", o.Password)
@@ -112,7 +117,8 @@ func StartGst(t testing.TB, o GstOptions) string {
 	case o.TLSCertKeyPEM != "":
 		args = append(args, "--tls-cert", o.TLSCertKeyPEM)
 	}
-	cmd := exec.Command(GstPython, args...)
+	argv := append(append(append([]string(nil), o.Wrap...), GstPython), args...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	stdin, err := cmd.StdinPipe() // the script exits when stdin closes
 	if err != nil {
 		t.Fatal(err)
