@@ -8,7 +8,7 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/rtspview/rtspview/demo"
+	"github.com/rtspview/rtspview/internal/demo"
 	"github.com/rtspview/rtspview/player"
 )
 

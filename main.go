@@ -13,7 +13,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/rtspview/rtspview/demo"
+	"github.com/rtspview/rtspview/internal/demo"
 	_ "github.com/rtspview/rtspview/internal/locale" // before Fyne's init: see the package doc
 	"github.com/rtspview/rtspview/player"
 	"github.com/rtspview/rtspview/ui"

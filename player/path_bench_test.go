@@ -8,7 +8,7 @@ import (
 
 	"github.com/rtspview/rtspview/assets"
 	"github.com/rtspview/rtspview/decode"
-	"github.com/rtspview/rtspview/demo"
+	"github.com/rtspview/rtspview/internal/demo"
 	"github.com/rtspview/rtspview/player/depack"
 )
 

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rtspview/rtspview/demo"
+	"github.com/rtspview/rtspview/internal/demo"
 )
 
 // TestReconnectAfterServerRestart kills the server mid-stream and starts a

@@ -10,7 +10,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/rtspview/rtspview/demo"
+	"github.com/rtspview/rtspview/internal/demo"
 	"github.com/rtspview/rtspview/rtsp/rtsptest"
 )
 

@@ -11,7 +11,7 @@ import (
 	"github.com/pion/rtp"
 	"go.uber.org/goleak"
 
-	"github.com/rtspview/rtspview/demo"
+	"github.com/rtspview/rtspview/internal/demo"
 	"github.com/rtspview/rtspview/rtsp"
 	"github.com/rtspview/rtspview/rtsp/rtsptest"
 )

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rtspview/rtspview/demo"
+	"github.com/rtspview/rtspview/internal/demo"
 	"github.com/rtspview/rtspview/rtsp"
 	"github.com/rtspview/rtspview/rtsp/rtsptest"
 )

@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
-	"github.com/rtspview/rtspview/demo"
+	"github.com/rtspview/rtspview/internal/demo"
 	"github.com/rtspview/rtspview/player"
 	"github.com/rtspview/rtspview/rtsp/rtsptest"
 )

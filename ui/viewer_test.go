@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"github.com/rtspview/rtspview/demo"
+	"github.com/rtspview/rtspview/internal/demo"
 	"github.com/rtspview/rtspview/player"
 	"github.com/rtspview/rtspview/rtsp/rtsptest"
 )

@@ -21,7 +21,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rtspview/rtspview/demo"
+	"github.com/rtspview/rtspview/internal/demo"
 )
 
 //go:embed gst_rtsp_server.py

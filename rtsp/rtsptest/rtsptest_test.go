@@ -10,7 +10,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/rtspview/rtspview/demo"
+	"github.com/rtspview/rtspview/internal/demo"
 )
 
 // TestMain fails the package when a helper leaves a goroutine behind after
