@@ -262,7 +262,13 @@ func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transpo
 	gen := ts.gen
 	v.mu.Unlock()
 	if old != nil {
-		go old.Close() // TEARDOWN must not freeze the window
+		// TEARDOWN must not freeze the window, but the viewer owns the
+		// goroutine: Close waits for it.
+		v.wg.Add(1)
+		go func() {
+			defer v.wg.Done()
+			old.Close()
+		}()
 	}
 	tile := ts.tile
 	cfg := player.Config{
