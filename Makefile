@@ -46,6 +46,7 @@ screenshot: build
 
 # Regenerates docs/screenshot.png and the dialog pictures.
 docs: screenshot
+	./scripts/screenshot-dialogs.sh
 	RTSPVIEW_DOCS=1 $(GO) test -count=1 -run DocsDialog ./ui
 
 clean:
