@@ -3,8 +3,6 @@ package player
 import (
 	"errors"
 	"fmt"
-	"net/url"
-	"time"
 
 	"github.com/rtspview/rtspview/rtsp"
 )
@@ -68,9 +66,6 @@ func Sentence(err error, rawURL string) string {
 	case KindTLS:
 		return fmt.Sprintf("Secure connection to %s failed: the certificate was not accepted.", where)
 	case KindUnsupportedTransport:
-		if errors.Is(err, errTunnelNotBuilt) {
-			return "This transport is not available in this build."
-		}
 		return "The server does not offer this transport."
 	case KindTimeout:
 		if errors.Is(err, errNoMedia) {
@@ -92,21 +87,12 @@ func Sentence(err error, rawURL string) string {
 }
 
 var (
-	errNoMedia        = fmt.Errorf("no media arrived: %w", rtsp.ErrTimeout)
-	errTunnelNotBuilt = fmt.Errorf("tunnel: %w", rtsp.ErrTransportUnsupported)
+	errNoMedia = fmt.Errorf("no media arrived: %w", rtsp.ErrTimeout)
 )
-
-// redact removes credentials from a URL for display.
-func redact(raw string) string { return rtsp.RedactString(raw) }
-
-// hostOf is host:port with the scheme's default port.
-func hostOf(u *url.URL) string { return rtsp.HostPort(u) }
-
-func ms(d time.Duration) int64 { return d.Milliseconds() }
 
 // ErrTimeout is the timeout sentinel, re-exported so callers above player
 // need not import rtsp.
 var ErrTimeout = rtsp.ErrTimeout
 
 // RedactURL returns rawURL without its password.
-func RedactURL(rawURL string) string { return redact(rawURL) }
+func RedactURL(rawURL string) string { return rtsp.RedactString(rawURL) }

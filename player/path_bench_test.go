@@ -1,7 +1,6 @@
 package player
 
 import (
-	"os"
 	"testing"
 
 	"github.com/bluenviron/gortsplib/v5/pkg/format/rtph264"
@@ -68,5 +67,4 @@ func BenchmarkPacketPath(b *testing.B) {
 			}
 		})
 	}
-	_ = os.Getenv
 }

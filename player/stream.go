@@ -8,6 +8,7 @@ import (
 	"image"
 	"net"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -146,7 +147,7 @@ func Start(cfg Config) *Stream {
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.url = cfg.URL
-	s.stats.URL = redact(cfg.URL)
+	s.stats.URL = RedactURL(cfg.URL)
 	s.status = Status{State: StateConnecting, Text: "Connecting…"}
 	s.wg.Add(2)
 	go s.decodeLoop()
@@ -197,7 +198,7 @@ func (s *Stream) Stats() Stats {
 	}
 	var bytes uint64
 	if cl != nil {
-		ts := cl.Stats(videoTrackIndex(cl))
+		ts := cl.Stats(cl.VideoTrackIndex())
 		st.PacketsReceived += ts.PacketsReceived
 		st.PacketsLost += ts.PacketsLost
 		bytes = ts.BytesReceived
@@ -559,7 +560,7 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 func (s *Stream) play(cl *rtsp.Client) error {
 	defer func() {
 		s.mu.Lock()
-		st := cl.Stats(videoTrackIndex(cl))
+		st := cl.Stats(cl.VideoTrackIndex())
 		s.stats.PacketsReceived += st.PacketsReceived
 		s.stats.PacketsLost += st.PacketsLost
 		s.client = nil
@@ -569,8 +570,8 @@ func (s *Stream) play(cl *rtsp.Client) error {
 	s.mu.Lock()
 	tr := s.stats.Transport
 	s.mu.Unlock()
-	s.setStatus(Status{State: StatePlaying, Text: "Playing · " + upper(tr)})
-	idx := videoTrackIndex(cl)
+	s.setStatus(Status{State: StatePlaying, Text: "Playing · " + strings.ToUpper(tr)})
+	idx := cl.VideoTrackIndex()
 	last := cl.Stats(idx).PacketsReceived
 	lastAt := time.Now()
 	tick := time.NewTicker(250 * time.Millisecond)
@@ -601,18 +602,6 @@ func (s *Stream) teardown(cl *rtsp.Client) {
 		_ = cl.Teardown(ctx)
 	}
 	cl.Close()
-}
-
-func videoTrackIndex(cl *rtsp.Client) int { return cl.VideoTrackIndex() }
-
-func upper(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'a' && c <= 'z' {
-			b[i] = c - 32
-		}
-	}
-	return string(b)
 }
 
 func pickVideo(d *rtsp.Description) (rtsp.Track, decode.Codec, error) {

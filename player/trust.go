@@ -135,7 +135,7 @@ func TLSAddress(cfg Config) string {
 		return ""
 	case TransportAuto:
 		if u.Scheme == "rtsps" {
-			return hostOf(u)
+			return rtsp.HostPort(u)
 		}
 		if cfg.HTTPSPort > 0 {
 			return port(cfg.HTTPSPort)
@@ -143,7 +143,7 @@ func TLSAddress(cfg Config) string {
 		return port(443)
 	}
 	if u.Scheme == "rtsps" {
-		return hostOf(u)
+		return rtsp.HostPort(u)
 	}
 	return ""
 }

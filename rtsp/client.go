@@ -89,7 +89,6 @@ type Client struct {
 	desc     *Description
 	tracks   []*setupTrack
 	routes   atomic.Pointer[routeTable] // read per packet without locks
-	playing  bool
 	closeErr error
 
 	ctx    context.Context // cancelled by Close
@@ -635,9 +634,6 @@ func (c *Client) Play(ctx context.Context) error {
 			return err
 		}
 	}
-	c.mu.Lock()
-	c.playing = true
-	c.mu.Unlock()
 	c.wg.Add(1)
 	go c.keepaliveLoop()
 	return nil

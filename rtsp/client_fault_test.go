@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"strings"
 	"sync/atomic"
@@ -214,5 +213,4 @@ func TestClientFaults(t *testing.T) {
 			t.Fatalf("want ErrTransportUnsupported, got %v", err)
 		}
 	})
-	_ = fmt.Sprint
 }

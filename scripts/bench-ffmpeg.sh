@@ -11,35 +11,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-7}
 go build -o bin/rtspview .
-tmp=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
-trap cleanup EXIT
-
-freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source scripts/peers.sh
 
 demoport=$(freeport)
 ./bin/rtspview demo-server --addr 127.0.0.1:$demoport >/dev/null 2>&1 & pids+=($!)
 
-gst() { # gst NAME ARGS…: start gst-rtsp-server, set NAME to its port
-  local name=$1; shift
-  mkfifo "$tmp/$name.in"
-  /usr/bin/python3 rtsp/rtsptest/gst_rtsp_server.py --port 0 "$@" < "$tmp/$name.in" > "$tmp/$name.out" 2>/dev/null & pids+=($!)
-  exec {fd}>"$tmp/$name.in"
-  for _ in $(seq 100); do grep -q READY "$tmp/$name.out" 2>/dev/null && break; sleep 0.1; done
-  printf -v "$name" '%s' "$(awk '/READY/{print $2}' "$tmp/$name.out")"
-}
 gst gstport
 gst gstauth --user viewer --password s3cret --auth digest
 
-# stunnel in front of gst for the HTTPS tunnel.
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
-  -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
-cat "$tmp/cert.pem" "$tmp/key.pem" > "$tmp/both.pem"
-tlsport=$(freeport)
-printf 'foreground = yes\npid =\n[r]\naccept = 127.0.0.1:%s\nconnect = 127.0.0.1:%s\ncert = %s\n' "$tlsport" "$gstport" "$tmp/both.pem" > "$tmp/stunnel.conf"
-stunnel4 "$tmp/stunnel.conf" 2>/dev/null & pids+=($!)
-sleep 1
+tls_front tlsport "$gstport" /CN=127.0.0.1
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 ms() { date +%s%N; }

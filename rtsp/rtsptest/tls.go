@@ -33,7 +33,7 @@ type Cert struct {
 }
 
 // NewCert makes a self-signed ECDSA certificate valid for hosts (IP
-// addresses or DNS names).
+// addresses or DNS names), with the subject a camera vendor would use.
 func NewCert(t testing.TB, hosts ...string) *Cert {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -42,9 +42,9 @@ func NewCert(t testing.TB, hosts ...string) *Cert {
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(time.Now().UnixNano()),
-		Subject:               pkix.Name{CommonName: hosts[0], Organization: []string{"rtspview test camera"}},
+		Subject:               pkix.Name{CommonName: hosts[0], Organization: []string{"IPCAM Vendor"}},
 		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
+		NotAfter:              time.Now().Add(365 * 24 * time.Hour),
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
