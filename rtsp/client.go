@@ -437,23 +437,54 @@ func (c *Client) roundTrip(ctx context.Context, req *Request) (*Response, error)
 	}
 	timer := time.NewTimer(c.cfg.Timeout)
 	defer timer.Stop()
-	select {
-	case resp := <-ch:
-		return resp, nil
-	case <-timer.C:
-		return nil, &kindError{kind: ErrTimeout, msg: fmt.Sprintf("%s: no answer within %v", req.Method, c.cfg.Timeout)}
-	case <-ctx.Done():
-		return nil, classifyNetError(req.Method, ctx.Err())
-	case <-c.done:
-		// A server may answer and close at once (gortsplib does after a
-		// refused password): the answer, if it arrived, wins.
+	lost, resent := c.commandLost(), false
+	for {
 		select {
 		case resp := <-ch:
 			return resp, nil
-		default:
+		case <-lost:
+			// The tunnel's POST socket closed under this request. Give an
+			// answer a moment (a server may answer, then close), then send
+			// the request again, once, on a reopened socket.
+			lost = nil
+			if resent {
+				continue
+			}
+			select {
+			case resp := <-ch:
+				return resp, nil
+			case <-time.After(200 * time.Millisecond):
+			}
+			resent = true
+			if err := c.write(req); err != nil {
+				return nil, err
+			}
+			lost = c.commandLost()
+			continue
+		case <-timer.C:
+			return nil, &kindError{kind: ErrTimeout, msg: fmt.Sprintf("%s: no answer within %v", req.Method, c.cfg.Timeout)}
+		case <-ctx.Done():
+			return nil, classifyNetError(req.Method, ctx.Err())
+		case <-c.done:
+			// A server may answer and close at once (gortsplib does after a
+			// refused password): the answer, if it arrived, wins.
+			select {
+			case resp := <-ch:
+				return resp, nil
+			default:
+			}
+			return nil, fmt.Errorf("%s: %w", req.Method, c.Err())
 		}
-		return nil, fmt.Errorf("%s: %w", req.Method, c.Err())
 	}
+}
+
+// commandLost is the tunnel's signal that the socket carrying requests was
+// closed by the server (nil, never ready, for the other transports).
+func (c *Client) commandLost() <-chan struct{} {
+	if t, ok := c.nc.(*tunnelConn); ok {
+		return t.commandLost()
+	}
+	return nil
 }
 
 func (c *Client) write(req *Request) error {

@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -32,8 +31,10 @@ type tunnelConn struct {
 	header string // the POST request header, reused to reopen the socket
 	mu     sync.Mutex
 	post   net.Conn
+	dead   chan struct{} // closed when the server closes the current POST socket
 	wdl    time.Time
 	closed bool
+	wg     sync.WaitGroup // the drain goroutine of each POST socket
 }
 
 // dialTunnel opens both sockets. The request target is the stream's path
@@ -198,7 +199,36 @@ func (t *tunnelConn) openPost(ctx context.Context) error {
 		return classifyNetError("tunnel POST", err)
 	}
 	t.post = post
+	t.dead = make(chan struct{})
+	t.wg.Add(1)
+	go t.drain(post, t.dead)
 	return nil
+}
+
+// drain reads the POST socket until the server closes it: whatever comes
+// (some servers answer the POST with 200) is discarded, as answers only
+// come on the GET socket; the close is what matters. A write into a socket
+// the peer closed still "succeeds" once and the bytes are lost, so the
+// closing must be noticed as it happens, not at the next write.
+func (t *tunnelConn) drain(post net.Conn, dead chan struct{}) {
+	defer t.wg.Done()
+	defer close(dead)
+	var buf [512]byte
+	for {
+		if _, err := post.Read(buf[:]); err != nil {
+			return
+		}
+	}
+}
+
+// commandLost returns a channel closed when the POST socket that carried
+// the last write is closed by the server. A request written just before
+// that may never have been read (gortsplib, for one, rejects a POST that
+// arrives before it has registered the GET, and closes it).
+func (t *tunnelConn) commandLost() <-chan struct{} {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.dead
 }
 
 func (t *tunnelConn) Read(p []byte) (int, error) { return t.getR.Read(p) }
@@ -214,7 +244,7 @@ func (t *tunnelConn) Write(p []byte) (int, error) {
 	if t.closed {
 		return 0, net.ErrClosed
 	}
-	if t.post != nil && !t.postAlive() {
+	if t.post != nil && isClosed(t.dead) {
 		t.post.Close()
 		t.post = nil
 	}
@@ -238,24 +268,13 @@ func (t *tunnelConn) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// postAlive checks, without blocking, whether the server has closed the
-// POST socket. A write into a socket the peer closed still "succeeds" once,
-// and the request in it would be lost, so look before writing. Whatever the
-// server sent on it (some answer the POST with 200) is discarded: answers
-// only come on the GET socket.
-func (t *tunnelConn) postAlive() bool {
-	var buf [512]byte
-	for i := 0; i < 16; i++ {
-		// A deadline already in the past fails before the read is even
-		// tried; 1 ms lets the kernel report a pending EOF.
-		_ = t.post.SetReadDeadline(time.Now().Add(time.Millisecond))
-		_, err := t.post.Read(buf[:])
-		if err != nil {
-			var ne net.Error
-			return errors.As(err, &ne) && ne.Timeout()
-		}
+func isClosed(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
 	}
-	return true
 }
 
 func (t *tunnelConn) Close() error {
@@ -265,7 +284,9 @@ func (t *tunnelConn) Close() error {
 		t.post.Close()
 	}
 	t.mu.Unlock()
-	return t.get.Close()
+	err := t.get.Close()
+	t.wg.Wait()
+	return err
 }
 
 func (t *tunnelConn) LocalAddr() net.Addr               { return t.get.LocalAddr() }

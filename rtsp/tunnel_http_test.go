@@ -23,6 +23,7 @@ type tunnelServer struct {
 	getAnswer string
 	closePost bool
 	deafPost  bool // never pairs POSTs with the GET (a cookie it does not know)
+	dropFirst bool // reads the first POST's request, then closes it unanswered
 	mu        sync.Mutex
 	cookies   []string // x-sessioncookie of every GET and POST, in order
 	posts     int
@@ -101,7 +102,15 @@ func (s *tunnelServer) handle(c net.Conn) {
 	s.mu.Lock()
 	s.posts++
 	deaf := s.deafPost
+	drop := s.dropFirst && s.posts == 1
 	s.mu.Unlock()
+	if drop {
+		// As gortsplib does when the POST beats the GET's registration:
+		// the request is read and the socket closed, with no answer.
+		buf := make([]byte, 4096)
+		_, _ = br.Read(buf)
+		return
+	}
 	if deaf {
 		_, _ = c.Write([]byte("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"))
 		return
@@ -270,5 +279,34 @@ func TestTunnelUnpairedCookie(t *testing.T) {
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Fatalf("took %v", d)
+	}
+}
+
+// TestTunnelResendsRequestLostWithPost: the server swallows the request in
+// the first POST socket and closes it. The request must go again, once, on
+// a reopened POST with the same cookie, and get its answer.
+func TestTunnelResendsRequestLostWithPost(t *testing.T) {
+	s := startTunnelServer(t, tunnelOK, false)
+	s.mu.Lock()
+	s.dropFirst = true
+	s.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := Dial(ctx, "rtsp://"+s.ln.Addr().String()+"/s", Config{Transport: TransportHTTP, Timeout: 3 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	start := time.Now()
+	if err := c.Options(ctx); err != nil {
+		t.Fatalf("OPTIONS after a swallowed POST: %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("took %v: resent only after the timeout?", d)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.posts != 2 || s.cookies[0] != s.cookies[2] {
+		t.Fatalf("posts %d cookies %v", s.posts, s.cookies)
 	}
 }
