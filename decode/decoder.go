@@ -49,6 +49,11 @@ type Decoder struct {
 	recv    *astiav.Frame // avcodec_receive_frame target; unreferenced on every call
 	last    *astiav.Frame // newest picture not yet scaled, when pending
 	pending bool
+	// lastDamaged says d.last came from damaged input or was flagged by
+	// FFmpeg; concealed is the same for the picture Decode last returned.
+	lastDamaged bool
+	concealed   bool
+	damagedIn   bool // the access unit being decoded was marked damaged
 	scaled  *astiav.Frame // RGBA output of the scaler, reused while the size holds
 	sws     *astiav.SoftwareScaleContext
 	swsKey  scaleKey
@@ -131,6 +136,27 @@ func (d *Decoder) SourceSize() (w, h int) {
 // several pictures come out of one access unit only the newest is scaled:
 // a viewer wants the latest picture, not a queue.
 func (d *Decoder) Decode(au []byte, dst *image.RGBA) (*image.RGBA, error) {
+	return d.decode(au, false, dst)
+}
+
+// DecodeDamaged is Decode for an access unit known to have lost data on
+// the way (RTP packets missing from it, or from the units it refers to).
+// The packet goes to FFmpeg marked AV_PKT_FLAG_CORRUPT and FFmpeg's error
+// concealment fills the missing parts from neighbouring pictures: a live
+// view wants a slightly smeared picture now rather than a frozen one until
+// the next keyframe, which at a few percent loss rarely arrives intact.
+// The picture that comes out reports Concealed.
+func (d *Decoder) DecodeDamaged(au []byte, dst *image.RGBA) (*image.RGBA, error) {
+	return d.decode(au, true, dst)
+}
+
+// Concealed reports whether the picture the last Decode or DecodeDamaged
+// returned is known to be damaged: decoded from an access unit marked
+// damaged, or flagged by FFmpeg as corrupt or partly concealed.
+func (d *Decoder) Concealed() bool { return d.concealed }
+
+func (d *Decoder) decode(au []byte, damaged bool, dst *image.RGBA) (*image.RGBA, error) {
+	d.concealed = false
 	if d.cc == nil {
 		return nil, fmt.Errorf("decode %v: %w", d.codec, ErrClosed)
 	}
@@ -138,6 +164,7 @@ func (d *Decoder) Decode(au []byte, dst *image.RGBA) (*image.RGBA, error) {
 	if len(au) == 0 {
 		return nil, nil
 	}
+	d.damagedIn = damaged
 	if err := d.send(au); err != nil {
 		return nil, err
 	}
@@ -164,6 +191,9 @@ func (d *Decoder) send(au []byte) error {
 		return fmt.Errorf("decode %v: packet: %w", d.codec, err)
 	}
 	d.pkt.SetSize(n)
+	if d.damagedIn {
+		d.pkt.SetFlags(d.pkt.Flags().Add(astiav.PacketFlagCorrupt))
+	}
 	err := d.cc.SendPacket(d.pkt)
 	if errors.Is(err, astiav.ErrEagain) {
 		// Cannot happen while every Decode drains the decoder, except when
@@ -192,6 +222,10 @@ func (d *Decoder) receive() error {
 		d.last.Unref()
 		d.last.MoveRef(d.recv)
 		d.pending = true
+		// With LowDelay the picture is the one this access unit made;
+		// with frame threading it may be an earlier one, and only
+		// FFmpeg's own flags speak for it.
+		d.lastDamaged = d.damagedIn || frameDamaged(d.last)
 	}
 	return nil
 }
@@ -202,6 +236,7 @@ func (d *Decoder) scale(dst *image.RGBA) (*image.RGBA, error) {
 		d.last.Unref()
 		d.pending = false
 	}()
+	d.concealed = d.lastDamaged
 	sw, sh := d.last.Width(), d.last.Height()
 	if sw <= 0 || sh <= 0 {
 		return nil, fmt.Errorf("decode %v: %w: picture of size %dx%d", d.codec, ErrCorrupt, sw, sh)

@@ -2,10 +2,13 @@
 // depacketizer per codec (H.264 per RFC 6184, H.265 per RFC 7798, JPEG per
 // RFC 2435), each behind the same small Depacketizer interface.
 //
-// Depacketizers are built for what cameras really send (see
-// shared/QUIRKS.md, items 16 and 17) and for a decoder that must never be
-// fed a picture whose references are missing: after any packet loss they
-// drop everything until the next keyframe.
+// Depacketizers are built for what cameras really send (see QUIRKS.md,
+// items 16 and 17) and for live viewing on lossy networks: they deliver
+// nothing before the first picture a decoder can start at (a keyframe, or
+// an H.264/H.265 recovery point), and after that they keep going through
+// packet loss, handing over damaged access units marked Damaged so that
+// the decoder conceals the missing parts instead of the picture freezing
+// until an intact keyframe, which at a few percent loss rarely comes.
 //
 // A depacketizer is not safe for concurrent use; one goroutine owns it.
 package depack
@@ -37,17 +40,31 @@ type AccessUnit struct {
 	// Keyframe is true when the unit holds an IDR (H.264) or IRAP (H.265)
 	// picture, or is a JPEG image: a decoder can start here.
 	Keyframe bool
+	// Recovery is true when the unit is not a keyframe but begins at a
+	// recovery point SEI (periodic intra refresh): a decoder can start
+	// here too, and shows a clean picture once the refresh has passed.
+	Recovery bool
+	// Damaged is true when packets of the unit were lost (or it began
+	// right after lost packets that may have been its head, or it was
+	// flushed without its end): the decoder should conceal.
+	Damaged bool
 }
 
 // ErrMorePacketsNeeded means the packet was consumed and the access unit is
 // not complete yet. It is the normal answer for most packets.
 var ErrMorePacketsNeeded = errors.New("depack: access unit not complete, more packets needed")
 
-// ErrWaitKeyframe means data was lost (a sequence-number gap, a fragment
-// without its start, a truncated or oversized unit) or the stream was
-// joined between keyframes: packets are dropped until the next keyframe so
-// the decoder is never given a picture whose references it lacks.
+// ErrWaitKeyframe means no picture a decoder can start at has been
+// delivered yet (the stream was joined between keyframes, or data was lost
+// before the first one), or the source changed, or a unit could not be
+// used at all (oversized, an unsupported packetization): packets are
+// dropped until the next keyframe or recovery point.
 var ErrWaitKeyframe = errors.New("depack: waiting for a keyframe after packet loss")
+
+// ErrPacketsLost means a sequence-number gap was seen after the first
+// keyframe: the units the lost packets belonged to are delivered marked
+// Damaged rather than dropped.
+var ErrPacketsLost = errors.New("depack: packets lost, access unit delivered damaged")
 
 // ErrOutOfOrder means the packet's sequence number is older than one
 // already processed (a duplicate, or reordering the jitter buffer did not
@@ -78,4 +95,15 @@ type Depacketizer interface {
 	// Reset forgets the unit in progress and the sequence state, e.g.
 	// after a reconnect; the next unit delivered is a keyframe.
 	Reset()
+}
+
+// Flusher is implemented by depacketizers that can end the access unit in
+// progress early (H264, H265). An owner calls Flush when no packet has
+// arrived for its latency target: if the packet carrying the marker bit
+// of the last picture before a pause was lost, the picture would
+// otherwise wait for the first packet after the pause. The unit comes out
+// marked Damaged; ok is false when there was none. Call it again while
+// ok is true: a unit left over from the last Decode comes out first.
+type Flusher interface {
+	Flush() (au AccessUnit, ok bool)
 }

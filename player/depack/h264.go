@@ -13,6 +13,7 @@ const (
 	h264NALPartA    = 2
 	h264NALPartC    = 4
 	h264NALIDR      = 5
+	h264NALSEI      = 6
 	h264NALSPS      = 7
 	h264NALPPS      = 8
 	h264NALSTAPA    = 24
@@ -88,6 +89,9 @@ func (d *H264) Decode(pkt *rtp.Packet) (AccessUnit, error) {
 	return d.a.result()
 }
 
+// Flush ends the access unit in progress early; see Flusher.
+func (d *H264) Flush() (AccessUnit, bool) { return d.a.flush() }
+
 // Reset forgets the access unit in progress and the sequence state; the
 // next access unit delivered is a keyframe. Known parameter sets are kept.
 func (d *H264) Reset() { d.a.reset() }
@@ -129,7 +133,7 @@ func (d *H264) parseSTAPA(b []byte) {
 			// parameter set the SDP also gives is harmless; losing part
 			// of a slice is not.
 			if len(b) == 0 || isH264VCL(b[0]) {
-				d.a.fail(errH264STAPATruncated)
+				d.a.damage(errH264STAPATruncated)
 			} else {
 				d.a.setErr(errH264STAPATruncated)
 			}
@@ -144,7 +148,7 @@ func (d *H264) parseSTAPA(b []byte) {
 // parseFUA handles one fragmentation unit (RFC 6184 section 5.8).
 func (d *H264) parseFUA(p []byte) {
 	if len(p) < 2 {
-		d.a.fail(errH264FUATooShort)
+		d.a.damage(errH264FUATooShort)
 		return
 	}
 	start, end := p[1]&0x80 != 0, p[1]&0x40 != 0
@@ -192,6 +196,8 @@ func classifyH264(nal []byte) nalInfo {
 		return info
 	case h264NALPartA + 1, h264NALPartC:
 		return nalInfo{class: nalVCL}
+	case h264NALSEI:
+		return nalInfo{recovery: seiHasRecoveryPoint(nal[1:])}
 	case h264NALSPS:
 		// profile_idc, constraint flags and level_idc (3 bytes), then
 		// seq_parameter_set_id ue(v) (H.264 section 7.3.2.1.1).

@@ -15,6 +15,7 @@ const (
 	h265NALVPS       = 32
 	h265NALSPS       = 33
 	h265NALPPS       = 34
+	h265NALPrefixSEI = 39
 	h265NALAP        = 48
 	h265NALFU        = 49
 	h265NALPACI      = 50
@@ -78,6 +79,9 @@ func (d *H265) Decode(pkt *rtp.Packet) (AccessUnit, error) {
 	return d.a.result()
 }
 
+// Flush ends the access unit in progress early; see Flusher.
+func (d *H265) Flush() (AccessUnit, bool) { return d.a.flush() }
+
 // Reset forgets the access unit in progress and the sequence state; the
 // next access unit delivered is a keyframe. Known parameter sets are kept.
 func (d *H265) Reset() { d.a.reset() }
@@ -116,7 +120,7 @@ func (d *H265) parseAP(b []byte) {
 		b = b[2:]
 		if n > len(b) {
 			if len(b) == 0 || b[0]>>1&0x3f <= h265NALVCLLast {
-				d.a.fail(errH265APTruncated)
+				d.a.damage(errH265APTruncated)
 			} else {
 				d.a.setErr(errH265APTruncated)
 			}
@@ -130,7 +134,7 @@ func (d *H265) parseAP(b []byte) {
 // parseFU handles one fragmentation unit (RFC 7798 section 4.4.3).
 func (d *H265) parseFU(p []byte) {
 	if len(p) < 3 {
-		d.a.fail(errH265FUTooShort)
+		d.a.damage(errH265FUTooShort)
 		return
 	}
 	fh := p[2]
@@ -183,6 +187,8 @@ func classifyH265(nal []byte) nalInfo {
 	case t == h265NALSPS:
 		id, ok := h265SPSID(nal[2:])
 		return nalInfo{class: nalParam, psKind: h265KindSPS, psID: id, psValid: ok}
+	case t == h265NALPrefixSEI:
+		return nalInfo{recovery: seiHasRecoveryPoint(nal[2:])}
 	case t == h265NALPPS:
 		// pps_pic_parameter_set_id ue(v) comes first (section 7.3.2.3.1).
 		var tmp [8]byte

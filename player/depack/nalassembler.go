@@ -28,6 +28,8 @@ type nalInfo struct {
 	psKind  uint8
 	psID    uint32
 	psValid bool
+	// recovery is set for an SEI unit holding a recovery point message.
+	recovery bool
 }
 
 var (
@@ -36,6 +38,7 @@ var (
 	errFragmentWithoutStart = fmt.Errorf("%w: fragment whose start fragment was never received: %w",
 		ErrMalformed, ErrWaitKeyframe)
 	errNilPacket = fmt.Errorf("%w: nil packet", ErrMalformed)
+	errLostFragmentStart = fmt.Errorf("%w: fragment whose start fragment was lost skipped", ErrPacketsLost)
 )
 
 // nalAssembler is the codec-independent half of the H.264 and H.265
@@ -69,9 +72,16 @@ type nalAssembler struct {
 	psMask   uint8  // parameter-set kinds it carries in-band
 	fu       bool   // a fragmented NAL unit is open
 	fuStart  int    // offset of that NAL unit's header in bufs[cur]
+	recovery bool   // it carries a recovery point SEI
+	recStart bool   // its first slice begins a picture at that recovery point
+	damaged  bool   // packets of it were lost: delivered marked Damaged
+	afterGap bool   // it began right after lost packets, which may have been its head
 
-	// waitKey is set from the start and after any loss: units are
-	// dropped until one a decoder can start at.
+	// waitKey is set from the start, after a change of source and after
+	// an unrecoverable unit (oversized, unsupported): units are dropped
+	// until one a decoder can start at. Ordinary packet loss after that
+	// does not set it: damaged units are delivered marked, for the
+	// decoder to conceal.
 	waitKey bool
 
 	out outQueue
@@ -109,21 +119,47 @@ func (a *nalAssembler) setErr(err error) { a.out.setErr(err) }
 func (a *nalAssembler) begin(pkt *rtp.Packet) bool {
 	a.out.startCall()
 
+	gap := false
 	switch a.seq.check(&pkt.Header) {
 	case seqStale:
 		a.setErr(ErrOutOfOrder)
 		return false
-	case seqGap:
-		// Lost packets belonged to the unit in progress, to the next one,
-		// or were whole units; in each case later pictures may reference
-		// what is gone, so the decoder must restart from a keyframe.
+	case seqNewSource:
+		// A new SSRC is a new encoder (a camera reboot, a failover): its
+		// pictures never refer to the old ones, so start over at its
+		// first keyframe.
 		a.waitKey = true
 		a.setErr(ErrWaitKeyframe)
-		if a.active {
-			lostTS := a.ts
-			a.active, a.fu = false, false
-			if pkt.Timestamp == lostTS {
-				a.startBroken(lostTS)
+		a.active, a.fu = false, false
+	case seqGap:
+		if a.waitKey {
+			// Nothing delivered yet: the lost packets may have been the
+			// keyframe being assembled.
+			a.setErr(ErrWaitKeyframe)
+			if a.active {
+				lostTS := a.ts
+				a.active, a.fu = false, false
+				if pkt.Timestamp == lostTS {
+					a.startBroken(lostTS)
+				}
+			}
+			break
+		}
+		// The lost packets belonged to the unit in progress (its middle
+		// or its end), to the unit this packet starts (its head), or
+		// were whole units. Each damaged unit still goes to the decoder,
+		// marked, and FFmpeg conceals what is missing: waiting for an
+		// intact keyframe instead freezes the picture for good at a few
+		// percent loss, because a keyframe spans dozens of packets.
+		gap = true
+		a.setErr(ErrPacketsLost)
+		if a.active && !a.broken {
+			// A fragmented NAL unit cut short keeps what arrived: the
+			// decoder uses the macroblocks before the cut.
+			a.fuFinish()
+			a.damaged = true
+			if pkt.Timestamp != a.ts {
+				a.complete()
 			}
 		}
 	}
@@ -146,6 +182,7 @@ func (a *nalAssembler) begin(pkt *rtp.Packet) bool {
 	}
 	if !a.active {
 		a.start(pkt.Timestamp)
+		a.afterGap = gap
 	}
 	return true
 }
@@ -183,6 +220,7 @@ func (a *nalAssembler) start(ts uint32) {
 	a.active, a.broken, a.fu = true, false, false
 	a.ts = ts
 	a.hasVCL, a.keyStart, a.psMask = false, false, 0
+	a.recovery, a.recStart, a.damaged, a.afterGap = false, false, false, false
 	a.bufs[a.cur] = a.bufs[a.cur][:0]
 }
 
@@ -198,14 +236,31 @@ func (a *nalAssembler) fail(err error) {
 	a.setErr(err)
 }
 
-// lostStart handles a continuation fragment whose start never arrived:
-// joining a stream mid-fragment is normal, anything else is a broken
-// sender or an undetected loss.
-func (a *nalAssembler) lostStart() {
+// damage handles a payload that cannot be used (malformed, or a fragment
+// whose start was lost). Before the first keyframe the unit is dropped as
+// by fail; after it the payload is skipped, what the unit already holds is
+// kept, and the unit is delivered marked Damaged.
+func (a *nalAssembler) damage(err error) {
 	if a.waitKey {
+		a.fail(err)
+		return
+	}
+	a.fuFinish()
+	a.damaged = true
+	a.setErr(err)
+}
+
+// lostStart handles a continuation fragment whose start never arrived:
+// joining a stream mid-fragment is normal; after a loss the rest of that
+// NAL unit is useless without its header and is skipped.
+func (a *nalAssembler) lostStart() {
+	switch {
+	case a.waitKey:
 		a.fail(ErrWaitKeyframe)
-	} else {
-		a.fail(errFragmentWithoutStart)
+	case a.damaged || a.afterGap:
+		a.damage(errLostFragmentStart)
+	default:
+		a.damage(errFragmentWithoutStart)
 	}
 }
 
@@ -222,13 +277,14 @@ func (a *nalAssembler) complete() {
 		// Parameter sets or SEI alone are remembered, not decoded.
 		return
 	}
-	usable := a.keyStart && (a.psMask|a.ps.kinds)&a.required == a.required
+	entry := a.keyStart || a.recStart
+	usable := entry && (a.psMask|a.ps.kinds)&a.required == a.required
 	if a.waitKey && !usable {
 		a.setErr(ErrWaitKeyframe)
 		return
 	}
 	buf := a.bufs[a.cur]
-	if a.keyStart && a.psMask&a.required != a.required {
+	if entry && a.psMask&a.required != a.required {
 		// Prepend every remembered parameter set, in kind order, so a
 		// decoder can start here (QUIRKS.md #16). Moving the unit within
 		// its own buffer costs no allocation once the buffer has grown.
@@ -242,8 +298,24 @@ func (a *nalAssembler) complete() {
 	if usable {
 		a.waitKey = false
 	}
-	a.out.emit(AccessUnit{Data: buf, Timestamp: a.ts, Keyframe: a.keyStart})
+	a.out.emit(AccessUnit{Data: buf, Timestamp: a.ts, Keyframe: a.keyStart,
+		Recovery: a.recStart && !a.keyStart, Damaged: a.damaged})
 	a.cur ^= 1
+}
+
+// flush completes the unit in progress as if its end had arrived, and
+// reports whether a unit came out. The owner calls it when no packet has
+// come for a while: the marker packet of the last picture before a pause
+// may be lost, and without this the picture would wait for the next one.
+func (a *nalAssembler) flush() (AccessUnit, bool) {
+	a.out.startCall()
+	if a.active && !a.broken && a.hasVCL {
+		// Without the marker nothing says the unit is whole.
+		a.damaged = true
+		a.complete()
+	}
+	au, err := a.out.finish(nil)
+	return au, err == nil && au.Data != nil
 }
 
 // write appends b to the unit, enforcing MaxAccessUnitSize.
@@ -348,6 +420,10 @@ func (a *nalAssembler) note(nal []byte) {
 		if info.psValid {
 			a.ps.put(info.psKind, info.psID, nal)
 		}
+	default:
+		if info.recovery && !a.hasVCL {
+			a.recovery = true
+		}
 	}
 }
 
@@ -359,7 +435,12 @@ func (a *nalAssembler) noteSlice(info nalInfo) {
 	}
 	a.hasVCL = true
 	a.keyStart = info.class == nalKey && info.firstSlice
-	if a.waitKey && !a.keyStart {
+	a.recStart = a.recovery && info.firstSlice
+	if a.afterGap && !info.firstSlice {
+		// The unit's first slice was among the lost packets.
+		a.damaged = true
+	}
+	if a.waitKey && !a.keyStart && !a.recStart {
 		// Not a picture a decoder can start at: skip copying the rest
 		// of it.
 		a.broken, a.fu = true, false

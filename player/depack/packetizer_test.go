@@ -130,6 +130,8 @@ type decoded struct {
 	ts       uint32
 	keyframe bool
 	pktIndex int // index of the packet whose Decode returned it
+	damaged  bool
+	recovery bool
 }
 
 // decodeAll feeds every packet and collects the access units and errors.
@@ -144,7 +146,7 @@ func decodeAll(t testing.TB, d Depacketizer, pkts []*rtp.Packet) ([]decoded, []e
 			if len(au.Data) == 0 {
 				t.Fatalf("packet %d: nil error with an empty access unit", i)
 			}
-			out = append(out, decoded{append([]byte(nil), au.Data...), au.Timestamp, au.Keyframe, i})
+			out = append(out, decoded{append([]byte(nil), au.Data...), au.Timestamp, au.Keyframe, i, au.Damaged, au.Recovery})
 		}
 	}
 	return out, errs

@@ -18,6 +18,7 @@ const (
 	seqInOrder                  // exactly the expected number
 	seqGap                      // packets were lost, or the numbering restarted
 	seqStale                    // older than expected: duplicate or reordered
+	seqNewSource                // another SSRC: a new encoder, numbered afresh
 )
 
 // seqTracker follows the RTP sequence number of one stream with 16-bit
@@ -35,9 +36,9 @@ func (s *seqTracker) check(h *rtp.Header) seqResult {
 	}
 	if h.SSRC != s.ssrc {
 		// A new source (camera reboot, server failover) has its own
-		// numbering and its own references: treat it like a loss.
+		// numbering and its own references.
 		s.ssrc, s.next = h.SSRC, h.SequenceNumber+1
-		return seqGap
+		return seqNewSource
 	}
 	// The difference taken as int16 is the signed distance on the 16-bit
 	// circle, so 65535 -> 0 is +1 and 0 -> 65535 is -1.

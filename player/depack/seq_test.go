@@ -24,7 +24,7 @@ func TestSeqTracker(t *testing.T) {
 		{"restart far back", []pkt{{30000, 1, seqFirst}, {30001, 1, seqInOrder}, {100, 1, seqGap}, {101, 1, seqInOrder}}},
 		{"just inside the late window", []pkt{{1000, 1, seqFirst}, {1001 - staleWindow, 1, seqStale}, {1001, 1, seqInOrder}}},
 		{"just past the late window", []pkt{{1000, 1, seqFirst}, {1000 - staleWindow, 1, seqGap}, {1001 - staleWindow, 1, seqInOrder}}},
-		{"new SSRC", []pkt{{7, 1, seqFirst}, {8, 2, seqGap}, {9, 2, seqInOrder}}},
+		{"new SSRC", []pkt{{7, 1, seqFirst}, {8, 2, seqNewSource}, {9, 2, seqInOrder}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
