@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"strings"
@@ -42,6 +43,10 @@ type Config struct {
 	OnPacket func(track int, pkt []byte)
 	// Tunnel configures the HTTP/HTTPS tunnel transports.
 	Tunnel TunnelConfig
+	// Logger receives debug records (requests, answers, errors that do not
+	// end the session). slog.Default() when nil. Records carry URLs without
+	// credentials and never an Authorization header.
+	Logger *slog.Logger
 }
 
 // TunnelConfig configures RTSP over HTTP (Apple's QuickTime tunnelling).
@@ -66,10 +71,42 @@ const (
 	userAgent         = "rtspview/0.1"
 )
 
+// ClientState is where a Client is in RFC 2326's order of requests. Each
+// method checks it, so a call out of order gets a *StateError instead of
+// a second keepalive goroutine or a track set up on a dead connection.
+type ClientState int
+
+// Client states, in the order a session passes them. StateClosed is final:
+// the connection failed or Close was called.
+const (
+	StateInitial   ClientState = iota // connected; OPTIONS and DESCRIBE allowed
+	StateDescribed                    // DESCRIBE answered; SETUP allowed
+	StateSetUp                        // at least one track set up; more SETUPs or PLAY
+	StatePlaying                      // PLAY answered; keepalives running
+	StateClosed                       // the connection is gone
+)
+
+func (s ClientState) String() string {
+	switch s {
+	case StateInitial:
+		return "initial"
+	case StateDescribed:
+		return "described"
+	case StateSetUp:
+		return "set up"
+	case StatePlaying:
+		return "playing"
+	case StateClosed:
+		return "closed"
+	}
+	return fmt.Sprintf("ClientState(%d)", int(s))
+}
+
 // Client is one RTSP session with one server: a control connection, the
 // tracks set up on it and their media. Its methods (Options, Describe,
-// Setup, Play, Teardown) must be called from one goroutine; Stats, Done, Err
-// and Close are safe from any.
+// Setup, Play, Teardown) must be called from one goroutine, in that order
+// (State says where the client is); Stats, State, Done, Err and Close are
+// safe from any.
 type Client struct {
 	cfg        Config
 	url        *url.URL // without credentials
@@ -80,7 +117,10 @@ type Client struct {
 	reader *Reader
 	wmu    sync.Mutex // serialises writes of requests and RTCP frames
 
+	log *slog.Logger
+
 	mu       sync.Mutex
+	state    ClientState // guarded by mu; StateClosed is set by fail only
 	cseq     int
 	pending  map[int]chan *Response
 	session  headers.Session
@@ -111,6 +151,7 @@ type setupTrack struct {
 	rtpChan, rtcpChan int // interleaved channels
 	udp               *udpPair
 	stats             receiverStats
+	rtcpErrors        atomic.Uint64 // malformed RTCP packets, for the debug log
 }
 
 // Dial opens the control connection to the server in rawURL. It does not
@@ -126,7 +167,10 @@ func Dial(ctx context.Context, rawURL string, cfg Config) (*Client, error) {
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = userAgent
 	}
-	c := &Client{cfg: cfg, transport: cfg.Transport, pending: map[int]chan *Response{}, done: make(chan struct{})}
+	c := &Client{cfg: cfg, transport: cfg.Transport, pending: map[int]chan *Response{}, done: make(chan struct{}), log: cfg.Logger}
+	if c.log == nil {
+		c.log = slog.Default()
+	}
 	if u.User != nil {
 		c.user = u.User.Username()
 		c.pass, _ = u.User.Password()
@@ -149,8 +193,10 @@ func Dial(ctx context.Context, rawURL string, cfg Config) (*Client, error) {
 
 	dctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
+	c.log.Debug("rtsp: dial", "url", c.url.String(), "transport", c.transport.String())
 	nc, err := c.dialControl(dctx)
 	if err != nil {
+		c.log.Debug("rtsp: dial failed", "url", c.url.String(), "err", err)
 		return nil, err
 	}
 	c.nc = nc
@@ -217,11 +263,54 @@ func (c *Client) Err() error {
 	return c.closeErr
 }
 
+// State returns where the client is in its session.
+func (c *Client) State() ClientState {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.state
+}
+
+// checkState returns a *StateError unless the client is in one of the
+// allowed states; after a failure it returns why the connection ended.
+func (c *Client) checkState(method string, allowed ...ClientState) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state == StateClosed {
+		return fmt.Errorf("%s: %w", method, c.closeErr)
+	}
+	for _, a := range allowed {
+		if c.state == a {
+			return nil
+		}
+	}
+	return &StateError{Method: method, State: c.state}
+}
+
+// advance moves the client to state next unless it closed meanwhile: a
+// server may answer a request and close at once, and the answer still
+// reaches the caller (see roundTrip).
+func (c *Client) advance(method string, next ClientState) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state == StateClosed {
+		return fmt.Errorf("%s: %w", method, c.closeErr)
+	}
+	c.state = next
+	return nil
+}
+
 func (c *Client) fail(err error) {
 	c.once.Do(func() {
+		// The state turns closed and the tracks are taken under one lock:
+		// Setup adds a track (and starts its UDP loops) only under the same
+		// lock and only while not closed, so every socket is either closed
+		// here or never handed to a goroutine.
 		c.mu.Lock()
 		c.closeErr = err
+		c.state = StateClosed
+		tracks := c.tracks
 		c.mu.Unlock()
+		c.log.Debug("rtsp: session ended", "url", c.url.String(), "err", err)
 		close(c.done)
 		if c.cancel != nil {
 			c.cancel()
@@ -229,9 +318,6 @@ func (c *Client) fail(err error) {
 		if c.nc != nil {
 			c.nc.Close()
 		}
-		c.mu.Lock()
-		tracks := c.tracks
-		c.mu.Unlock()
 		for _, t := range tracks {
 			if t.udp != nil {
 				t.udp.close()
@@ -322,10 +408,14 @@ func (c *Client) answer(req *Request) {
 		}
 	}()
 	resp.Header.Set("CSeq", strings.TrimSpace(req.Header.Get("CSeq")))
+	c.log.Debug("rtsp: server request", "method", truncate(req.Method, 32), "answer", resp.StatusCode)
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	_ = c.nc.SetWriteDeadline(time.Now().Add(c.cfg.Timeout))
-	_, _ = resp.WriteTo(c.nc)
+	if _, err := resp.WriteTo(c.nc); err != nil {
+		// The read loop sees the broken connection and ends the session.
+		c.log.Debug("rtsp: answering a server request failed", "method", truncate(req.Method, 32), "err", err)
+	}
 }
 
 func (c *Client) handleFrame(ch uint8, payload []byte) {
@@ -348,6 +438,11 @@ func (c *Client) handleRTCP(t *setupTrack, payload []byte) {
 	// Some cameras send invalid RTCP: skip it, never fail (QUIRKS #14).
 	pkts, err := rtcp.Unmarshal(payload)
 	if err != nil {
+		// Logged at 1, 2, 4, 8, … so a camera that sends nothing else
+		// cannot flood the log.
+		if n := t.rtcpErrors.Add(1); n&(n-1) == 0 {
+			c.log.Debug("rtsp: ignoring malformed RTCP", "track", t.Index, "bytes", len(payload), "count", n, "err", err)
+		}
 		return
 	}
 	for _, p := range pkts {
@@ -365,11 +460,16 @@ func (c *Client) do(ctx context.Context, req *Request) (*Response, error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		resp, err := c.roundTrip(ctx, req)
 		if err != nil {
+			c.log.Debug("rtsp: request failed", "method", req.Method, "url", RedactString(req.URL), "err", err)
 			return nil, err
 		}
+		// The Authorization header itself is never logged, only whether
+		// one was sent.
+		c.log.Debug("rtsp: answer", "method", req.Method, "url", RedactString(req.URL),
+			"status", resp.StatusCode, "reason", truncate(resp.Reason, 64), "authorized", req.Header.Get("Authorization") != "")
 		if resp.StatusCode == 401 {
 			if c.user == "" {
-				return resp, &kindError{kind: ErrUnauthorized, msg: req.Method + ": server asks for a username and password"}
+				return resp, &kindError{kind: ErrUnauthorized, msg: req.Method + ": server asks for a username and password", cause: ErrNoCredentials}
 			}
 			s, err := auth.NewSender(resp.Header.Values("WWW-Authenticate"), c.user, c.pass)
 			if err != nil {
@@ -503,6 +603,9 @@ func (c *Client) newRequest(method, u string) *Request {
 
 // Options sends OPTIONS and records which methods the server supports.
 func (c *Client) Options(ctx context.Context) error {
+	if err := c.checkState("OPTIONS", StateInitial, StateDescribed, StateSetUp, StatePlaying); err != nil {
+		return err
+	}
 	resp, err := c.do(ctx, c.newRequest("OPTIONS", c.url.String()))
 	if err != nil {
 		// Some servers answer OPTIONS with 404/501 yet stream fine; only
@@ -523,6 +626,9 @@ func (c *Client) Options(ctx context.Context) error {
 
 // Describe asks for the session description and parses it into tracks.
 func (c *Client) Describe(ctx context.Context) (*Description, error) {
+	if err := c.checkState("DESCRIBE", StateInitial, StateDescribed); err != nil {
+		return nil, err
+	}
 	req := c.newRequest("DESCRIBE", c.url.String())
 	// Without Accept some cameras answer 406 (QUIRKS #8).
 	req.Header.Set("Accept", "application/sdp")
@@ -549,11 +655,18 @@ func (c *Client) Describe(ctx context.Context) (*Description, error) {
 	c.mu.Lock()
 	c.desc = d
 	c.mu.Unlock()
+	if err := c.advance("DESCRIBE", StateDescribed); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
-// Setup sets up one track on the client's transport.
+// Setup sets up one track on the client's transport. It may be called for
+// several tracks after Describe and before Play.
 func (c *Client) Setup(ctx context.Context, t Track) error {
+	if err := c.checkState("SETUP", StateDescribed, StateSetUp); err != nil {
+		return err
+	}
 	st := &setupTrack{Track: t}
 	st.stats.clockRate = float64(t.ClockRate)
 	idx := len(c.tracks)
@@ -616,9 +729,23 @@ func (c *Client) Setup(ctx context.Context, t Track) error {
 		}
 	}
 	c.mu.Lock()
+	if c.state == StateClosed {
+		// The server answered SETUP and then the connection died (or Close
+		// ran) while this goroutine was on its way here. fail has already
+		// closed the tracks it knew of; this one it never saw, so its
+		// sockets are closed here and its read loops never start, or
+		// Close would wait for them for ever.
+		err := c.closeErr
+		c.mu.Unlock()
+		if st.udp != nil {
+			st.udp.close()
+		}
+		return fmt.Errorf("SETUP %s: %w", t, err)
+	}
 	if sess.ID != "" {
 		c.session = sess
 	}
+	c.state = StateSetUp
 	c.tracks = append(c.tracks, st)
 	if c.transport.interleaved() {
 		rt := *c.routes.Load()
@@ -629,12 +756,18 @@ func (c *Client) Setup(ctx context.Context, t Track) error {
 		}
 		c.routes.Store(&rt)
 	}
+	if st.udp != nil {
+		// Added under mu while not closed: Close calls fail (which takes mu)
+		// before wg.Wait, so this Add always happens before that Wait.
+		c.wg.Add(2)
+	}
 	c.mu.Unlock()
 	if st.udp != nil {
 		// Open NAT holes towards the server's ports right away (QUIRKS #15)
 		// and start reading before PLAY so no early packet is lost.
-		st.udp.punch()
-		c.wg.Add(2)
+		if err := st.udp.punch(); err != nil {
+			c.log.Debug("rtsp: UDP hole punch failed", "track", t.Index, "err", err)
+		}
 		go c.udpRTPLoop(st)
 		go c.udpRTCPLoop(st)
 	}
@@ -644,12 +777,14 @@ func (c *Client) Setup(ctx context.Context, t Track) error {
 // Play starts the media of every set-up track and the keepalive and RTCP
 // goroutine.
 func (c *Client) Play(ctx context.Context) error {
+	// A second PLAY would start a second keepalive loop; one before SETUP
+	// has nothing to play.
+	if err := c.checkState("PLAY", StateSetUp); err != nil {
+		return err
+	}
 	c.mu.Lock()
 	d := c.desc
 	c.mu.Unlock()
-	if d == nil || len(c.tracks) == 0 {
-		return fmt.Errorf("PLAY: %w: no track set up", ErrProtocol)
-	}
 	targets := []string{d.Control}
 	if !d.Aggregate {
 		// Non-aggregate control: one PLAY per media (QUIRKS #10).
@@ -665,7 +800,15 @@ func (c *Client) Play(ctx context.Context) error {
 			return err
 		}
 	}
-	c.wg.Add(1)
+	c.mu.Lock()
+	if c.state == StateClosed {
+		err := c.closeErr
+		c.mu.Unlock()
+		return fmt.Errorf("PLAY: %w", err)
+	}
+	c.state = StatePlaying
+	c.wg.Add(1) // under mu while not closed, as in Setup
+	c.mu.Unlock()
 	go c.keepaliveLoop()
 	return nil
 }
@@ -675,10 +818,13 @@ func (c *Client) Play(ctx context.Context) error {
 // does not matter.
 func (c *Client) Teardown(ctx context.Context) error {
 	c.mu.Lock()
-	d := c.desc
+	d, state := c.desc, c.state
 	c.mu.Unlock()
-	if d == nil {
-		return nil
+	if d == nil || state == StateInitial || state == StateDescribed {
+		return nil // no session on the server yet
+	}
+	if state == StateClosed {
+		return fmt.Errorf("TEARDOWN: %w", c.Err())
 	}
 	_, err := c.do(ctx, c.newRequest("TEARDOWN", d.Control))
 	return err
@@ -748,7 +894,11 @@ func (c *Client) sendKeepalive() {
 	c.mu.Unlock()
 	req := c.newRequest(method, target)
 	c.prepare(req, false)
-	_ = c.write(req)
+	if err := c.write(req); err != nil {
+		// A broken connection ends the session through the read loop;
+		// a slow one just misses this keepalive.
+		c.log.Debug("rtsp: keepalive not sent", "method", method, "err", err)
+	}
 }
 
 func (c *Client) sendReceiverReports() {
@@ -766,7 +916,9 @@ func (c *Client) sendReceiverReports() {
 			continue
 		}
 		if t.udp != nil {
-			t.udp.sendRTCP(buf)
+			if err := t.udp.sendRTCP(buf); err != nil {
+				c.log.Debug("rtsp: UDP receiver report not sent", "track", t.Index, "err", err)
+			}
 			continue
 		}
 		c.writeFrame(uint8(t.rtcpChan), buf)
@@ -784,7 +936,9 @@ func (c *Client) writeFrame(ch uint8, payload []byte) {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	_ = c.nc.SetWriteDeadline(time.Now().Add(c.cfg.Timeout))
-	_, _ = c.nc.Write(frame)
+	if _, err := c.nc.Write(frame); err != nil {
+		c.log.Debug("rtsp: interleaved RTCP not sent", "channel", ch, "err", err)
+	}
 }
 
 func (c *Client) udpRTPLoop(t *setupTrack) {

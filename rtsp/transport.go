@@ -31,7 +31,8 @@ func (t Transport) String() string {
 	return fmt.Sprintf("transport(%d)", int(t))
 }
 
-// ParseTransport reads "tcp", "udp", "http" or "https".
+// ParseTransport reads "tcp", "udp", "http" or "https". Any other word is
+// the caller's mistake: an *InputError.
 func ParseTransport(s string) (Transport, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "tcp":
@@ -43,7 +44,7 @@ func ParseTransport(s string) (Transport, error) {
 	case "https":
 		return TransportHTTPS, nil
 	}
-	return 0, fmt.Errorf("%w: unknown transport %q", ErrTransportUnsupported, s)
+	return 0, inputErrorf("transport", "%q is not one of tcp, udp, http or https", truncate(s, 32))
 }
 
 // interleaved reports whether media rides on the control connection.

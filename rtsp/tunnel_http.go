@@ -341,7 +341,8 @@ func tunnelProxy(cfg TunnelConfig, addr string, useTLS bool) (*url.URL, error) {
 	}
 	p, err := httpproxy.FromEnvironment().ProxyFunc()(&url.URL{Scheme: scheme, Host: addr})
 	if err != nil {
-		return nil, fmt.Errorf("%w: bad proxy setting in the environment: %v", ErrProtocol, err)
+		// err quotes the setting, which may hold the proxy's password.
+		return nil, inputErrorf("proxy", "the HTTP_PROXY/HTTPS_PROXY setting in the environment is not a proxy address")
 	}
 	return p, nil
 }

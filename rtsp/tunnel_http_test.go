@@ -193,7 +193,9 @@ func TestTunnelHTTPFailures(t *testing.T) {
 		{"404 on GET", "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", ErrNotFound},
 		{"403 on GET", "HTTP/1.1 403 Forbidden\r\n\r\n", ErrUnauthorized},
 		{"401 without credentials", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"x\"\r\n\r\n", ErrUnauthorized},
-		{"500 on GET", "HTTP/1.1 500 Internal Server Error\r\n\r\n", ErrProtocol},
+		// A 5xx names a server that is there but cannot serve now, over
+		// HTTP as over RTSP.
+		{"500 on GET", "HTTP/1.1 500 Internal Server Error\r\n\r\n", ErrUnavailable},
 		{"megabyte header", "HTTP/1.1 200 OK\r\nX-Junk: " + strings.Repeat("j", 1<<20) + "\r\n\r\n", ErrProtocol},
 		{"not HTTP", "RTSP/1.0 200 OK\r\n\r\n", ErrProtocol},
 	}

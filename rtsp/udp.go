@@ -3,6 +3,7 @@ package rtsp
 import (
 	"crypto/rand"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -64,26 +65,34 @@ func (p *udpPair) setServerPorts(rtpPort, rtcpPort int) {
 // punch sends one minimal RTP packet and one empty receiver report to the
 // server's ports so that NATs and stateful firewalls on the way let the
 // media in (the same trick ffmpeg and live555 use).
-func (p *udpPair) punch() {
+// A failed punch is not fatal (media may still come in), so the error is
+// only returned for the debug log.
+func (p *udpPair) punch() error {
 	p.mu.Lock()
 	rtpAddr, rtcpAddr := p.serverRTP, p.serverRTCP
 	p.mu.Unlock()
+	var errs []error
 	if rtpAddr.IsValid() {
-		_, _ = p.rtp.WriteToUDPAddrPort([]byte{0x80, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, rtpAddr)
+		_, err := p.rtp.WriteToUDPAddrPort([]byte{0x80, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, rtpAddr)
+		errs = append(errs, err)
 	}
 	if rtcpAddr.IsValid() {
 		// RTCP RR, no report blocks, SSRC 0.
-		_, _ = p.rtcp.WriteToUDPAddrPort([]byte{0x80, 201, 0, 1, 0, 0, 0, 0}, rtcpAddr)
+		_, err := p.rtcp.WriteToUDPAddrPort([]byte{0x80, 201, 0, 1, 0, 0, 0, 0}, rtcpAddr)
+		errs = append(errs, err)
 	}
+	return errors.Join(errs...)
 }
 
-func (p *udpPair) sendRTCP(b []byte) {
+func (p *udpPair) sendRTCP(b []byte) error {
 	p.mu.Lock()
 	addr := p.serverRTCP
 	p.mu.Unlock()
-	if addr.IsValid() {
-		_, _ = p.rtcp.WriteToUDPAddrPort(b, addr)
+	if !addr.IsValid() {
+		return nil
 	}
+	_, err := p.rtcp.WriteToUDPAddrPort(b, addr)
+	return err
 }
 
 // readRTP reads one datagram; ok is false when it came from someone other

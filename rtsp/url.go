@@ -14,18 +14,19 @@ const (
 )
 
 // ParseURL parses an rtsp:// or rtsps:// URL as people paste it from camera
-// manuals. It accepts IPv6 literals and query strings, and tolerates
+// manuals. Its errors are *InputError (field "address"): the person typed
+// it, so the person fixes it. It accepts IPv6 literals and query strings, and tolerates
 // passwords containing '@', '#', '?' or '/' that were not percent-encoded,
 // which url.Parse would misread as the host, fragment, query or path.
 func ParseURL(raw string) (*url.URL, error) {
 	raw = strings.TrimSpace(raw)
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok {
-		return nil, fmt.Errorf("%w: %q is not an rtsp:// or rtsps:// address", ErrProtocol, redactRaw(raw))
+		return nil, inputErrorf("address", "%q does not start with rtsp:// or rtsps://", truncate(redactRaw(raw), 80))
 	}
 	scheme = strings.ToLower(scheme)
 	if scheme != "rtsp" && scheme != "rtsps" {
-		return nil, fmt.Errorf("%w: scheme %q is not rtsp or rtsps", ErrProtocol, scheme)
+		return nil, inputErrorf("address", "it starts with %q, not rtsp:// or rtsps://", truncate(scheme, 20)+"://")
 	}
 	var user *url.Userinfo
 	if at := strings.LastIndex(rest, "@"); at >= 0 {
@@ -43,15 +44,15 @@ func ParseURL(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(scheme + "://" + rest)
 	if err != nil {
-		return nil, fmt.Errorf("%w: malformed address: %v", ErrProtocol, stripURLError(err))
+		return nil, inputErrorf("address", "it is malformed (%v)", stripURLError(err))
 	}
 	if u.Host == "" || u.Hostname() == "" {
-		return nil, fmt.Errorf("%w: address has no host", ErrProtocol)
+		return nil, inputErrorf("address", "it names no camera host")
 	}
 	if p := u.Port(); p != "" {
 		var n int
 		if _, err := fmt.Sscanf(p, "%d", &n); err != nil || n <= 0 || n > 65535 {
-			return nil, fmt.Errorf("%w: bad port %q", ErrProtocol, p)
+			return nil, inputErrorf("address", "port %q is not a number from 1 to 65535", truncate(p, 20))
 		}
 	}
 	u.User = user

@@ -60,8 +60,9 @@ func TestParseURL(t *testing.T) {
 func TestParseURLErrors(t *testing.T) {
 	for _, in := range []string{"", "http://cam/s", "cam/s", "rtsp://", "rtsp://:554/s", "rtsp://cam:99999/s", "rtsp://cam:abc/s", "rtsp://user:secret@"} {
 		_, err := ParseURL(in)
-		if !errors.Is(err, ErrProtocol) {
-			t.Errorf("%q: want ErrProtocol, got %v", in, err)
+		var ie *InputError
+		if !errors.Is(err, ErrInput) || !errors.As(err, &ie) || ie.Field != "address" {
+			t.Errorf("%q: want an address *InputError, got %v", in, err)
 		}
 		if err != nil && strings.Contains(err.Error(), "secret") {
 			t.Errorf("%q: password in error %q", in, err)
