@@ -37,7 +37,7 @@ var (
 		ErrAccessUnitTooLarge, MaxAccessUnitSize, ErrWaitKeyframe)
 	errFragmentWithoutStart = fmt.Errorf("%w: fragment whose start fragment was never received: %w",
 		ErrMalformed, ErrWaitKeyframe)
-	errNilPacket = fmt.Errorf("%w: nil packet", ErrMalformed)
+	errNilPacket         = fmt.Errorf("%w: nil packet", ErrMalformed)
 	errLostFragmentStart = fmt.Errorf("%w: fragment whose start fragment was lost skipped", ErrPacketsLost)
 )
 

@@ -14,11 +14,11 @@ const staleWindow = 512
 type seqResult uint8
 
 const (
-	seqFirst   seqResult = iota // first packet seen, nothing to compare with
-	seqInOrder                  // exactly the expected number
-	seqGap                      // packets were lost, or the numbering restarted
-	seqStale                    // older than expected: duplicate or reordered
-	seqNewSource                // another SSRC: a new encoder, numbered afresh
+	seqFirst     seqResult = iota // first packet seen, nothing to compare with
+	seqInOrder                    // exactly the expected number
+	seqGap                        // packets were lost, or the numbering restarted
+	seqStale                      // older than expected: duplicate or reordered
+	seqNewSource                  // another SSRC: a new encoder, numbered afresh
 )
 
 // seqTracker follows the RTP sequence number of one stream with 16-bit
