@@ -15,11 +15,13 @@ import (
 
 	"github.com/rtspview/rtspview/internal/demo"
 	_ "github.com/rtspview/rtspview/internal/locale" // before Fyne's init: see the package doc
+	"github.com/rtspview/rtspview/internal/version"
 	"github.com/rtspview/rtspview/player"
 	"github.com/rtspview/rtspview/ui"
 )
 
 func main() {
+	attachConsole()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -35,6 +37,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case "help", "-h", "--help":
 			usage(stdout)
 			return 0
+		case "version", "-version", "--version":
+			fmt.Fprintln(stdout, version.Get(player.FFmpegVersion(), player.FFmpegLicense()))
+			return 0
 		}
 	}
 	return runGUI(args, stderr)
@@ -46,6 +51,7 @@ func usage(w io.Writer) {
   rtspview probe [--transport …] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--proxy URL] [--json] URL
   rtspview demo-server [--addr 127.0.0.1:8554]
   rtspview bench [--streams N] [--duration D] [--size WxH] [--transport T] [--json] [URL]
+  rtspview --version
 
 With no URL the viewer plays its built-in demo stream.
 `)

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rtspview/rtspview/player"
@@ -110,7 +111,8 @@ func NewViewer(win fyne.Window, opts Options) *Viewer {
 	v.status = widget.NewLabel("Paste an rtsp:// or rtsps:// address and press Enter.")
 	v.status.Truncation = fyne.TextTruncateEllipsis
 	v.grid = container.NewGridWithColumns(1)
-	bar := container.NewBorder(nil, nil, nil, container.NewHBox(v.transport, v.play, v.add), v.address)
+	about := widget.NewButtonWithIcon("", theme.InfoIcon(), v.showAbout)
+	bar := container.NewBorder(nil, nil, nil, container.NewHBox(v.transport, v.play, v.add, about), v.address)
 	v.showTunnelRow()
 	win.SetContent(container.NewBorder(container.NewVBox(bar, v.tunnelRow), v.status, nil, nil, v.grid))
 	return v

@@ -1,0 +1,38 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rtspview/rtspview/internal/licenses"
+	"github.com/rtspview/rtspview/internal/version"
+	"github.com/rtspview/rtspview/player"
+)
+
+// aboutText is the About dialog's head: the same facts as --version, one
+// per line, so a person can read them out in a bug report.
+func aboutText() string {
+	info := version.Get(player.FFmpegVersion(), player.FFmpegLicense())
+	return fmt.Sprintf("rtspview %s\nCommit %s\nBuilt with %s\nFFmpeg %s, %s",
+		info.Version, info.Commit, info.Go, info.FFmpeg, info.FFmpegLicense)
+}
+
+// showAbout opens the About dialog: version, and every licence notice that
+// ships inside the binary (FFmpeg's LGPL and where its source comes from,
+// then each Go module), in a scrolling, selectable text.
+func (v *Viewer) showAbout() {
+	head := widget.NewLabel(aboutText())
+	head.Selectable = true
+	notices := widget.NewLabel(licenses.All())
+	notices.Selectable = true
+	notices.TextStyle = fyne.TextStyle{Monospace: true}
+	scroll := container.NewVScroll(notices)
+	scroll.SetMinSize(fyne.NewSize(620, 300))
+	body := container.NewBorder(container.NewVBox(head, widget.NewLabel("Licences of the software inside rtspview:")), nil, nil, nil, scroll)
+	d := dialog.NewCustom("About rtspview", "Close", body, v.win)
+	d.Show()
+}
