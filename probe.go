@@ -26,8 +26,13 @@ type probeResult struct {
 	PacketsReceived uint64            `json:"packets_received"`
 	PacketsLost     uint64            `json:"packets_lost"`
 	Fallbacks       []player.Fallback `json:"fallbacks"`
-	Error           string            `json:"error,omitempty"`
-	ErrorKind       string            `json:"error_kind,omitempty"`
+	// FramesConcealed counts decoded pictures that lost data on the way
+	// and were shown with the gaps concealed; DecodeErrors counts access
+	// units the decoder rejected.
+	FramesConcealed uint64 `json:"frames_concealed"`
+	DecodeErrors    uint64 `json:"decode_errors"`
+	Error           string `json:"error,omitempty"`
+	ErrorKind       string `json:"error_kind,omitempty"`
 }
 
 type probeVideo struct {
@@ -172,6 +177,8 @@ func probe(cfg player.Config, frames int, timeout time.Duration) (probeResult, e
 		PacketsReceived: st.PacketsReceived,
 		PacketsLost:     st.PacketsLost,
 		Fallbacks:       st.Fallbacks,
+		FramesConcealed: st.FramesConcealed,
+		DecodeErrors:    st.DecodeErrors,
 	}
 	if res.Fallbacks == nil {
 		res.Fallbacks = []player.Fallback{}
@@ -188,6 +195,9 @@ func probe(cfg player.Config, frames int, timeout time.Duration) (probeResult, e
 			res.Error = fmt.Sprintf("Only %d of %d frames arrived within %v.", st.FramesDecoded, frames, timeout)
 		} else if kind == player.KindTimeout && st.PacketsReceived == 0 && st.Transport != "" {
 			res.Error = fmt.Sprintf("Connected over %s, but no video arrived within %v.", st.Transport, timeout)
+		} else if kind == player.KindTimeout && st.PacketsReceived > 0 && !errors.Is(err, player.ErrNoPicture) {
+			// Video came but nothing decoded: the server did answer.
+			res.Error = fmt.Sprintf("Video arrives but no picture could be decoded in %v (no keyframe).", timeout)
 		}
 		res.ErrorKind = string(kind)
 	}

@@ -56,6 +56,9 @@ func Sentence(err error, rawURL string) string {
 	if u, perr := rtsp.ParseURL(rawURL); perr == nil {
 		where = rtsp.HostPort(u)
 	}
+	if errors.Is(err, ErrNoPicture) || errors.Is(err, ErrNoDecoder) {
+		return decodeSentence(err)
+	}
 	switch Classify(err) {
 	case KindUnauthorized:
 		return "Camera refused the password."

@@ -22,12 +22,25 @@ type Stats struct {
 	Width     int    // source picture size
 	Height    int
 
-	FramesDecoded   uint64
-	FramesDropped   uint64 // access units skipped because decoding fell behind or a packet was lost
+	FramesDecoded uint64
+	FramesDropped uint64 // access units skipped because decoding fell behind
+	// FramesConcealed counts decoded pictures that lost data on the way
+	// (or that FFmpeg flagged as corrupt): shown with the missing parts
+	// filled in from neighbouring pictures rather than dropped.
+	FramesConcealed uint64
+	// DecodeErrors counts access units the decoder rejected.
+	DecodeErrors    uint64
 	PacketsReceived uint64
-	PacketsLost     uint64
-	FPS             float64 // decoded frames per second over the last ~2 s
-	Bitrate         float64 // received RTP bits per second over the last ~2 s
+	// PacketsLost over UDP counts sequence numbers that never reached the
+	// depacketizer (the jitter buffer gave up on them), duplicates aside;
+	// over TCP it is RFC 3550's expected minus received.
+	PacketsLost uint64
+	// PacketsReordered and PacketsDuplicated (UDP) count packets the
+	// jitter buffer put back in order and duplicates it dropped.
+	PacketsReordered  uint64
+	PacketsDuplicated uint64
+	FPS               float64 // decoded frames per second over the last ~2 s
+	Bitrate           float64 // received RTP bits per second over the last ~2 s
 
 	ConnectTime    time.Duration // start → PLAY answered (latest attempt)
 	FirstFrameTime time.Duration // start → first decoded frame (latest attempt)

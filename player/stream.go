@@ -102,8 +102,11 @@ type Stream struct {
 
 	decoded       atomic.Uint64
 	dropped       atomic.Uint64
-	attemptStart  atomic.Int64 // unix nanos of the current attempt's start
-	firstFrameDur atomic.Int64 // nanos, 0 until the first frame of the attempt
+	concealed     atomic.Uint64 // pictures shown with parts concealed after loss
+	decodeErrors  atomic.Uint64 // access units the decoder rejected
+	decErr        chan error    // the decoder cannot be made: the stream fails
+	attemptStart  atomic.Int64  // unix nanos of the current attempt's start
+	firstFrameDur atomic.Int64  // nanos, 0 until the first frame of the attempt
 	srcW, srcH    atomic.Int32
 
 	mu      sync.Mutex
@@ -111,6 +114,7 @@ type Stream struct {
 	stats   Stats
 	status  Status
 	client  *rtsp.Client
+	att     *attempt // the packet path feeding from client
 	meter   rateMeter
 	closeMu sync.Once
 }
@@ -119,6 +123,7 @@ type auBuf struct {
 	data     []byte
 	codec    decode.Codec
 	keyframe bool
+	damaged  bool // packets of it were lost: the decoder conceals
 }
 
 // auQueue bounds decoded-but-not-yet-decoded access units. When decoding
@@ -141,7 +146,7 @@ func Start(cfg Config) *Stream {
 	if cfg.HTTPSPort == 0 {
 		cfg.HTTPSPort = 443
 	}
-	s := &Stream{cfg: cfg, auCh: make(chan *auBuf, auQueue), free: make(chan *auBuf, auQueue)}
+	s := &Stream{cfg: cfg, auCh: make(chan *auBuf, auQueue), free: make(chan *auBuf, auQueue), decErr: make(chan error, 1)}
 	for i := 0; i < auQueue; i++ {
 		s.free <- &auBuf{}
 	}
@@ -188,10 +193,12 @@ func (s *Stream) Stats() Stats {
 	s.mu.Lock()
 	st := s.stats
 	st.Fallbacks = append([]Fallback(nil), s.stats.Fallbacks...)
-	cl := s.client
+	cl, att := s.client, s.att
 	s.mu.Unlock()
 	st.FramesDecoded = s.decoded.Load()
 	st.FramesDropped = s.dropped.Load()
+	st.FramesConcealed = s.concealed.Load()
+	st.DecodeErrors = s.decodeErrors.Load()
 	st.Width, st.Height = int(s.srcW.Load()), int(s.srcH.Load())
 	if d := s.firstFrameDur.Load(); d > 0 {
 		st.FirstFrameTime = time.Duration(d)
@@ -199,8 +206,7 @@ func (s *Stream) Stats() Stats {
 	var bytes uint64
 	if cl != nil {
 		ts := cl.Stats(cl.VideoTrackIndex())
-		st.PacketsReceived += ts.PacketsReceived
-		st.PacketsLost += ts.PacketsLost
+		att.addCounts(&st, ts)
 		bytes = ts.BytesReceived
 	}
 	st.FPS, st.Bitrate = s.meter.add(time.Now(), st.FramesDecoded, bytes)
@@ -240,7 +246,7 @@ func (s *Stream) run() {
 		}
 		kind := Classify(err)
 		text := Sentence(err, s.cfg.URL)
-		final := !s.cfg.Reconnect || kind == KindUnauthorized || kind == KindNotFound || kind == KindTLS || errors.Is(err, ErrNoVideo)
+		final := !s.cfg.Reconnect || kind == KindUnauthorized || kind == KindNotFound || kind == KindTLS || errors.Is(err, ErrNoVideo) || errors.Is(err, ErrNoDecoder)
 		if final {
 			s.setStatus(Status{State: StateFailed, Text: text, Err: err, Kind: kind})
 			return
@@ -402,6 +408,16 @@ type attempt struct {
 	pool  []*rtp.Packet
 	bufs  map[*rtp.Packet][]byte
 	wait  bool // dropping until the next keyframe because the queue overflowed
+
+	// UDP only: the give-up timer (packetpath.go) shares the path with
+	// the reader goroutine.
+	mu      sync.Mutex
+	timer   *time.Timer
+	armed   bool
+	closed  bool
+	lastIn  time.Time // when the last packet was pushed
+	flusher depack.Flusher
+	counts  jitterCounts
 }
 
 // autoDialTimeout bounds each of Auto's dials (the RTSP port, each tunnel
@@ -498,6 +514,7 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 	defer func() {
 		if !ok {
 			s.teardown(cl)
+			a.stop()
 		}
 	}()
 	if err := cl.Options(ctx); err != nil {
@@ -550,7 +567,7 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 	}
 	ok = true
 	s.mu.Lock()
-	s.client = cl
+	s.client, s.att = cl, a
 	s.mu.Unlock()
 	return cl, nil
 }
@@ -560,12 +577,12 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 func (s *Stream) play(cl *rtsp.Client) error {
 	defer func() {
 		s.mu.Lock()
-		st := cl.Stats(cl.VideoTrackIndex())
-		s.stats.PacketsReceived += st.PacketsReceived
-		s.stats.PacketsLost += st.PacketsLost
-		s.client = nil
+		att := s.att
+		att.addCounts(&s.stats, cl.Stats(cl.VideoTrackIndex()))
+		s.client, s.att = nil, nil
 		s.mu.Unlock()
 		s.teardown(cl)
+		att.stop()
 	}()
 	s.mu.Lock()
 	tr := s.stats.Transport
@@ -574,6 +591,7 @@ func (s *Stream) play(cl *rtsp.Client) error {
 	idx := cl.VideoTrackIndex()
 	last := cl.Stats(idx).PacketsReceived
 	lastAt := time.Now()
+	playStart := lastAt
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -582,12 +600,17 @@ func (s *Stream) play(cl *rtsp.Client) error {
 			return s.ctx.Err()
 		case <-cl.Done():
 			return cl.Err()
+		case err := <-s.decErr:
+			return err
 		case now := <-tick.C:
 			n := cl.Stats(idx).PacketsReceived
 			if n != last {
 				last, lastAt = n, now
 			} else if now.Sub(lastAt) > s.cfg.MediaTimeout {
 				return errNoMedia
+			}
+			if s.firstFrameDur.Load() == 0 && now.Sub(playStart) > noPictureTimeout {
+				return ErrNoPicture
 			}
 		}
 	}
@@ -636,6 +659,9 @@ func (a *attempt) init(s *Stream, pt uint8, codec decode.Codec, dp depack.Depack
 	if reorder {
 		a.bufs = map[*rtp.Packet][]byte{}
 		a.jb = jitter.New(jitter.Config{Release: a.release})
+		a.flusher, _ = dp.(depack.Flusher)
+		a.timer = time.AfterFunc(time.Hour, a.onTimer)
+		a.timer.Stop()
 	}
 }
 
@@ -649,6 +675,11 @@ func (a *attempt) onPacket(_ int, b []byte) {
 		return
 	}
 	// UDP: the jitter buffer keeps packets, so copy into pooled ones.
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		return
+	}
 	var p *rtp.Packet
 	if n := len(a.pool); n > 0 {
 		p, a.pool = a.pool[n-1], a.pool[:n-1]
@@ -664,13 +695,13 @@ func (a *attempt) onPacket(_ int, b []byte) {
 	a.bufs[p] = buf
 	now := time.Now()
 	a.jb.Push(p, now)
-	for {
-		q, ok := a.jb.Pop(now)
-		if !ok {
-			break
-		}
-		a.feed(q)
-		a.release(q)
+	a.lastIn = now
+	a.drain(now)
+	if !a.armed {
+		// One timer per attempt, re-armed at most once per latency
+		// period rather than per packet.
+		a.armed = true
+		a.timer.Reset(jitter.DefaultLatency)
 	}
 }
 
@@ -696,7 +727,7 @@ func (a *attempt) feed(p *rtp.Packet) {
 	case errors.Is(err, depack.ErrWaitKeyframe):
 		return
 	default:
-		return // malformed packet: the depacketizer resyncs on its own
+		return // malformed packet or loss: the depacketizer goes on by itself
 	}
 	a.s.queue(a, au)
 }
@@ -704,7 +735,7 @@ func (a *attempt) feed(p *rtp.Packet) {
 // queue hands an access unit to the decoder without ever blocking the
 // network path.
 func (s *Stream) queue(a *attempt, au depack.AccessUnit) {
-	if a.wait && !au.Keyframe {
+	if a.wait && !au.Keyframe && !au.Recovery {
 		s.dropped.Add(1)
 		return
 	}
@@ -721,6 +752,7 @@ func (s *Stream) queue(a *attempt, au depack.AccessUnit) {
 	b.data = append(b.data[:0], au.Data...)
 	b.codec = a.codec
 	b.keyframe = au.Keyframe
+	b.damaged = au.Damaged
 	s.auCh <- b // never blocks: auCh has room for every buffer in free
 }
 
@@ -733,7 +765,7 @@ func (s *Stream) decodeLoop() {
 			dec.Close()
 		}
 	}()
-	var codec decode.Codec
+	var codec, failed decode.Codec
 	for {
 		var b *auBuf
 		select {
@@ -741,17 +773,18 @@ func (s *Stream) decodeLoop() {
 			return
 		case b = <-s.auCh:
 		}
+		if b.codec == failed {
+			s.free <- b // no decoder for it: the session is failing
+			continue
+		}
 		if dec == nil || codec != b.codec {
 			if dec != nil {
 				dec.Close()
 			}
 			var err error
-			// LowDelay: frame threading would hold each picture back Threads-1
-			// access units, which a live view cannot afford.
-			dec, err = decode.New(decode.Config{Codec: b.codec, Threads: s.cfg.DecoderThreads, LowDelay: true})
-			if err != nil {
+			if dec, err = s.newDecoder(b.codec); err != nil {
 				s.free <- b
-				dec = nil
+				failed = b.codec
 				continue
 			}
 			codec = b.codec
@@ -760,7 +793,7 @@ func (s *Stream) decodeLoop() {
 			w, h := fit(sw, sh, int(s.boxW.Load()), int(s.boxH.Load()))
 			dec.SetOutputSize(w, h)
 		}
-		out, err := dec.Decode(b.data, s.frames.back())
+		out, err := s.decodeUnit(dec, b)
 		s.free <- b
 		if err != nil || out == nil {
 			continue
