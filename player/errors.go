@@ -3,6 +3,8 @@ package player
 import (
 	"errors"
 	"fmt"
+	"net/url"
+	"strings"
 
 	"github.com/rtspview/rtspview/rtsp"
 )
@@ -19,7 +21,13 @@ const (
 	KindNotFound             ErrorKind = "not_found"
 	KindUnsupportedTransport ErrorKind = "unsupported_transport"
 	KindTLS                  ErrorKind = "tls"
-	KindProtocol             ErrorKind = "protocol"
+	// KindUnavailable: the server is there but cannot serve the stream now
+	// (5xx, 453 Not Enough Bandwidth, 454 Session Not Found).
+	KindUnavailable ErrorKind = "unavailable"
+	// KindInput: the person's own input is wrong (address, proxy,
+	// transport word); nothing was sent. probe exits 2 on it.
+	KindInput    ErrorKind = "input"
+	KindProtocol ErrorKind = "protocol"
 )
 
 // ErrNoVideo means the stream has no video track this build can decode.
@@ -30,6 +38,8 @@ func Classify(err error) ErrorKind {
 	switch {
 	case err == nil:
 		return ""
+	case errors.Is(err, rtsp.ErrInput):
+		return KindInput
 	case errors.Is(err, rtsp.ErrUnauthorized):
 		return KindUnauthorized
 	case errors.Is(err, rtsp.ErrNotFound):
@@ -42,6 +52,8 @@ func Classify(err error) ErrorKind {
 		return KindRefused
 	case errors.Is(err, rtsp.ErrTimeout), errors.Is(err, errNoMedia):
 		return KindTimeout
+	case errors.Is(err, rtsp.ErrUnavailable):
+		return KindUnavailable
 	}
 	return KindProtocol
 }
@@ -59,9 +71,29 @@ func Sentence(err error, rawURL string) string {
 	if errors.Is(err, ErrNoPicture) || errors.Is(err, ErrNoDecoder) {
 		return decodeSentence(err)
 	}
+	var status *rtsp.StatusError
+	hasStatus := errors.As(err, &status)
 	switch Classify(err) {
+	case KindInput:
+		var ie *rtsp.InputError
+		if errors.As(err, &ie) {
+			return fmt.Sprintf("Check the %s: %s.", ie.Field, ie.Problem)
+		}
+		return "Check the address and settings."
 	case KindUnauthorized:
+		var cw *CredentialsWithheldError
+		if errors.As(err, &cw) {
+			return fmt.Sprintf("The camera sent the stream to another host, %s, which asks for a password; the camera's password was not sent there.", cw.To)
+		}
+		if errors.Is(err, rtsp.ErrNoCredentials) {
+			return "The camera wants a username and password."
+		}
 		return "Camera refused the password."
+	case KindUnavailable:
+		if hasStatus {
+			return unavailableSentence(status.Code)
+		}
+		return "The camera is busy or cannot start this stream."
 	case KindNotFound:
 		return "No such stream on this server."
 	case KindRefused:
@@ -86,8 +118,56 @@ func Sentence(err error, rawURL string) string {
 	if errors.Is(err, rtsp.ErrClosed) {
 		return fmt.Sprintf("%s closed the connection.", where)
 	}
+	if hasStatus {
+		// The server understood us and turned the request down: say which
+		// request and the code, which is what its manual or log will name.
+		return fmt.Sprintf("The camera turned down the %s request (%s).", status.Method, codeText(status.Code))
+	}
 	return fmt.Sprintf("%s answered something this viewer does not understand.", where)
 }
+
+// unavailableSentence is KindUnavailable's sentence for a status code.
+func unavailableSentence(code int) string {
+	switch code {
+	case 453:
+		return fmt.Sprintf("The camera has not enough bandwidth for another stream (%s).", codeText(code))
+	case 454:
+		return fmt.Sprintf("The camera lost track of this session (%s).", codeText(code))
+	case 501, 505, 551:
+		return fmt.Sprintf("The camera does not support what this viewer asked for (%s).", codeText(code))
+	}
+	return fmt.Sprintf("The camera is busy or cannot start this stream (%s).", codeText(code))
+}
+
+// codeText is "503 Service Unavailable". RFC 2326's phrase is used, not the
+// server's, which could put any text in front of the person.
+func codeText(code int) string {
+	if t := rtsp.StatusText(code); t != "" {
+		return fmt.Sprintf("%d %s", code, t)
+	}
+	return fmt.Sprintf("status %d", code)
+}
+
+// CredentialsWithheldError means a redirect led to another host than the
+// one the credentials were given for, that host asked for a password, and
+// the credentials were not sent: a server that redirects to a host of its
+// choosing must not collect the camera's password (in clear with Basic, or
+// a Digest answer it can attack offline). curl without --location-trusted
+// and browsers behave the same. From and To are host:port; To is the host
+// to list in Config.CredentialHosts once the person agrees.
+type CredentialsWithheldError struct {
+	From, To string
+	// ToHost is To's host name, the form Config.CredentialHosts takes.
+	ToHost string
+	Err    error
+}
+
+func (e *CredentialsWithheldError) Error() string {
+	return fmt.Sprintf("redirected from %s to %s: credentials not sent to another host: %v", e.From, e.To, e.Err)
+}
+
+// Unwrap returns the other host's refusal (ErrUnauthorized).
+func (e *CredentialsWithheldError) Unwrap() error { return e.Err }
 
 var (
 	errNoMedia = fmt.Errorf("no media arrived: %w", rtsp.ErrTimeout)
@@ -99,3 +179,28 @@ var ErrTimeout = rtsp.ErrTimeout
 
 // RedactURL returns rawURL without its password.
 func RedactURL(rawURL string) string { return rtsp.RedactString(rawURL) }
+
+// CheckInput checks what the person typed (the address and the proxy)
+// before anything goes on the wire. Its errors are *rtsp.InputError
+// (KindInput): the UI says what to fix, probe exits 2.
+func CheckInput(cfg Config) error {
+	if _, err := rtsp.ParseURL(cfg.URL); err != nil {
+		return err
+	}
+	if cfg.Proxy != "" {
+		if _, err := parseProxy(cfg.Proxy); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parseProxy reads an HTTP forward proxy address, http://[user:pass@]host:port.
+// Its error never quotes the address, which may hold the proxy's password.
+func parseProxy(raw string) (*url.URL, error) {
+	p, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || p.Host == "" || p.Hostname() == "" || (p.Scheme != "http" && p.Scheme != "https") {
+		return nil, &rtsp.InputError{Field: "proxy", Problem: "it must look like http://host:port"}
+	}
+	return p, nil
+}

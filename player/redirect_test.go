@@ -3,8 +3,10 @@ package player
 import (
 	"bufio"
 	"crypto/tls"
+	"errors"
 	"net"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -77,6 +79,90 @@ func TestRedirects(t *testing.T) {
 		_, st, _ := playFrames(t, Config{URL: "rtsps://" + addr + "/s", Transport: TransportTCP, TLSConfig: cert.ClientConfig()}, 1, 10*time.Second)
 		if st.State != StateFailed || st.Kind != KindTLS {
 			t.Fatalf("%+v", st)
+		}
+	})
+}
+
+// askingServer answers every request with 401 and a Basic challenge, and
+// counts the requests that carried an Authorization header.
+func askingServer(t *testing.T, addr string) (string, *atomic.Int32, *atomic.Int32) {
+	var seen, withAuth atomic.Int32
+	a := rtsptest.ScriptedServerOn(t, addr, func(c net.Conn) {
+		br := bufio.NewReader(c)
+		for i := 0; i < 20; i++ {
+			_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			if _, err := br.ReadString('\n'); err != nil {
+				return
+			}
+			cseq, auth := "", false
+			for {
+				l, err := br.ReadString('\n')
+				if err != nil {
+					return
+				}
+				if l = strings.TrimSpace(l); l == "" {
+					break
+				}
+				k, v, _ := strings.Cut(l, ":")
+				switch strings.ToLower(k) {
+				case "cseq":
+					cseq = strings.TrimSpace(v)
+				case "authorization":
+					auth = true
+				}
+			}
+			seen.Add(1)
+			if auth {
+				withAuth.Add(1)
+			}
+			_, _ = c.Write([]byte("RTSP/1.0 401 Unauthorized\r\nCSeq: " + cseq + "\r\nWWW-Authenticate: Basic realm=\"other\"\r\n\r\n"))
+		}
+	})
+	return a, &seen, &withAuth
+}
+
+// TestRedirectToAnotherHostKeepsCredentials: 127.0.0.1 redirects to
+// 127.0.0.2, which asks for a password. The camera's credentials go there
+// only once the person allows that host.
+func TestRedirectToAnotherHostKeepsCredentials(t *testing.T) {
+	other, seen, withAuth := askingServer(t, "127.0.0.2:0")
+	first := redirector(t, nil, func(int) string { return "rtsp://" + other + "/cam" })
+	const secret = "s3cret-pass"
+
+	t.Run("not sent by default", func(t *testing.T) {
+		for _, cfg := range []Config{
+			{URL: "rtsp://admin:" + secret + "@" + first + "/cam", Transport: TransportTCP},
+			{URL: "rtsp://" + first + "/cam", Username: "admin", Password: secret, Transport: TransportTCP},
+		} {
+			seen.Store(0)
+			withAuth.Store(0)
+			_, st, _ := playFrames(t, cfg, 1, 10*time.Second)
+			var cw *CredentialsWithheldError
+			if st.State != StateFailed || st.Kind != KindUnauthorized || !errors.As(st.Err, &cw) {
+				t.Fatalf("status %+v, want failed/unauthorized with the credentials withheld", st)
+			}
+			if seen.Load() == 0 || withAuth.Load() != 0 {
+				t.Fatalf("the other host saw %d requests, %d with Authorization", seen.Load(), withAuth.Load())
+			}
+			if cw.To != other || cw.ToHost != "127.0.0.2" || !strings.Contains(st.Text, other) || !strings.Contains(st.Text, "not sent") {
+				t.Fatalf("error %+v, sentence %q", cw, st.Text)
+			}
+			if strings.Contains(st.Text, secret) || strings.Contains(st.Err.Error(), secret) {
+				t.Fatal("the password is in the error")
+			}
+		}
+	})
+	t.Run("sent once the host is allowed", func(t *testing.T) {
+		seen.Store(0)
+		withAuth.Store(0)
+		_, st, _ := playFrames(t, Config{URL: "rtsp://admin:" + secret + "@" + first + "/cam", Transport: TransportTCP,
+			CredentialHosts: []string{"127.0.0.2"}}, 1, 10*time.Second)
+		var cw *CredentialsWithheldError
+		if st.State != StateFailed || st.Kind != KindUnauthorized || errors.As(st.Err, &cw) {
+			t.Fatalf("status %+v, want a refused password", st)
+		}
+		if withAuth.Load() == 0 {
+			t.Fatal("the allowed host never received the credentials")
 		}
 	})
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"image"
 	"net"
-	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -51,6 +50,12 @@ type Config struct {
 	// ("http://[user:pass@]host:port"); empty means the environment's
 	// HTTP_PROXY/HTTPS_PROXY/NO_PROXY.
 	Proxy string
+	// CredentialHosts are other hosts (names or IP literals, no port) that
+	// may receive the credentials after a redirect. Credentials always
+	// follow a redirect on the URL's own host; to any other host they go
+	// only if it is listed here. The UI adds one after the person agrees
+	// (see CredentialsWithheldError); probe never does.
+	CredentialHosts []string
 	// DecoderThreads per stream; 0 lets FFmpeg decide. A wall of cameras
 	// wants 1 or 2.
 	DecoderThreads int
@@ -190,12 +195,16 @@ func (s *Stream) Status() Status {
 
 // Stats returns a snapshot of the stream's counters.
 func (s *Stream) Stats() Stats {
+	// Frames first, packets after: every frame counted here came from
+	// packets of a client published (or folded into s.stats) by then, so
+	// frames_decoded never outruns packets_received.
+	decoded := s.decoded.Load()
 	s.mu.Lock()
 	st := s.stats
 	st.Fallbacks = append([]Fallback(nil), s.stats.Fallbacks...)
 	cl, att := s.client, s.att
 	s.mu.Unlock()
-	st.FramesDecoded = s.decoded.Load()
+	st.FramesDecoded = decoded
 	st.FramesDropped = s.dropped.Load()
 	st.FramesConcealed = s.concealed.Load()
 	st.DecodeErrors = s.decodeErrors.Load()
@@ -229,6 +238,11 @@ func (s *Stream) setStatus(st Status) {
 // session fails, and reconnect with backoff if asked to.
 func (s *Stream) run() {
 	defer s.wg.Done()
+	if err := CheckInput(s.cfg); err != nil {
+		// Only the person can fix it: no try, no retry.
+		s.setStatus(Status{State: StateFailed, Text: Sentence(err, s.cfg.URL), Err: err, Kind: KindInput})
+		return
+	}
 	backoff := time.Second
 	redirects := 0
 	for attempt := 0; ; attempt++ {
@@ -428,13 +442,13 @@ const autoDialTimeout = 4 * time.Second
 const maxRedirects = 5
 
 // connect opens a session by way w, following redirects (QUIRKS #12: keep
-// the credentials, never downgrade rtsps to rtsp).
+// the credentials for the same host only, never downgrade rtsps to rtsp).
 func (s *Stream) connect(w way, start time.Time, mediaWait time.Duration) (*rtsp.Client, error) {
 	for hop := 0; ; hop++ {
 		cl, err := s.connectOnce(w, start, mediaWait)
 		var re *rtsp.RedirectError
 		if !errors.As(err, &re) {
-			return cl, err
+			return cl, s.withheld(err)
 		}
 		if hop == maxRedirects {
 			return nil, fmt.Errorf("%w: more than %d redirects", rtsp.ErrProtocol, maxRedirects)
@@ -445,42 +459,18 @@ func (s *Stream) connect(w way, start time.Time, mediaWait time.Duration) (*rtsp
 	}
 }
 
-func (s *Stream) follow(location string) error {
-	next, err := rtsp.ParseURL(location)
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	cur, err := rtsp.ParseURL(s.url)
-	if err != nil {
-		return err
-	}
-	if cur.Scheme == "rtsps" && next.Scheme != "rtsps" {
-		return fmt.Errorf("%w: refusing a redirect from rtsps to unencrypted %s", rtsp.ErrTLS, rtsp.Redact(next))
-	}
-	if next.User == nil && cur.User != nil {
-		next.User = cur.User // credentials follow the stream (QUIRKS #12)
-	}
-	s.url = next.String()
-	s.stats.URL = rtsp.Redact(next)
-	return nil
-}
-
 func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*rtsp.Client, error) {
 	ctx := s.ctx
 	rc := rtsp.Config{
 		Transport: w.transport.rtsp(),
-		Username:  s.cfg.Username,
-		Password:  s.cfg.Password,
 		Timeout:   s.cfg.Timeout,
 		TLSConfig: s.cfg.TLSConfig,
 		Tunnel:    rtsp.TunnelConfig{Port: w.tunnelPort},
 	}
 	if s.cfg.Proxy != "" {
-		p, err := url.Parse(s.cfg.Proxy)
-		if err != nil || p.Host == "" || (p.Scheme != "http" && p.Scheme != "https") {
-			return nil, fmt.Errorf("%w: the proxy must look like http://host:port", rtsp.ErrProtocol)
+		p, err := parseProxy(s.cfg.Proxy)
+		if err != nil {
+			return nil, err
 		}
 		rc.Tunnel.Proxy = p
 	}
@@ -496,6 +486,8 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 	s.mu.Lock()
 	target := s.url
 	s.mu.Unlock()
+	// Only to the host they were given for (or one the person allowed).
+	rc.Username, rc.Password, _ = s.credentials(target)
 	dctx := ctx
 	if s.cfg.Transport == TransportAuto {
 		// Auto is guessing: a port behind a firewall that drops SYNs must
@@ -513,6 +505,7 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 	ok := false
 	defer func() {
 		if !ok {
+			s.unpublish(cl)
 			s.teardown(cl)
 			a.stop()
 		}
@@ -538,6 +531,12 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 	if err := cl.Setup(ctx, track); err != nil {
 		return nil, err
 	}
+	// Published before PLAY, not after the first packet: the decoder may
+	// show a picture before this goroutine sees that packet, and Stats
+	// must never count a frame without the packets it came from.
+	s.mu.Lock()
+	s.client, s.att = cl, a
+	s.mu.Unlock()
 	if err := cl.Play(ctx); err != nil {
 		return nil, err
 	}
@@ -566,10 +565,20 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 		}
 	}
 	ok = true
-	s.mu.Lock()
-	s.client, s.att = cl, a
-	s.mu.Unlock()
 	return cl, nil
+}
+
+// unpublish takes a failed attempt's client out of Stats, keeping the
+// packets it received in the totals (frames decoded from them stay
+// counted too).
+func (s *Stream) unpublish(cl *rtsp.Client) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.client != cl {
+		return
+	}
+	s.att.addCounts(&s.stats, cl.Stats(cl.VideoTrackIndex()))
+	s.client, s.att = nil, nil
 }
 
 // play watches a playing session until it ends: the server closes it, media

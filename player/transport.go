@@ -55,14 +55,18 @@ func (t Transport) Label() string {
 	return t.String()
 }
 
-// ParseTransport reads auto|udp|tcp|http|https (or a Label).
+// ParseTransport reads auto|udp|tcp|http|https (or a Label). Any other
+// word is the person's mistake: an *rtsp.InputError (KindInput).
 func ParseTransport(s string) (Transport, error) {
 	for _, t := range Transports {
 		if strings.EqualFold(s, t.String()) || strings.EqualFold(s, t.Label()) {
 			return t, nil
 		}
 	}
-	return 0, fmt.Errorf("unknown transport %q (want auto, udp, tcp, http or https)", s)
+	if len(s) > 32 {
+		s = s[:32] + "…"
+	}
+	return 0, &rtsp.InputError{Field: "transport", Problem: fmt.Sprintf("%q is not one of auto, udp, tcp, http or https", s)}
 }
 
 func (t Transport) rtsp() rtsp.Transport {

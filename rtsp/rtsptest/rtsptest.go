@@ -219,9 +219,17 @@ func SilentServer(t testing.TB) string {
 // the test ends, whichever is first.
 func ScriptedServer(t testing.TB, handler func(net.Conn)) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	return ScriptedServerOn(t, "127.0.0.1:0", handler)
+}
+
+// ScriptedServerOn is ScriptedServer listening on addr, such as
+// "127.0.0.2:0" for a second host on loopback (Linux routes all of
+// 127.0.0.0/8 to lo): redirect tests need a server on another host.
+func ScriptedServerOn(t testing.TB, addr string, handler func(net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		t.Fatal(err)
+		Unavailable(t, "cannot listen on %s: %v", addr, err)
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
