@@ -162,7 +162,9 @@ func TestH264LossDeliversDamaged(t *testing.T) {
 		want  []int
 		dmg   []int
 	}{
-		{"middle of first IDR", 0, 10, false, span(25, 50), nil},
+		// The first IDR is where decoding begins even with a packet
+		// missing: at a few percent loss an intact one rarely comes.
+		{"middle of first IDR", 0, 10, false, span(0, 50), []int{0}},
 		{"middle of P", 10, 1, false, span(0, 50), []int{10}},
 		// Without its FU-A start the only slice has no header: nothing
 		// of picture 10 can be decoded.
@@ -189,13 +191,7 @@ func TestH264LossDeliversDamaged(t *testing.T) {
 
 			got, errs := decodeAll(t, NewH264("", 1), pkts)
 			checkDamagedAUs(t, got, aus, tt.want, tt.dmg)
-			if tt.au == 0 {
-				for i := lost; i < firstPacketOf(pkts, 25); i++ {
-					if !errors.Is(errs[i], ErrWaitKeyframe) {
-						t.Fatalf("packet %d after the loss: %v, want ErrWaitKeyframe", i, errs[i])
-					}
-				}
-			} else if !errors.Is(errs[lost], ErrPacketsLost) && !slices.ContainsFunc(got, func(g decoded) bool { return g.pktIndex == lost }) {
+			if !errors.Is(errs[lost], ErrPacketsLost) && !slices.ContainsFunc(got, func(g decoded) bool { return g.pktIndex == lost }) {
 				t.Fatalf("packet %d after the loss: %v, want ErrPacketsLost", lost, errs[lost])
 			}
 		})

@@ -132,9 +132,9 @@ func (a *nalAssembler) begin(pkt *rtp.Packet) bool {
 		a.setErr(ErrWaitKeyframe)
 		a.active, a.fu = false, false
 	case seqGap:
-		if a.waitKey {
-			// Nothing delivered yet: the lost packets may have been the
-			// keyframe being assembled.
+		if a.waitKey && !a.keyInProgress() {
+			// Nothing delivered yet, and no keyframe under way: the lost
+			// packets may have been the start of one.
 			a.setErr(ErrWaitKeyframe)
 			if a.active {
 				lostTS := a.ts
@@ -150,7 +150,9 @@ func (a *nalAssembler) begin(pkt *rtp.Packet) bool {
 		// were whole units. Each damaged unit still goes to the decoder,
 		// marked, and FFmpeg conceals what is missing: waiting for an
 		// intact keyframe instead freezes the picture for good at a few
-		// percent loss, because a keyframe spans dozens of packets.
+		// percent loss, because a keyframe spans dozens of packets. For
+		// the same reason a keyframe whose start arrived is the place to
+		// begin even when later packets of it are lost.
 		gap = true
 		a.setErr(ErrPacketsLost)
 		if a.active && !a.broken {
@@ -241,7 +243,7 @@ func (a *nalAssembler) fail(err error) {
 // by fail; after it the payload is skipped, what the unit already holds is
 // kept, and the unit is delivered marked Damaged.
 func (a *nalAssembler) damage(err error) {
-	if a.waitKey {
+	if a.waitKey && !a.keyInProgress() {
 		a.fail(err)
 		return
 	}
@@ -250,12 +252,18 @@ func (a *nalAssembler) damage(err error) {
 	a.setErr(err)
 }
 
+// keyInProgress reports whether the unit in progress began with the first
+// slice of a keyframe or of a recovery point picture.
+func (a *nalAssembler) keyInProgress() bool {
+	return a.active && !a.broken && (a.keyStart || a.recStart)
+}
+
 // lostStart handles a continuation fragment whose start never arrived:
 // joining a stream mid-fragment is normal; after a loss the rest of that
 // NAL unit is useless without its header and is skipped.
 func (a *nalAssembler) lostStart() {
 	switch {
-	case a.waitKey:
+	case a.waitKey && !a.keyInProgress():
 		a.fail(ErrWaitKeyframe)
 	case a.damaged || a.afterGap:
 		a.damage(errLostFragmentStart)
