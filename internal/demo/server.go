@@ -15,6 +15,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"strings"
 	"sync"
@@ -81,6 +82,13 @@ type Config struct {
 	Clip []byte
 	// FPS is the clip's frame rate; 25 when zero.
 	FPS int
+	// Logger says when a transport cannot be served (UDP that cannot be
+	// bound); slog.Default() when nil.
+	Logger *slog.Logger
+
+	// listenUDP binds the UDP sockets; net.ListenUDP when nil. Tests make
+	// it fail the way Wine 8's does ("wsaioctl: winapi error #10045").
+	listenUDP func(network string, laddr *net.UDPAddr) (*net.UDPConn, error)
 }
 
 // Server loops a clip forever as a live RTSP stream to every reader.
@@ -90,16 +98,41 @@ type Server struct {
 	pass     string
 	url      string
 	rtsp     *gortsplib.Server
+	udp      bool // RTP over UDP is offered
 	stream   *gortsplib.ServerStream
 	ready    atomic.Pointer[gortsplib.ServerStream] // stream, once readers may join
 	media    *description.Media
 	aus      [][]*rtp.Packet
+	keyAU    []bool // aus[i] holds an IDR picture
 	frameDur time.Duration
 	fps      int64
+
+	// mu guards readers and gop. It also orders every write to a reader:
+	// the pump and OnPlay both write to sessions, and a session's write
+	// queue wants one writer at a time and packets in sequence order.
+	mu sync.Mutex
+	// readers are the playing sessions. The pump writes to each one itself
+	// instead of through ServerStream, so that a new reader gets the cached
+	// GOP and then the live packets with no gap and no duplicate between
+	// them; gortsplib's stream would start the live packets on its own
+	// schedule, after OnPlay returns.
+	readers map[*gortsplib.ServerSession]struct{}
+	// gop holds the packets sent since the last IDR, as sent (sequence
+	// number, timestamp, NTP time), so that a new reader starts at a
+	// keyframe at once, as gst-rtsp-server and most cameras do, instead of
+	// waiting up to a GOP (1 s) for the next one.
+	gop []sentPacket
 
 	stop      chan struct{}
 	done      chan struct{}
 	closeOnce sync.Once
+}
+
+// sentPacket is one packet of the cached GOP. Payload aliases the clip's
+// packetized access units, which never change.
+type sentPacket struct {
+	pkt rtp.Packet
+	ntp time.Time
 }
 
 // Start starts a Server; it is listening when Start returns.
@@ -143,8 +176,22 @@ func Start(cfg Config) (*Server, error) {
 		return nil, err
 	}
 
+	keyAU := make([]bool, len(aus))
+	gopPackets, maxGOP := 0, 0
+	for i, au := range aus {
+		keyAU[i] = hasIDR(au)
+		if keyAU[i] {
+			gopPackets = 0
+		}
+		gopPackets += len(packets[i])
+		maxGOP = max(maxGOP, gopPackets)
+	}
+
 	s := &Server{
 		aus:      packets,
+		keyAU:    keyAU,
+		readers:  map[*gortsplib.ServerSession]struct{}{},
+		gop:      make([]sentPacket, 0, maxGOP),
 		media:    media,
 		path:     cfg.Path,
 		user:     cfg.Username,
@@ -154,33 +201,30 @@ func Start(cfg Config) (*Server, error) {
 		stop:     make(chan struct{}),
 		done:     make(chan struct{}),
 	}
-	s.rtsp = &gortsplib.Server{
-		Handler:     &handler{s: s},
-		RTSPAddress: cfg.Addr,
-		TLSConfig:   cfg.TLSConfig,
-		AuthMethods: cfg.AuthMethods,
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
 	}
-
-	var udp *udpPair
-	if !cfg.DisableUDP && cfg.TLSConfig == nil {
-		host, _, err := net.SplitHostPort(cfg.Addr)
-		if err != nil {
-			return nil, fmt.Errorf("demo: Addr %q: %w", cfg.Addr, err)
-		}
-		udp, err = listenUDPPair(host)
-		if err != nil {
-			return nil, err
-		}
-		s.rtsp.UDPRTPAddress = udp.rtp.LocalAddr().String()
-		s.rtsp.UDPRTCPAddress = udp.rtcp.LocalAddr().String()
-		s.rtsp.ListenPacket = udp.listenPacket
+	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
+		return nil, fmt.Errorf("demo: Addr %q: %w", cfg.Addr, err)
 	}
-
-	if err := s.rtsp.Start(); err != nil {
-		if udp != nil {
-			udp.close() // gortsplib closes them only once they are handed over
+	withUDP := !cfg.DisableUDP && cfg.TLSConfig == nil
+	err = s.startRTSP(cfg, maxGOP, withUDP)
+	if err != nil && withUDP {
+		// The demo is what a new user sees first: one transport that
+		// cannot be served (Wine 8 fails every UDP bind with "wsaioctl:
+		// winapi error #10045") must not take the picture away. TCP and
+		// the tunnels do not need UDP, and clients fall back to them
+		// (a UDP SETUP is answered 461 Unsupported Transport).
+		// The warning is given only when TCP alone works: a TCP port in
+		// use fails both ways and is reported as it is.
+		if tcpErr := s.startRTSP(cfg, maxGOP, false); tcpErr == nil {
+			log.Warn("demo: cannot serve RTP over UDP, serving TCP and the HTTP tunnel only", "err", err)
+			err = nil
 		}
-		return nil, fmt.Errorf("demo: start RTSP server: %w", err)
+	}
+	if err != nil {
+		return nil, err
 	}
 
 	s.stream = &gortsplib.ServerStream{
@@ -196,6 +240,59 @@ func Start(cfg Config) (*Server, error) {
 	s.url = buildURL(s.rtsp.NetListener().Addr(), cfg.Path, cfg.TLSConfig != nil)
 	go s.pump()
 	return s, nil
+}
+
+// startRTSP starts the gortsplib server, offering RTP over UDP when
+// withUDP is set.
+func (s *Server) startRTSP(cfg Config, maxGOP int, withUDP bool) error {
+	s.rtsp = &gortsplib.Server{
+		Handler:     &handler{s: s},
+		RTSPAddress: cfg.Addr,
+		TLSConfig:   cfg.TLSConfig,
+		AuthMethods: cfg.AuthMethods,
+		// A new reader's queue takes the whole cached GOP at once, on top
+		// of the live packets that follow before its writer drains it.
+		WriteQueueSize: queueSize(maxGOP),
+	}
+	s.udp = withUDP
+	var udp *udpPair
+	if withUDP {
+		host, _, _ := net.SplitHostPort(cfg.Addr) // checked by Start
+		listen := cfg.listenUDP
+		if listen == nil {
+			listen = net.ListenUDP
+		}
+		var err error
+		if udp, err = listenUDPPair(host, listen); err != nil {
+			return err
+		}
+		s.rtsp.UDPRTPAddress = udp.rtp.LocalAddr().String()
+		s.rtsp.UDPRTCPAddress = udp.rtcp.LocalAddr().String()
+		s.rtsp.ListenPacket = udp.listenPacket
+	}
+	if err := s.rtsp.Start(); err != nil {
+		if udp != nil {
+			udp.close() // gortsplib closes them only once they are handed over
+		}
+		return fmt.Errorf("demo: start RTSP server: %w", err)
+	}
+	return nil
+}
+
+// UDP reports whether RTP over UDP is offered: false when Config asked
+// for none, with TLS, or when the UDP sockets could not be bound.
+func (s *Server) UDP() bool { return s.udp }
+
+// queueSize is gortsplib's per-session write queue for a GOP of gop
+// packets: room for it twice over (the cached GOP, then live packets while
+// the first are written), a power of two as gortsplib requires, at least
+// gortsplib's default of 256.
+func queueSize(gop int) int {
+	n := 256
+	for n < 2*gop && n < 1<<16 {
+		n *= 2
+	}
+	return n
 }
 
 // packetize turns every access unit into RTP packets once, so the pump only
@@ -273,17 +370,7 @@ func (s *Server) pump() {
 		for ; slot <= due; slot++ {
 			ts := tsBase + uint32(slot*rtpClockRate/s.fps)
 			ntp := start.Add(time.Duration(slot) * s.frameDur)
-			for _, pkt := range s.aus[next] {
-				pkt.SequenceNumber = seq
-				pkt.Timestamp = ts
-				seq++
-				// gortsplib marshals the packet before returning, so
-				// reusing it for the next loop is safe.
-				err := s.stream.WritePacketRTPWithNTP(s.media, pkt, ntp)
-				if errors.As(err, &liberrors.ErrServerStreamClosed{}) {
-					return
-				}
-			}
+			seq = s.writeAU(next, seq, ts, ntp)
 			next = (next + 1) % len(s.aus)
 		}
 		select {
@@ -292,6 +379,64 @@ func (s *Server) pump() {
 		case <-ticker.C:
 		}
 	}
+}
+
+// writeAU stamps access unit i with sequence numbers from seq on and
+// timestamp ts, writes it to every reader and to the cached GOP, and
+// returns the next sequence number.
+func (s *Server) writeAU(i int, seq uint16, ts uint32, ntp time.Time) uint16 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.keyAU[i] {
+		s.gop = s.gop[:0]
+	}
+	for _, pkt := range s.aus[i] {
+		pkt.SequenceNumber = seq
+		pkt.Timestamp = ts
+		seq++
+		// The GOP is bounded by the clip: it is emptied at every IDR, and
+		// the clip starts with one. Its capacity was sized in Start.
+		s.gop = append(s.gop, sentPacket{pkt: *pkt, ntp: ntp})
+		for ss := range s.readers {
+			s.send(ss, pkt, ntp)
+		}
+	}
+	return seq
+}
+
+// send writes one packet to one reader; s.mu is held. gortsplib marshals
+// the packet before returning, so the caller may reuse it.
+func (s *Server) send(ss *gortsplib.ServerSession, pkt *rtp.Packet, ntp time.Time) {
+	if err := ss.WritePacketRTPWithNTP(s.media, pkt, ntp); err != nil {
+		// Its write queue is full: a reader that cannot keep up is
+		// dropped, as gortsplib's ServerStream drops it, rather than let
+		// it see a stream with holes.
+		delete(s.readers, ss)
+		ss.Close()
+	}
+}
+
+// addReader starts a session that was just answered PLAY: the cached GOP
+// from its IDR at once, then the live packets as the pump writes them.
+func (s *Server) addReader(ss *gortsplib.ServerSession) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.readers[ss]; ok {
+		return // a second PLAY on a playing session
+	}
+	s.readers[ss] = struct{}{}
+	for i := range s.gop {
+		if _, ok := s.readers[ss]; !ok {
+			return // dropped by send
+		}
+		s.send(ss, &s.gop[i].pkt, s.gop[i].ntp)
+	}
+}
+
+func (s *Server) removeReader(ss *gortsplib.ServerSession) {
+	s.mu.Lock()
+	delete(s.readers, ss)
+	s.mu.Unlock()
 }
 
 // handler answers gortsplib's callbacks for a read-only stream at one path.
@@ -342,7 +487,23 @@ func (h *handler) OnPlay(ctx *gortsplib.ServerHandlerOnPlayCtx) (*base.Response,
 	if err := h.authorize(ctx.Conn, ctx.Request); err != nil {
 		return &base.Response{StatusCode: base.StatusUnauthorized}, err
 	}
+	// gortsplib created the session's write queue before calling OnPlay
+	// and starts draining it after the answer is sent (TCP) or right after
+	// OnPlay (UDP), so what is queued here goes out first, in order.
+	h.s.addReader(ctx.Session)
 	return &base.Response{StatusCode: base.StatusOK}, nil
+}
+
+// OnPause implements gortsplib.ServerHandlerOnPause: a paused session gets
+// nothing until its next PLAY, which starts it at the cached GOP again.
+func (h *handler) OnPause(ctx *gortsplib.ServerHandlerOnPauseCtx) (*base.Response, error) {
+	h.s.removeReader(ctx.Session)
+	return &base.Response{StatusCode: base.StatusOK}, nil
+}
+
+// OnSessionClose implements gortsplib.ServerHandlerOnSessionClose.
+func (h *handler) OnSessionClose(ctx *gortsplib.ServerHandlerOnSessionCloseCtx) {
+	h.s.removeReader(ctx.Session)
 }
 
 // udpPair is an RTP/RTCP socket pair on consecutive ports, even port first
@@ -352,7 +513,7 @@ type udpPair struct {
 	rtp, rtcp *net.UDPConn
 }
 
-func listenUDPPair(host string) (*udpPair, error) {
+func listenUDPPair(host string, listen func(string, *net.UDPAddr) (*net.UDPConn, error)) (*udpPair, error) {
 	addr, err := net.ResolveUDPAddr("udp", net.JoinHostPort(host, "0"))
 	if err != nil {
 		return nil, fmt.Errorf("demo: UDP host %q: %w", host, err)
@@ -360,7 +521,7 @@ func listenUDPPair(host string) (*udpPair, error) {
 	// Bounded: with ports mostly free, a handful of tries finds a pair.
 	lastErr := errors.New("only odd ports were offered")
 	for range 64 {
-		rtpConn, err := net.ListenUDP("udp", addr)
+		rtpConn, err := listen("udp", addr)
 		if err != nil {
 			return nil, fmt.Errorf("demo: listen UDP on %q: %w", host, err)
 		}
@@ -369,7 +530,7 @@ func listenUDPPair(host string) (*udpPair, error) {
 			rtpConn.Close()
 			continue
 		}
-		rtcpConn, err := net.ListenUDP("udp", &net.UDPAddr{IP: addr.IP, Port: port + 1, Zone: addr.Zone})
+		rtcpConn, err := listen("udp", &net.UDPAddr{IP: addr.IP, Port: port + 1, Zone: addr.Zone})
 		if err != nil {
 			lastErr = err
 			rtpConn.Close()

@@ -12,11 +12,14 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
 	"net"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -83,6 +86,55 @@ func TestDisableUDP(t *testing.T) {
 	}
 	if out, err := ffmpeg("tcp", s.URL(), 5); err != nil {
 		t.Fatalf("tcp: %v: %s", err, out)
+	}
+}
+
+// TestUDPListenFails makes every UDP bind fail as it does under Wine 8:
+// the demo still starts, says so in the log, answers a UDP SETUP with 461
+// and plays over TCP to a real client (ffmpeg) and to one that asks for
+// nothing (ffmpeg's default tries UDP, gets 461, then TCP).
+func TestUDPListenFails(t *testing.T) {
+	needFFmpeg(t)
+	var logged bytes.Buffer
+	wine := errors.New("wsaioctl: winapi error #10045")
+	s := start(t, Config{
+		Logger: slog.New(slog.NewTextHandler(&logged, nil)),
+		listenUDP: func(_ string, laddr *net.UDPAddr) (*net.UDPConn, error) {
+			return nil, &net.OpError{Op: "listen", Net: "udp", Addr: laddr, Err: wine}
+		},
+	})
+	if s.UDP() {
+		t.Fatal("UDP() = true with every UDP bind failing")
+	}
+	if !strings.Contains(logged.String(), "TCP") || !strings.Contains(logged.String(), "10045") {
+		t.Fatalf("log does not say UDP failed and TCP is served: %q", logged.String())
+	}
+	c := dial(t, s)
+	defer c.nc.Close()
+	if res := c.do(t, "DESCRIBE", s.URL(), "Accept: application/sdp"); res.status != 200 {
+		t.Fatalf("DESCRIBE: %d", res.status)
+	}
+	if res := c.do(t, "SETUP", s.URL()+"/trackID=0", "Transport: RTP/AVP;unicast;client_port=40000-40001"); res.status != 461 {
+		t.Fatalf("UDP SETUP answered %d, want 461 Unsupported Transport", res.status)
+	}
+	if out, err := ffmpeg("tcp", s.URL(), 5); err != nil {
+		t.Fatalf("tcp: %v: %s", err, out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, "ffmpeg", "-v", "error", "-i", s.URL(),
+		"-frames:v", "5", "-f", "null", "-").CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg with no transport option: %v: %s", err, out)
+	}
+}
+
+// TestStartWithUDP is the control for TestUDPListenFails: UDP is offered
+// when it can be bound, and nothing is logged.
+func TestStartWithUDP(t *testing.T) {
+	var logged bytes.Buffer
+	s := start(t, Config{Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	if !s.UDP() || logged.Len() != 0 {
+		t.Fatalf("UDP() = %v, log %q; want UDP and no log", s.UDP(), logged.String())
 	}
 }
 
@@ -275,8 +327,76 @@ func TestRTPStream(t *testing.T) {
 		}
 	}
 	// Only a lower bound: a loaded machine may be slower, never faster.
-	if min := time.Duration(frames-1-maxBurst) * time.Second / fps; elapsed < min {
+	// The cached GOP (up to 24 frames of the 25-frame GOP) comes at once.
+	if min := time.Duration(frames-1-maxBurst-24) * time.Second / fps; elapsed < min {
 		t.Fatalf("%d frames in %v, faster than real time (%v)", frames, elapsed, min)
+	}
+}
+
+// TestNewReaderStartsAtKeyframe joins the stream in the middle of a GOP,
+// over TCP and over UDP: the first access unit a reader gets is the cached
+// IDR, and from there the packets run on without a gap into the live ones.
+func TestNewReaderStartsAtKeyframe(t *testing.T) {
+	s := start(t, Config{})
+	for _, transport := range []string{"tcp", "udp"} {
+		t.Run(transport, func(t *testing.T) {
+			// Somewhere inside the 1 s GOP, never at its start.
+			time.Sleep(time.Duration(300+time.Now().UnixNano()%500) * time.Millisecond)
+			c := dial(t, s)
+			defer c.nc.Close()
+			var read func() []byte
+			if transport == "tcp" {
+				c.play(t, s.URL(), "RTP/AVP/TCP;unicast;interleaved=0-1")
+				_ = c.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+				read = func() []byte {
+					for {
+						if ch, payload := c.readInterleaved(t); ch == 0 {
+							return payload
+						}
+					}
+				}
+			} else {
+				pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer pc.Close()
+				port := pc.LocalAddr().(*net.UDPAddr).Port
+				c.play(t, s.URL(), fmt.Sprintf("RTP/AVP;unicast;client_port=%d-%d", port, port+1))
+				_ = pc.SetReadDeadline(time.Now().Add(5 * time.Second))
+				buf := make([]byte, 2048)
+				read = func() []byte {
+					n, _, err := pc.ReadFrom(buf)
+					if err != nil {
+						t.Fatalf("RTP over UDP: %v", err)
+					}
+					return append([]byte(nil), buf[:n]...)
+				}
+			}
+			// 40 access units: the cached part of the GOP and live ones.
+			var prev *rtp.Packet
+			var first []int
+			for aus := 0; aus < 40; {
+				var pkt rtp.Packet
+				if err := pkt.Unmarshal(read()); err != nil {
+					t.Fatal(err)
+				}
+				if aus == 0 {
+					first = append(first, payloadNALTypes(pkt.Payload)...)
+				}
+				// Loopback UDP does not reorder or lose at this rate.
+				if prev != nil && pkt.SequenceNumber != prev.SequenceNumber+1 {
+					t.Fatalf("access unit %d: sequence %d after %d", aus, pkt.SequenceNumber, prev.SequenceNumber)
+				}
+				if pkt.Marker {
+					aus++
+				}
+				prev = &pkt
+			}
+			if !slices.Contains(first, naluSliceIDR) {
+				t.Fatalf("first access unit has NAL types %v, want an IDR (%d)", first, naluSliceIDR)
+			}
+		})
 	}
 }
 
