@@ -47,8 +47,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  rtspview [--transport auto|udp|tcp|http|https] [--insecure] [--proxy URL] [--screenshot FILE --after DURATION] [URL…]
-  rtspview probe [--transport …] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--proxy URL] [--json] URL
+  rtspview [--transport auto|udp|tcp|http|https] [--insecure] [--proxy URL] [--verbose] [--screenshot FILE --after DURATION] [URL…]
+  rtspview probe [--transport …] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--proxy URL] [--json] [--verbose] URL
   rtspview demo-server [--addr 127.0.0.1:8554]
   rtspview bench [--streams N] [--duration D] [--size WxH] [--transport T] [--json] [URL]
   rtspview --version
@@ -65,14 +65,16 @@ func runGUI(args []string, stderr io.Writer) int {
 	after := fs.Duration("after", 3*time.Second, "delay before --screenshot")
 	insecure := fs.Bool("insecure", false, "accept any TLS certificate")
 	proxy := fs.String("proxy", "", "HTTP proxy for the http/https tunnel (default: HTTP_PROXY/HTTPS_PROXY)")
+	verbose := fs.Bool("verbose", false, "debug log on stderr, without credentials (or set RTSPVIEW_VERBOSE=1)")
 	fs.Usage = func() { usage(stderr) }
 	urls, err := parseInterspersed(fs, args)
 	if err != nil {
 		return 2
 	}
+	setupLogging(stderr, *verbose)
 	tr, err := player.ParseTransport(*transport)
 	if err != nil {
-		fmt.Fprintln(stderr, err)
+		fmt.Fprintln(stderr, player.Sentence(err, ""))
 		return 2
 	}
 	opts := ui.Options{URLs: urls, Transport: tr, Screenshot: *shot, After: *after, Insecure: *insecure, Proxy: *proxy}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/rtspview/rtspview/player"
@@ -72,8 +71,9 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 	insecure := fs.Bool("insecure", false, "accept any TLS certificate")
 	asJSON := fs.Bool("json", false, "print one JSON object on stdout")
 	proxy := fs.String("proxy", "", "HTTP proxy for the http/https tunnel (default: HTTP_PROXY/HTTPS_PROXY)")
+	verbose := fs.Bool("verbose", false, "debug log on stderr, without credentials (or set RTSPVIEW_VERBOSE=1)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: rtspview probe [--transport auto|udp|tcp|http|https] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--proxy URL] [--json] URL")
+		fmt.Fprintln(stderr, "usage: rtspview probe [--transport auto|udp|tcp|http|https] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--proxy URL] [--json] [--verbose] URL")
 		fs.PrintDefaults()
 	}
 	pos, err := parseInterspersed(fs, args)
@@ -84,32 +84,44 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
+	setupLogging(stderr, *verbose)
+	rawURL := pos[0]
+	// A mistake in the person's own input (address, proxy, transport word)
+	// exits 2 as bad usage does, with the sentence that says what to fix;
+	// --json still prints its one object, with error_kind "input".
+	inputFail := func(err error) int {
+		res := probeResult{URL: player.RedactURL(rawURL), Fallbacks: []player.Fallback{},
+			Error: player.Sentence(err, rawURL), ErrorKind: string(player.KindInput)}
+		if *asJSON {
+			_ = json.NewEncoder(stdout).Encode(res)
+		}
+		fmt.Fprintln(stderr, res.Error)
+		return 2
+	}
 	tr, err := player.ParseTransport(*transport)
 	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 2
+		return inputFail(err)
 	}
 	if *frames < 1 || *timeout <= 0 {
 		fmt.Fprintln(stderr, "--frames must be at least 1 and --timeout positive")
-		return 2
-	}
-	rawURL := pos[0]
-	if !strings.HasPrefix(strings.ToLower(rawURL), "rtsp://") && !strings.HasPrefix(strings.ToLower(rawURL), "rtsps://") {
-		fmt.Fprintf(stderr, "%q is not an rtsp:// or rtsps:// address\n", player.RedactURL(rawURL))
 		return 2
 	}
 	pass := *password
 	if pass == "" {
 		pass = os.Getenv("RTSPVIEW_PASSWORD")
 	}
-	res, err := probe(player.Config{
+	cfg := player.Config{
 		URL:       rawURL,
 		Transport: tr,
 		Username:  *user,
 		Password:  pass,
 		Insecure:  *insecure,
 		Proxy:     *proxy,
-	}, *frames, *timeout)
+	}
+	if err := player.CheckInput(cfg); err != nil {
+		return inputFail(err)
+	}
+	res, err := probe(cfg, *frames, *timeout)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		_ = enc.Encode(res)
@@ -120,6 +132,9 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, res.Error)
+		if res.ErrorKind == string(player.KindInput) {
+			return 2 // e.g. a malformed HTTP_PROXY, found only when dialling
+		}
 		return 1
 	}
 	return 0

@@ -130,7 +130,7 @@ func Sentence(err error, rawURL string) string {
 func unavailableSentence(code int) string {
 	switch code {
 	case 453:
-		return fmt.Sprintf("The camera has not enough bandwidth for another stream (%s).", codeText(code))
+		return fmt.Sprintf("The camera does not have enough bandwidth for another stream (%s).", codeText(code))
 	case 454:
 		return fmt.Sprintf("The camera lost track of this session (%s).", codeText(code))
 	case 501, 505, 551:
