@@ -73,6 +73,9 @@ type tileState struct {
 	tlsAddr    string
 	gen        uint64 // counts the streams opened in this tile
 	status     player.Status
+	// credHosts are hosts this tile's camera redirected to that the person
+	// agreed to send the credentials to (player.Config.CredentialHosts).
+	credHosts []string
 }
 
 // NewViewer builds the window content in win. Call Start to begin playing
@@ -258,7 +261,11 @@ func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transpo
 		ts = v.tiles[v.selected]
 	}
 	old := ts.stream
+	if ts.url != rawURL {
+		ts.credHosts = nil // an agreement about one camera's redirect, not another's
+	}
 	ts.url, ts.user, ts.pass = rawURL, user, pass
+	credHosts := append([]string(nil), ts.credHosts...)
 	ts.transport, ts.tunnelPort, ts.tlsAddr = tr, tunnelPort, addr
 	ts.gen++
 	gen := ts.gen
@@ -289,6 +296,7 @@ func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transpo
 			v.do(func() { v.onStatus(ts, gen, st) })
 		},
 	}
+	cfg.CredentialHosts = credHosts
 	s := player.Start(cfg)
 	v.mu.Lock()
 	ts.stream = s
@@ -357,7 +365,9 @@ func (v *Viewer) onStatus(ts *tileState, gen uint64, st player.Status) {
 	default:
 		ts.tile.SetOverlay(st.Text)
 	}
-	if st.State == player.StateFailed && st.Kind == player.KindUnauthorized {
+	if cw, ok := withheldCredentials(st); ok {
+		v.askSendCredentials(ts, cw)
+	} else if st.State == player.StateFailed && st.Kind == player.KindUnauthorized {
 		v.askPassword(ts)
 	}
 	if st.State == player.StateFailed && st.Kind == player.KindTLS {
