@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"log/slog"
 	"time"
 
 	"github.com/rtspview/rtspview/decode"
@@ -42,6 +43,7 @@ func (s *Stream) newDecoder(codec decode.Codec) (*decode.Decoder, error) {
 	dec, err := decode.New(decode.Config{Codec: codec, Threads: s.cfg.DecoderThreads, LowDelay: true})
 	if err != nil {
 		err = fmt.Errorf("%w (%v): %w", ErrNoDecoder, codec, err)
+		slog.Debug("player: no decoder", "err", err)
 		select {
 		case s.decErr <- err:
 		default:
@@ -62,7 +64,11 @@ func (s *Stream) decodeUnit(dec *decode.Decoder, b *auBuf) (*image.RGBA, error) 
 		out, err = dec.Decode(b.data, s.frames.back())
 	}
 	if err != nil {
-		s.decodeErrors.Add(1)
+		// Logged at 1, 2, 4, 8, … errors: a lossy stream may reject a unit
+		// per frame, and the count is in Stats anyway.
+		if n := s.decodeErrors.Add(1); n&(n-1) == 0 {
+			slog.Debug("player: decoder rejected an access unit", "codec", b.codec.String(), "damaged", b.damaged, "bytes", len(b.data), "count", n, "err", err)
+		}
 		return nil, err
 	}
 	if out != nil && dec.Concealed() {
