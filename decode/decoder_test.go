@@ -633,3 +633,35 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
+
+// TestDecodeDamagedConceals feeds a P picture cut in half, marked damaged,
+// after a clean start: a picture still comes out, reported Concealed, and
+// the pictures after it decode (with the damage carried along until the
+// next keyframe, which is FFmpeg's concealment and not an error).
+func TestDecodeDamagedConceals(t *testing.T) {
+	aus, _ := clip{codec: CodecH264, src: "testsrc=size=320x240:rate=25", secs: "0.4", pixFmt: "yuv420p"}.make(t, t.TempDir())
+	d, err := New(Config{Codec: CodecH264, Threads: 1, LowDelay: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	for i, au := range aus {
+		damaged := i == 4
+		var img *image.RGBA
+		if damaged {
+			img, err = d.DecodeDamaged(au[:len(au)/2], nil)
+		} else {
+			img, err = d.Decode(au, nil)
+		}
+		if err != nil || img == nil {
+			t.Fatalf("unit %d (damaged %v): %v, %v", i, damaged, img, err)
+		}
+		if i < 4 && d.Concealed() {
+			t.Fatalf("unit %d: clean picture reported concealed", i)
+		}
+		if damaged && !d.Concealed() {
+			t.Fatal("damaged unit's picture not reported concealed")
+		}
+		checkSane(t, img)
+	}
+}

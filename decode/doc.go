@@ -34,6 +34,6 @@
 //     have 6.x or 7.x) need the same: an FFmpeg 5.1 with its pkg-config
 //     files. FFmpeg 6.x is untested here.
 //
-// FFmpeg logs to stderr; this package lowers its level to errors when it is
+// FFmpeg logs to stderr; this package lowers its level to fatal when it is
 // loaded, and SetVerbose turns the chatter back on for debugging.
 package decode
