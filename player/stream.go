@@ -131,9 +131,9 @@ type auBuf struct {
 	damaged  bool // packets of it were lost: the decoder conceals
 }
 
-// auQueue bounds decoded-but-not-yet-decoded access units. When decoding
-// falls behind, later units are dropped up to the next keyframe rather than
-// queued: latency stays low and memory bounded.
+// auQueue bounds received-but-not-yet-decoded access units. When decoding
+// falls behind, units are dropped rather than queued: latency stays low and
+// memory bounded.
 const auQueue = 4
 
 // Start begins playing cfg.URL in the background. Watch OnStatus (or Status)
@@ -413,15 +413,15 @@ func (s *Stream) tunnels(start time.Time, note func(way, string), lastErr error)
 // attempt is the per-connection packet path, run on the client's reader
 // goroutine(s): jitter buffer (UDP only) → depacketizer → AU queue.
 type attempt struct {
-	s     *Stream
-	pt    uint8
-	codec decode.Codec
-	dp    depack.Depacketizer
-	jb    *jitter.Buffer
-	pkt   rtp.Packet
-	pool  []*rtp.Packet
-	bufs  map[*rtp.Packet][]byte
-	wait  bool // dropping until the next keyframe because the queue overflowed
+	s       *Stream
+	pt      uint8
+	codec   decode.Codec
+	dp      depack.Depacketizer
+	jb      *jitter.Buffer
+	pkt     rtp.Packet
+	pool    []*rtp.Packet
+	bufs    map[*rtp.Packet][]byte
+	skipped bool // a unit was dropped because the queue overflowed
 
 	// UDP only: the give-up timer (packetpath.go) shares the path with
 	// the reader goroutine.
@@ -744,24 +744,26 @@ func (a *attempt) feed(p *rtp.Packet) {
 // queue hands an access unit to the decoder without ever blocking the
 // network path.
 func (s *Stream) queue(a *attempt, au depack.AccessUnit) {
-	if a.wait && !au.Keyframe && !au.Recovery {
-		s.dropped.Add(1)
-		return
-	}
 	var b *auBuf
 	select {
 	case b = <-s.free:
 	default:
-		// Decoder is behind: skip to the next keyframe.
-		a.wait = true
+		// Decoder is behind: drop this unit.
+		a.skipped = true
 		s.dropped.Add(1)
 		return
 	}
-	a.wait = false
+	// The unit after a dropped one may refer to it: it goes marked
+	// damaged, as after a lost packet, and FFmpeg conceals. Waiting for
+	// the next keyframe instead would freeze the picture for up to a GOP
+	// over a stall of a few frames (the jitter buffer releases several
+	// pictures at once after waiting for a lost packet).
+	damaged := au.Damaged || a.skipped
+	a.skipped = false
 	b.data = append(b.data[:0], au.Data...)
 	b.codec = a.codec
 	b.keyframe = au.Keyframe
-	b.damaged = au.Damaged
+	b.damaged = damaged
 	s.auCh <- b // never blocks: auCh has room for every buffer in free
 }
 
