@@ -44,6 +44,7 @@ func BenchmarkPacketPath(b *testing.B) {
 				s.free <- &auBuf{data: make([]byte, 0, 1<<20)}
 			}
 			a := newAttempt(s, 96, decode.CodecH264, depack.NewH264("", 1), udp)
+			defer a.stop()
 			drain := func() {
 				for {
 					select {

@@ -314,3 +314,57 @@ func BenchmarkBuffer(b *testing.B) {
 		})
 	}
 }
+
+// TestBufferDeadline checks when an owner with no further packet must
+// call Pop: the deadline is the first packet after the gap plus Latency,
+// Pop gives nothing a moment before it and the packets after the gap at
+// it, across the 65535 -> 0 wrap too.
+func TestBufferDeadline(t *testing.T) {
+	ms := time.Millisecond
+	tests := []struct {
+		name     string
+		pushes   []uint16      // pushed at 0, then Pop at 0
+		late     []uint16      // pushed at lateAt
+		lateAt   time.Duration // when late arrives (counts for the deadline if first after the gap)
+		deadline time.Duration // want; 0 means none
+		want     []uint16      // popped at the deadline
+	}{
+		{name: "no gap, no deadline", pushes: []uint16{1, 2, 3}},
+		{name: "empty", pushes: nil},
+		{name: "lost before the last", pushes: []uint16{10, 12}, deadline: 100 * ms, want: []uint16{12}},
+		{name: "lost 65535", pushes: []uint16{65534, 0, 1}, deadline: 100 * ms, want: []uint16{0, 1}},
+		{name: "lost 0", pushes: []uint16{65535, 1}, deadline: 100 * ms, want: []uint16{1}},
+		{name: "lost across the wrap, first after gap late", pushes: []uint16{65533}, late: []uint16{1, 2}, lateAt: 30 * ms, deadline: 130 * ms, want: []uint16{1, 2}},
+		{name: "two gaps: the second waits its own latency", pushes: []uint16{65534, 0}, late: []uint16{2}, lateAt: 60 * ms, deadline: 100 * ms, want: []uint16{0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := New(Config{})
+			for _, q := range tt.pushes {
+				b.Push(pkt(q), t0)
+			}
+			if len(tt.pushes) > 0 {
+				drain(b, t0)
+			}
+			for _, q := range tt.late {
+				b.Push(pkt(q), t0.Add(tt.lateAt))
+			}
+			d, ok := b.Deadline()
+			if tt.deadline == 0 {
+				if ok {
+					t.Fatalf("deadline %v, want none", d.Sub(t0))
+				}
+				return
+			}
+			if !ok || !d.Equal(t0.Add(tt.deadline)) {
+				t.Fatalf("deadline %v (%v), want %v", d.Sub(t0), ok, tt.deadline)
+			}
+			if got := drain(b, d.Add(-time.Nanosecond)); got != nil {
+				t.Fatalf("popped %v before the deadline", got)
+			}
+			if got := drain(b, d); !slices.Equal(got, tt.want) {
+				t.Fatalf("popped %v at the deadline, want %v", got, tt.want)
+			}
+		})
+	}
+}
