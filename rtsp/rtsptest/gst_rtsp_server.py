@@ -57,6 +57,9 @@ def main():
                    help="schemes offered; both: a Digest and a Basic challenge")
     p.add_argument("--tls-cert", default="", help="PEM certificate (and key, without --tls-key): serve rtsps")
     p.add_argument("--tls-key", default="", help="PEM private key for --tls-cert")
+    p.add_argument("--intra-refresh", action="store_true",
+                   help="h264: x264 periodic intra refresh (a recovery point SEI every 2 s) "
+                   "instead of an IDR every second: no IDR after the first picture")
     a = p.parse_args()
 
     Gst.init(None)
@@ -65,6 +68,8 @@ def main():
         "( videotestsrc is-live=true pattern=smpte horizontal-speed=8 ! video/x-raw,format=I420,width={w},height={h},framerate={fps}/1 "
         "! videoconvert ! " + ENCODERS[a.codec] + " )"
     ).format(w=w, h=h, fps=a.fps, gop=a.fps)
+    if a.intra_refresh and a.codec == "h264":
+        launch = launch.replace("key-int-max=%d " % a.fps, "intra-refresh=true key-int-max=%d " % (2 * a.fps))
 
     server = GstRtspServer.RTSPServer()
     server.set_address("127.0.0.1")
@@ -107,6 +112,27 @@ def main():
                 )[0]
             )
         server.set_auth(auth)
+
+    if a.intra_refresh:
+        # videotestsrc answers the SEEKING query with "seekable", so
+        # gst-rtsp-server does a flushing seek to npt=0 on each PLAY that
+        # carries "Range: npt=0-" (ffmpeg and rtspview send it): the shared
+        # pipeline restarts and x264 opens with an IDR for every client,
+        # which is exactly what a late joiner of an intra-refresh camera
+        # never gets. Answer SEEKING upstream of the payloader as "not
+        # seekable" (a fresh query's defaults) so PLAY never seeks.
+        def not_seekable(_pad, info):
+            q = info.get_query()
+            if q is not None and q.type == Gst.QueryType.SEEKING:
+                return Gst.PadProbeReturn.HANDLED
+            return Gst.PadProbeReturn.OK
+
+        def on_media_configure(_factory, media):
+            pay = media.get_element().get_by_name("pay0")
+            if pay is not None:
+                pay.get_static_pad("src").add_probe(Gst.PadProbeType.QUERY_UPSTREAM, not_seekable)
+
+        factory.connect("media-configure", on_media_configure)
 
     server.get_mount_points().add_factory(a.path, factory)
     if server.attach(None) == 0:

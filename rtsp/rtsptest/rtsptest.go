@@ -65,6 +65,11 @@ type GstOptions struct {
 	// one PEM holding both (Cert.PEMFile) and is used when TLSCert is empty.
 	TLSCert, TLSKey string
 	TLSCertKeyPEM   string
+	// IntraRefresh (h264) encodes with x264's periodic intra refresh:
+	// an IDR only at the start, then a recovery point SEI at each 2 s
+	// refresh wave, as low-bitrate cameras do. A client that joins the
+	// shared stream late never sees an IDR.
+	IntraRefresh bool
 	// Port to listen on; 0 picks a free one.
 	Port int
 	// Wrap prefixes the server's command line, e.g. {"ip", "netns",
@@ -106,6 +111,9 @@ func StartGst(t testing.TB, o GstOptions) string {
 		if o.Auth != "" {
 			args = append(args, "--auth", o.Auth)
 		}
+	}
+	if o.IntraRefresh {
+		args = append(args, "--intra-refresh")
 	}
 	tls := o.TLSCert != "" || o.TLSCertKeyPEM != ""
 	switch {
