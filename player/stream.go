@@ -284,6 +284,7 @@ func (s *Stream) run() {
 type way struct {
 	transport  Transport
 	tunnelPort int
+	lane       *lane // Auto's race this way runs in (auto.go); nil outside one
 }
 
 // label is how the status line names the way: "TCP", "HTTP tunnel on 80".
@@ -342,51 +343,18 @@ func (s *Stream) session(again bool) error {
 		}
 		return s.play(cl)
 	}
-	// Auto: UDP first (lowest latency); TCP on the same port if UDP is
-	// refused or no RTP arrives (a firewall dropping UDP); if the RTSP port
-	// itself does not answer, the HTTP tunnel on the usual web ports, then
-	// HTTPS.
-	var lastErr error
-	note := func(w way, reason string) {
-		s.mu.Lock()
-		s.stats.Fallbacks = append(s.stats.Fallbacks, Fallback{Transport: w.transport.String(), Reason: reason})
-		s.mu.Unlock()
-	}
-	udp := way{transport: TransportUDP}
-	cl, err := s.connect(udp, start, 2*time.Second)
-	if err == nil {
-		return s.play(cl)
-	}
-	lastErr = err
-	switch Classify(err) {
-	case KindUnauthorized, KindNotFound, KindTLS:
-		return err
-	case KindRefused, KindTimeout:
-		if !errors.Is(err, errNoMedia) {
-			note(udp, portTrouble(s.cfg.URL, 0, err))
-			return s.tunnels(start, note, lastErr)
-		}
-		note(udp, "UDP blocked (no video arrived over UDP)")
-	default:
-		note(udp, "server refused UDP")
-	}
-	tcp := way{transport: TransportTCP}
-	cl, err = s.connect(tcp, start, s.cfg.MediaTimeout)
-	if err == nil {
-		return s.play(cl)
-	}
-	switch Classify(err) {
-	case KindUnauthorized, KindNotFound, KindTLS:
-		return err
-	}
-	note(tcp, "TCP failed: "+Sentence(err, s.cfg.URL))
-	return s.tunnels(start, note, err)
+	return s.auto(start)
 }
 
 func (s *Stream) tunnels(start time.Time, note func(way, string), lastErr error) error {
 	if s.ctx.Err() != nil {
 		return lastErr
 	}
+	// An RTSP server that answered (and refused, or sent no video) is the
+	// failure to name: "nothing is listening" on the last tunnel port would
+	// send the person looking for a server that is up.
+	primary := lastErr
+	answered := errors.Is(primary, errNoMedia) || (Classify(primary) != KindRefused && Classify(primary) != KindTimeout)
 	var ways []way
 	for _, p := range s.cfg.TunnelPorts {
 		ways = append(ways, way{transport: TransportHTTP, tunnelPort: p})
@@ -407,6 +375,9 @@ func (s *Stream) tunnels(start time.Time, note func(way, string), lastErr error)
 			break
 		}
 	}
+	if answered {
+		return primary
+	}
 	return lastErr
 }
 
@@ -421,7 +392,8 @@ type attempt struct {
 	pkt     rtp.Packet
 	pool    []*rtp.Packet
 	bufs    map[*rtp.Packet][]byte
-	skipped bool // a unit was dropped because the queue overflowed
+	skipped bool  // a unit was dropped because the queue overflowed
+	lane    *lane // Auto's race (auto.go) this attempt runs in; nil outside one
 
 	// UDP only: the give-up timer (packetpath.go) shares the path with
 	// the reader goroutine.
@@ -461,6 +433,9 @@ func (s *Stream) connect(w way, start time.Time, mediaWait time.Duration) (*rtsp
 
 func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*rtsp.Client, error) {
 	ctx := s.ctx
+	if w.lane != nil {
+		ctx = w.lane.ctx // the race cancels a loser
+	}
 	rc := rtsp.Config{
 		Transport: w.transport.rtsp(),
 		Timeout:   s.cfg.Timeout,
@@ -477,8 +452,10 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 	if rc.TLSConfig == nil && s.cfg.Insecure {
 		rc.TLSConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked for --insecure
 	}
-	a := &attempt{}
-	rc.OnPacket = a.onPacket
+	a := &attempt{lane: w.lane}
+	// Through the variable: a 461 fallback below replaces the attempt
+	// before any packet can arrive.
+	rc.OnPacket = func(track int, b []byte) { a.onPacket(track, b) }
 	if s.cfg.Transport == TransportAuto && w.transport != TransportUDP && w.transport != TransportTCP {
 		// Each tunnel guess gets a short dial bound so the chain ends soon.
 		rc.Timeout = min(rc.Timeout, autoDialTimeout)
@@ -529,18 +506,45 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 	// SETUP: the client delivers no packet of a track before it is set up.
 	a.init(s, track.PayloadType, codec, dp, w.transport == TransportUDP)
 	if err := cl.Setup(ctx, track); err != nil {
-		return nil, err
+		if s.cfg.Transport != TransportAuto || w.transport != TransportUDP ||
+			!errors.Is(err, rtsp.ErrTransportUnsupported) || cl.UseTCP() != nil {
+			return nil, err
+		}
+		// 461: the server does not do UDP. Ask for TCP on this same
+		// connection, as FFmpeg does; see rtsp.Client.UseTCP for why not
+		// a new one.
+		s.note(w, "server refused UDP")
+		if w.lane != nil {
+			w.lane.tcp.Store(true)
+		}
+		w.transport = TransportTCP
+		a.stop()
+		a = &attempt{lane: w.lane}
+		a.init(s, track.PayloadType, codec, dp, false)
+		if err := cl.Setup(ctx, track); err != nil {
+			return nil, err
+		}
 	}
-	// Published before PLAY, not after the first packet: the decoder may
-	// show a picture before this goroutine sees that packet, and Stats
-	// must never count a frame without the packets it came from.
-	s.mu.Lock()
-	s.client, s.att = cl, a
-	s.mu.Unlock()
+	if w.lane != nil {
+		// A lane is published by the race when it wins (race.claim).
+		w.lane.ready(cl, track.Index, a)
+	} else {
+		// Published before PLAY, not after the first packet: the decoder may
+		// show a picture before this goroutine sees that packet, and Stats
+		// must never count a frame without the packets it came from.
+		s.mu.Lock()
+		s.client, s.att = cl, a
+		s.mu.Unlock()
+	}
 	if err := cl.Play(ctx); err != nil {
 		return nil, err
 	}
 	connectTime := time.Since(start)
+	if w.lane != nil {
+		if err := w.lane.await(ctx, cl, track.Index, mediaWait); err != nil {
+			return nil, err
+		}
+	}
 	s.mu.Lock()
 	s.stats.ConnectTime = connectTime
 	s.stats.Transport = w.transport.String()
@@ -744,6 +748,9 @@ func (a *attempt) feed(p *rtp.Packet) {
 // queue hands an access unit to the decoder without ever blocking the
 // network path.
 func (s *Stream) queue(a *attempt, au depack.AccessUnit) {
+	if a.lane != nil && !a.lane.admit() {
+		return // a rival way in Auto's race is (or may be) the one shown
+	}
 	var b *auBuf
 	select {
 	case b = <-s.free:

@@ -985,3 +985,66 @@ func (c *Client) VideoTrackIndex() int {
 	}
 	return -1
 }
+
+// UseTCP switches a UDP client whose SETUP the server refused (461
+// Unsupported Transport, ErrTransportUnsupported) to TCP interleaved on the
+// same connection; the next Setup asks for interleaved channels. FFmpeg
+// falls back the same way. A second connection would cost another
+// DESCRIBE, and a server that built the media for the first connection
+// may still be tearing it down when the second asks: gst-rtsp-server then
+// answers 503. Like Setup, call it from the goroutine that calls the
+// methods, before any track is set up.
+func (c *Client) UseTCP() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.transport != TransportUDP || len(c.tracks) > 0 {
+		return fmt.Errorf("%w: UseTCP on a %v client with %d tracks set up", ErrInvalidState, c.transport, len(c.tracks))
+	}
+	c.transport = TransportTCP
+	return nil
+}
+
+// RequestKeyframe asks the server for a keyframe on a set-up track: a
+// receiver report, a Picture Loss Indication (RFC 4585 section 6.3.1) and
+// a Full Intra Request (RFC 5104 section 4.3.1) in one compound RTCP packet
+// (RFC 3550 section 6.1). A viewer that joins a live stream between
+// keyframes would otherwise wait up to a GOP for its first picture.
+// gst-rtsp-server passes the request to its encoder; a server without
+// feedback support ignores it. It needs the sender's SSRC, learnt from the
+// first RTP packet, and reports false before that.
+func (c *Client) RequestKeyframe(track int) bool {
+	c.mu.Lock()
+	var t *setupTrack
+	for _, st := range c.tracks {
+		if st.Index == track {
+			t = st
+		}
+	}
+	c.mu.Unlock()
+	if t == nil {
+		return false
+	}
+	t.stats.mu.Lock()
+	media, started := t.stats.ssrc, t.stats.started
+	t.stats.mu.Unlock()
+	if !started {
+		return false
+	}
+	buf, err := rtcp.Marshal([]rtcp.Packet{
+		&rtcp.ReceiverReport{SSRC: c.ssrc},
+		&rtcp.PictureLossIndication{SenderSSRC: c.ssrc, MediaSSRC: media},
+		&rtcp.FullIntraRequest{SenderSSRC: c.ssrc, MediaSSRC: media, FIR: []rtcp.FIREntry{{SSRC: media, SequenceNumber: 1}}},
+	})
+	if err != nil {
+		return false
+	}
+	if t.udp != nil {
+		if err := t.udp.sendRTCP(buf); err != nil {
+			c.log.Debug("rtsp: keyframe request not sent", "track", track, "err", err)
+			return false
+		}
+		return true
+	}
+	c.writeFrame(uint8(t.rtcpChan), buf)
+	return true
+}

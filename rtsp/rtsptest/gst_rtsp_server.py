@@ -60,6 +60,8 @@ def main():
     p.add_argument("--intra-refresh", action="store_true",
                    help="h264: x264 periodic intra refresh (a recovery point SEI every 2 s) "
                    "instead of an IDR every second: no IDR after the first picture")
+    p.add_argument("--tcp-only", action="store_true",
+                   help="offer only TCP interleaved: a UDP SETUP gets 461 Unsupported transport")
     a = p.parse_args()
 
     Gst.init(None)
@@ -77,6 +79,8 @@ def main():
     factory = GstRtspServer.RTSPMediaFactory()
     factory.set_launch(launch)
     factory.set_shared(True)
+    if a.tcp_only:
+        factory.set_protocols(GstRtsp.RTSPLowerTrans.TCP)
 
     if a.user or a.tls_cert:
         auth = GstRtspServer.RTSPAuth()

@@ -72,6 +72,10 @@ type GstOptions struct {
 	IntraRefresh bool
 	// Port to listen on; 0 picks a free one.
 	Port int
+	// TCPOnly offers only TCP interleaved
+	// (RTSPMediaFactory.set_protocols(TCP)): a UDP SETUP gets 461
+	// Unsupported Transport.
+	TCPOnly bool
 	// Wrap prefixes the server's command line, e.g. {"ip", "netns",
 	// "exec", NS} to run it inside a network namespace.
 	Wrap []string
@@ -114,6 +118,9 @@ func StartGst(t testing.TB, o GstOptions) string {
 	}
 	if o.IntraRefresh {
 		args = append(args, "--intra-refresh")
+	}
+	if o.TCPOnly {
+		args = append(args, "--tcp-only")
 	}
 	tls := o.TLSCert != "" || o.TLSCertKeyPEM != ""
 	switch {
