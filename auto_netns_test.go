@@ -58,8 +58,14 @@ const (
 // Bounds the cases assert. They are behaviour bounds (how long a viewer
 // waits before Auto has found a way or given up), not speed benchmarks.
 const (
-	// UDP needs 2 s of silence after PLAY before TCP is tried.
-	boundUDPBlocked = 8 * time.Second
+	// UDP gets a 300 ms head start after PLAY, then TCP races it.
+	boundUDPBlocked = 5 * time.Second
+	// boundUDPBlockedPicture is the first picture with UDP dropped: the
+	// head start, TCP's setup and a keyframe it asks for. Waiting for
+	// UDP's 2 s of silence, as Auto did before it raced, fails it.
+	boundUDPBlockedPicture = 1500 * time.Millisecond
+	// A server that refuses UDP (461) costs one SETUP round trip.
+	boundUDPRefused = 5 * time.Second
 	// A refused RTSP port costs nothing; the rest is the tunnel and 25 frames.
 	boundPortClosed = 6 * time.Second
 	// A dropped RTSP port costs one Auto dial bound (4 s) before port 80 is
@@ -156,8 +162,16 @@ func (n *netns) block(rules string) {
 // do not starve each other of CPU). It stops when the test ends.
 func (n *netns) startGst(port int) {
 	n.t.Helper()
-	url := rtsptest.StartGst(n.t, rtsptest.GstOptions{Width: 640, Height: 360, Port: port,
-		Wrap: []string{"ip", "netns", "exec", n.name}})
+	n.startGstWith(rtsptest.GstOptions{Port: port})
+}
+
+// startGstWith is startGst with more options (o.Port must be set).
+func (n *netns) startGstWith(o rtsptest.GstOptions) {
+	n.t.Helper()
+	o.Width, o.Height = 640, 360
+	o.Wrap = []string{"ip", "netns", "exec", n.name}
+	port := o.Port
+	url := rtsptest.StartGst(n.t, o)
 	if want := fmt.Sprintf("rtsp://127.0.0.1:%d/test", port); url != want {
 		n.t.Fatalf("gst-rtsp-server serves %s, asked for %s", url, want)
 	}
@@ -286,8 +300,8 @@ func TestAutoTransportNetns(t *testing.T) {
 	}
 
 	// 1. A firewall drops every UDP datagram: SETUP over UDP succeeds (it
-	// is RTSP over TCP) but no RTP arrives, so after 2 s Auto goes to TCP
-	// on the same port.
+	// is RTSP over TCP) but no RTP arrives, so after a 300 ms head start
+	// Auto races TCP on the same port against it, and TCP wins.
 	t.Run("udp_blocked", func(t *testing.T) {
 		t.Parallel()
 		ns := newNetns(t)
@@ -307,6 +321,28 @@ func TestAutoTransportNetns(t *testing.T) {
 		p := ns.probe(bin, "--transport", "auto", url)
 		p.played(t, "tcp", boundUDPBlocked)
 		wantFallbacks(t, p.res.Fallbacks, []player.Fallback{{Transport: "udp", Reason: "UDP blocked"}})
+		d := time.Duration(p.res.FirstFrameMS) * time.Millisecond
+		t.Logf("first picture after %v with UDP dropped", d)
+		if d <= 0 || d > boundUDPBlockedPicture {
+			t.Fatalf("first picture after %v with UDP dropped, want at most %v", d, boundUDPBlockedPicture)
+		}
+	})
+
+	// 1b. The server refuses UDP (461 Unsupported Transport, gst-rtsp-server
+	// with its factory set to TCP only) and nothing blocks anything: Auto
+	// asks for TCP on the same connection at once.
+	t.Run("udp_refused", func(t *testing.T) {
+		t.Parallel()
+		ns := newNetns(t)
+		ns.startGstWith(rtsptest.GstOptions{Port: 8554, TCPOnly: true})
+		// Three runs: a second connection after the 461 met gst-rtsp-server
+		// still unpreparing the first one's media (503) only some of the
+		// time.
+		for range 3 {
+			p := ns.probe(bin, "--transport", "auto", "rtsp://127.0.0.1:8554/test")
+			p.played(t, "tcp", boundUDPRefused)
+			wantFallbacks(t, p.res.Fallbacks, []player.Fallback{{Transport: "udp", Reason: "server refused UDP"}})
+		}
 	})
 
 	// 2. Nothing on the RTSP port (554, refused at once) and the server on
