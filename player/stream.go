@@ -518,6 +518,7 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 			w.lane.tcp.Store(true)
 		}
 		w.transport = TransportTCP
+		mediaWait = max(mediaWait, s.cfg.MediaTimeout) // UDP's shorter wait no longer applies
 		a.stop()
 		a = &attempt{lane: w.lane}
 		a.init(s, track.PayloadType, codec, dp, false)
