@@ -27,6 +27,7 @@ type sessionServer struct {
 	keepAt     []time.Time
 	playAt     time.Time
 	rrs        int
+	plis, firs []uint32 // media SSRCs of keyframe requests (RequestKeyframe)
 	rrReports  int
 	teardown   bool
 	clientRTP  int
@@ -73,12 +74,19 @@ func (s *sessionServer) countRR(b []byte) {
 		return
 	}
 	for _, p := range pkts {
-		if rr, ok := p.(*rtcp.ReceiverReport); ok {
-			s.mu.Lock()
+		s.mu.Lock()
+		switch p := p.(type) {
+		case *rtcp.ReceiverReport:
 			s.rrs++
-			s.rrReports += len(rr.Reports)
-			s.mu.Unlock()
+			s.rrReports += len(p.Reports)
+		case *rtcp.PictureLossIndication:
+			s.plis = append(s.plis, p.MediaSSRC)
+		case *rtcp.FullIntraRequest:
+			for _, e := range p.FIR {
+				s.firs = append(s.firs, e.SSRC)
+			}
 		}
+		s.mu.Unlock()
 	}
 }
 
