@@ -6,7 +6,8 @@ BIN     ?= bin/rtspview
 export GOTOOLCHAIN = local
 export LANG = en_US.UTF-8
 
-.PHONY: all setup build run test test-go vet fuzz bench bench-ffmpeg screenshot docs clean
+.PHONY: all setup setup-dist build run test test-go vet fuzz bench bench-ffmpeg screenshot docs clean \
+	dist dist-linux dist-windows dist-darwin test-dist licenses
 
 all: build
 
@@ -49,5 +50,30 @@ docs: screenshot
 	./scripts/screenshot-dialogs.sh
 	RTSPVIEW_DOCS=1 $(GO) test -count=1 -run DocsDialog ./ui
 
+# Release files in dist/: the Linux tar.xz and .deb and the Windows zip, each
+# with a static FFmpeg built once by scripts/ffmpeg.sh (cached in
+# ~/.cache/rtspview). The macOS zip is made by `make dist-darwin` on a Mac.
+dist: dist-linux dist-windows
+
+setup-dist:
+	./scripts/setup-dist.sh
+
+dist-linux: setup-dist
+	./scripts/dist.sh linux
+
+dist-windows: setup-dist
+	./scripts/dist.sh windows
+
+dist-darwin:
+	./scripts/dist.sh darwin
+
+# Builds dist/ and tries each file as a person would (Xvfb, Wine).
+test-dist: setup-dist
+	./scripts/test-dist.sh
+
+# Regenerates the licence notices shipped inside the binary.
+licenses:
+	cd tools && $(GO) run ./licenses -root .. -out ../internal/licenses/notices.txt
+
 clean:
-	rm -rf bin
+	rm -rf bin dist

@@ -52,10 +52,9 @@ size() { echo "$(basename "$1"): $(du -m "$1" | cut -f1) MB ($(stat -c %s "$1" 2
 case "$target" in
 linux)
   prefix=$(scripts/ffmpeg.sh linux-amd64)
-  # PKG_CONFIG_LIBDIR, not _PATH: the system's own libav*.pc must not win.
-  # Nothing else in the build asks pkg-config (GLFW names its X11 and GL
-  # libraries directly).
-  export PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig"
+  # Searched before the system's directories, so our libav*.pc win over a
+  # libav*-dev package; go-gl still finds the system's gl.pc after them.
+  export PKG_CONFIG_PATH="$prefix/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
   t0=$(date +%s)
   rm -f rtspview.tar.xz
   GOFLAGS="$xflags" CGO_ENABLED=1 package --os linux
@@ -77,12 +76,13 @@ linux)
   install -D -m 0644 "$icon" "$deb/usr/share/pixmaps/$(basename "$icon")"
   install -D -m 0644 internal/licenses/notices.txt "$deb/usr/share/doc/rtspview/copyright"
   cat internal/licenses/ffmpeg.txt internal/licenses/ffmpeg-COPYING.LGPLv2.1 >"$deb/usr/share/doc/rtspview/FFmpeg-LGPL-2.1.txt"
-  # Depends: the packages that own the shared libraries the binary links
+  # Depends: the packages that own the shared libraries the binary names
   # (X11, GL, libc), read off the binary rather than written by hand; libc
   # at the newest symbol version the binary uses.
   glibc=$(objdump -T "$bin" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -1)
   depends="libc6 (>= $glibc)"
-  for lib in $(ldd "$bin" | awk '/=> \//{print $3}'); do
+  needed=$(objdump -p "$bin" | awk '/NEEDED/{print $2}')
+  for lib in $(ldd "$bin" | awk -v n=" $(echo $needed) " '/=> \//{ if (index(n, " " $1 " ")) print $3 }'); do
     p=$(dpkg -S "$(readlink -f "$lib")" 2>/dev/null | head -1 | cut -d: -f1) || true
     [ -z "$p" ] && p=$(dpkg -S "$lib" 2>/dev/null | head -1 | cut -d: -f1) || true
     case "$p" in ""|libc6) ;; *) case ", $depends," in *", $p,"*) ;; *) depends="$depends, $p" ;; esac ;; esac
