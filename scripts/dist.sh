@@ -38,6 +38,11 @@ trap 'rm -rf "$wrapper" "$work"; rm -f "$root/fyne.syso" "$root/fyne_metadata_in
 printf '#!/bin/sh\nexec pkg-config --static "$@"\n' >"$wrapper/pkg-config"
 chmod +x "$wrapper/pkg-config"
 export PKG_CONFIG="$wrapper/pkg-config"
+# Go's build cache keys a cgo package on CGO_CFLAGS but not on what
+# pkg-config answers, so a go-astiav compiled against the system's shared
+# FFmpeg would be reused as it is. Naming our headers keeps the two apart
+# (set below, once the prefix is known).
+use_ffmpeg() { export CGO_CFLAGS="${CGO_CFLAGS:--O2 -g} -I$1/include"; }
 
 # Release facts for --version and the About dialog.
 xflags="-ldflags=-X=github.com/rtspview/rtspview/internal/version.Version=$version -ldflags=-X=github.com/rtspview/rtspview/internal/version.Commit=$commit"
@@ -52,6 +57,7 @@ size() { echo "$(basename "$1"): $(du -m "$1" | cut -f1) MB ($(stat -c %s "$1" 2
 case "$target" in
 linux)
   prefix=$(scripts/ffmpeg.sh linux-amd64)
+  use_ffmpeg "$prefix"
   # Searched before the system's directories, so our libav*.pc win over a
   # libav*-dev package; go-gl still finds the system's gl.pc after them.
   export PKG_CONFIG_PATH="$prefix/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
@@ -59,15 +65,19 @@ linux)
   rm -f rtspview.tar.xz
   GOFLAGS="$xflags" CGO_ENABLED=1 package --os linux
   txz="dist/rtspview-$version-linux-amd64.tar.xz"
-  mv rtspview.tar.xz "$txz"
+  mkdir -p "$work/txz"
+  tar -xJf rtspview.tar.xz -C "$work/txz"
+  rm -f rtspview.tar.xz
+  bin=$(find "$work/txz" -type f -path '*/bin/rtspview' | head -1)
+  desktop=$(find "$work/txz" -name '*.desktop' | head -1)
+  icon=$(find "$work/txz" -name '*.png' -path '*pixmaps*' | head -1)
+  [ -n "$bin" ] && [ -n "$desktop" ] && [ -n "$icon" ] || { say "unexpected tar.xz layout"; find "$work/txz" >&2; exit 1; }
+  # Offer rtspview for rtsp:// and rtsps:// links (see FyneApp.toml).
+  grep -q '^MimeType=' "$desktop" || sed -i '/^Exec=/a MimeType=x-scheme-handler/rtsp;x-scheme-handler/rtsps;' "$desktop"
+  (cd "$work/txz" && tar -cJf "$root/$txz" --owner=0 --group=0 .)
   say "built $txz in $(( $(date +%s) - t0 )) s"
 
   # The .deb holds the same files as the tar.xz, moved from /usr/local to /usr.
-  tar -xJf "$txz" -C "$work"
-  bin=$(find "$work" -type f -path '*/bin/rtspview' | head -1)
-  desktop=$(find "$work" -name '*.desktop' | head -1)
-  icon=$(find "$work" -name '*.png' -path '*pixmaps*' | head -1)
-  [ -n "$bin" ] && [ -n "$desktop" ] && [ -n "$icon" ] || { say "unexpected tar.xz layout"; find "$work" >&2; exit 1; }
   if ldd "$bin" | grep -Eq 'libav|libsw'; then say "the binary links a shared FFmpeg"; ldd "$bin" >&2; exit 1; fi
   deb="$work/deb"
   install -D -m 0755 "$bin" "$deb/usr/bin/rtspview"
@@ -110,6 +120,7 @@ EOF
 
 windows)
   prefix=$(scripts/ffmpeg.sh windows-amd64)
+  use_ffmpeg "$prefix"
   export PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig"
   t0=$(date +%s)
   rm -f rtspview.exe
@@ -132,6 +143,7 @@ darwin)
   [ "$(uname -s)" = Darwin ] || { say "the macOS app is built on a Mac (the release workflow's macOS runner)"; exit 2; }
   arch=$(uname -m); [ "$arch" = x86_64 ] && arch=amd64
   prefix=$(scripts/ffmpeg.sh "darwin-$arch")
+  use_ffmpeg "$prefix"
   export PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig"
   rm -rf rtspview.app
   GOFLAGS="$xflags" CGO_ENABLED=1 package --os darwin

@@ -108,7 +108,8 @@ for d in $dlls; do
     av*|sw*|postproc*|libgcc*|libwinpthread*|libstdc++*|zlib*|libiconv*) fail "rtspview.exe needs $d" ;;
   esac
 done
-x86_64-w64-mingw32-objdump -p "$winexe" | grep -q 'Subsystem.*(Windows GUI)' || fail "rtspview.exe is not a GUI-subsystem program"
+subsystem=$(x86_64-w64-mingw32-objdump -p "$winexe" | sed -n 's/^Subsystem.*(\(.*\))/\1/p')
+[ "$subsystem" = "Windows GUI" ] || fail "rtspview.exe is a '$subsystem' program, not a GUI one (a console would open with it)"
 
 export WINEPREFIX="$tmp/wine" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 run_for 180 wineboot -i >/dev/null 2>&1 || true
@@ -117,7 +118,7 @@ x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcry
 
 # gst-rtsp-server: prints READY <port>, exits when its stdin closes.
 mkfifo "$tmp/gst.in"
-python3 rtsp/rtsptest/gst_rtsp_server.py --port 0 --codec h264 --size 1280x720 --fps 25 \
+/usr/bin/python3 rtsp/rtsptest/gst_rtsp_server.py --port 0 --codec h264 --size 1280x720 --fps 25 \
   <"$tmp/gst.in" >"$tmp/gst.out" 2>"$tmp/gst.err" &
 pids+=($!)
 exec 9>"$tmp/gst.in"

@@ -473,14 +473,19 @@ func statusLine(st player.Status, stats player.Stats, tiles int) string {
 	return strings.Join(parts, " · ")
 }
 
-// fallbackText is Auto's path in a few words: "UDP blocked → TCP",
-// "port 554 closed → HTTP tunnel on 80".
+// fallbackText is Auto's path in a few words: "UDP blocked, using TCP",
+// "port 554 closed, using HTTP tunnel on 80". Plain words, no arrow: Fyne's
+// bundled font has no U+2192, and where no system font stands in (Windows
+// under Wine, some minimal desktops) it showed as a box.
 func fallbackText(stats player.Stats) string {
 	var b strings.Builder
 	for _, f := range stats.Fallbacks {
 		reason, _, _ := strings.Cut(f.Reason, " (")
 		b.WriteString(reason)
-		b.WriteString(" → ")
+		b.WriteString(", ")
+	}
+	if len(stats.Fallbacks) > 0 {
+		b.WriteString("using ")
 	}
 	via := stats.Via
 	if via == "" {

@@ -134,12 +134,12 @@ func TestStatusLine(t *testing.T) {
 		t.Fatalf("%q", got)
 	}
 	stats.Fallbacks = []player.Fallback{{Transport: "udp", Reason: "UDP blocked (no video arrived over UDP)"}}
-	if got := statusLine(st, stats, 3); !strings.Contains(got, "UDP blocked → TCP") || !strings.HasSuffix(got, "3 cameras") {
+	if got := statusLine(st, stats, 3); !strings.Contains(got, "UDP blocked, using TCP") || !strings.HasSuffix(got, "3 cameras") {
 		t.Fatalf("%q", got)
 	}
 	tunnel := player.Stats{Transport: "http", Via: "HTTP tunnel on 80", Width: 640, Height: 360, FPS: 25,
 		Fallbacks: []player.Fallback{{Transport: "udp", Reason: "port 554 closed"}}}
-	if got := statusLine(st, tunnel, 1); got != "Playing · HTTP tunnel on 80 · 640×360 · 25 fps · port 554 closed → HTTP tunnel on 80" {
+	if got := statusLine(st, tunnel, 1); got != "Playing · HTTP tunnel on 80 · 640×360 · 25 fps · port 554 closed, using HTTP tunnel on 80" {
 		t.Fatalf("%q", got)
 	}
 	secure := player.Stats{Transport: "https", Via: "HTTPS tunnel", TLS: true, FPS: 25}
