@@ -24,8 +24,14 @@ run: build
 
 # Everything CI runs: vet, then all tests against real peers
 # (gst-rtsp-server, the in-process demo server, ffmpeg) with the GUI under
-# Xvfb. Peers that are missing fail the run instead of being skipped.
-test: setup
+# Xvfb, then the release files built and tried (Xvfb, Wine). Peers that are
+# missing fail the run instead of being skipped.
+test: setup-dist
+	./scripts/test.sh
+	./scripts/test-dist.sh
+
+# The Go tests alone, without building the release files.
+test-go: setup
 	./scripts/test.sh
 
 vet:
