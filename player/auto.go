@@ -3,6 +3,8 @@ package player
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -304,3 +306,79 @@ func (s *Stream) auto(start time.Time) error {
 	s.note(tcp.w, "TCP failed: "+Sentence(tcp.err, s.cfg.URL))
 	return s.tunnels(start, s.note, tcp.err)
 }
+
+// way is one transport to try: which, and on which port for a tunnel.
+type way struct {
+	transport  Transport
+	tunnelPort int
+	lane       *lane // Auto's race this way runs in (auto.go); nil outside one
+}
+
+// label is how the status line names the way: "TCP", "HTTP tunnel on 80".
+func (w way) label() string {
+	if w.tunnelPort > 0 {
+		return fmt.Sprintf("%s on %d", w.transport.Label(), w.tunnelPort)
+	}
+	return w.transport.Label()
+}
+
+// portTrouble says in a few words why a port did not work: "port 554
+// closed" (refused) or "port 554 does not answer" (silently dropped).
+func portTrouble(rawURL string, port int, err error) string {
+	if port == 0 {
+		if u, perr := rtsp.ParseURL(rawURL); perr == nil {
+			_, p, _ := net.SplitHostPort(rtsp.HostPort(u))
+			fmt.Sscan(p, &port)
+		}
+	}
+	switch Classify(err) {
+	case KindRefused:
+		return fmt.Sprintf("port %d closed", port)
+	case KindTimeout:
+		return fmt.Sprintf("port %d does not answer", port)
+	case KindTLS:
+		return fmt.Sprintf("port %d: TLS failed", port)
+	case KindNotFound:
+		return fmt.Sprintf("port %d: no such stream", port)
+	}
+	return fmt.Sprintf("port %d: not an RTSP tunnel", port)
+}
+
+func (s *Stream) tunnels(start time.Time, note func(way, string), lastErr error) error {
+	if s.ctx.Err() != nil {
+		return lastErr
+	}
+	// An RTSP server that answered (and refused, or sent no video) is the
+	// failure to name: "nothing is listening" on the last tunnel port would
+	// send the person looking for a server that is up.
+	primary := lastErr
+	answered := errors.Is(primary, errNoMedia) || (Classify(primary) != KindRefused && Classify(primary) != KindTimeout)
+	var ways []way
+	for _, p := range s.cfg.TunnelPorts {
+		ways = append(ways, way{transport: TransportHTTP, tunnelPort: p})
+	}
+	ways = append(ways, way{transport: TransportHTTPS, tunnelPort: s.cfg.HTTPSPort})
+	for _, w := range ways {
+		cl, err := s.connect(w, start, s.cfg.MediaTimeout)
+		if err == nil {
+			return s.play(cl)
+		}
+		switch Classify(err) {
+		case KindUnauthorized, KindNotFound:
+			return err
+		}
+		note(w, portTrouble(s.cfg.URL, w.tunnelPort, err))
+		lastErr = err
+		if s.ctx.Err() != nil {
+			break
+		}
+	}
+	if answered {
+		return primary
+	}
+	return lastErr
+}
+
+// autoDialTimeout bounds each of Auto's dials (the RTSP port, each tunnel
+// port): a SYN that goes unanswered this long is being dropped by a firewall.
+const autoDialTimeout = 4 * time.Second

@@ -76,3 +76,90 @@ func (s *Stream) decodeUnit(dec *decode.Decoder, b *auBuf) (*image.RGBA, error) 
 	}
 	return out, nil
 }
+
+type auBuf struct {
+	data     []byte
+	codec    decode.Codec
+	keyframe bool
+	damaged  bool // packets of it were lost: the decoder conceals
+}
+
+// auQueue bounds received-but-not-yet-decoded access units. When decoding
+// falls behind, units are dropped rather than queued: latency stays low and
+// memory bounded.
+const auQueue = 4
+
+// decodeLoop owns the decoder for the stream's life.
+func (s *Stream) decodeLoop() {
+	defer s.wg.Done()
+	var dec *decode.Decoder
+	defer func() {
+		if dec != nil {
+			dec.Close()
+		}
+	}()
+	var codec, failed decode.Codec
+	for {
+		var b *auBuf
+		select {
+		case <-s.ctx.Done():
+			return
+		case b = <-s.auCh:
+		}
+		if b.codec == failed {
+			s.free <- b // no decoder for it: the session is failing
+			continue
+		}
+		if dec == nil || codec != b.codec {
+			if dec != nil {
+				dec.Close()
+			}
+			var err error
+			if dec, err = s.newDecoder(b.codec); err != nil {
+				s.free <- b
+				failed = b.codec
+				continue
+			}
+			codec = b.codec
+		}
+		if sw, sh := dec.SourceSize(); sw > 0 {
+			w, h := fit(sw, sh, int(s.boxW.Load()), int(s.boxH.Load()))
+			dec.SetOutputSize(w, h)
+		}
+		out, err := s.decodeUnit(dec, b)
+		s.free <- b
+		if err != nil || out == nil {
+			continue
+		}
+		sw, sh := dec.SourceSize()
+		s.srcW.Store(int32(sw))
+		s.srcH.Store(int32(sh))
+		s.frames.publish(out)
+		s.decoded.Add(1)
+		if s.firstFrameDur.Load() == 0 {
+			s.firstFrameDur.Store(time.Now().UnixNano() - s.attemptStart.Load())
+		}
+		if s.cfg.OnFrame != nil {
+			s.cfg.OnFrame()
+		}
+	}
+}
+
+// fit returns the largest size with the source's aspect ratio inside the
+// box, never larger than the source (the GPU upscales for free; swscale
+// would spend CPU on pixels that carry no detail). Sizes are even, which
+// the chroma planes of 4:2:0 video want.
+func fit(srcW, srcH, boxW, boxH int) (int, int) {
+	if boxW <= 0 || boxH <= 0 || (boxW >= srcW && boxH >= srcH) {
+		return srcW, srcH
+	}
+	w, h := boxW, boxW*srcH/srcW
+	if h > boxH {
+		w, h = boxH*srcW/srcH, boxH
+	}
+	w, h = w&^1, h&^1
+	if w < 2 || h < 2 {
+		return 2, 2
+	}
+	return w, h
+}

@@ -1,9 +1,15 @@
 package player
 
 import (
+	"errors"
+	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/pion/rtp"
+	"github.com/rtspview/rtspview/decode"
+	"github.com/rtspview/rtspview/player/depack"
 	"github.com/rtspview/rtspview/player/jitter"
 	"github.com/rtspview/rtspview/rtsp"
 )
@@ -99,4 +105,158 @@ func (a *attempt) addCounts(st *Stats, ts rtsp.TrackStats) {
 	st.PacketsLost += a.counts.lost.Load()
 	st.PacketsReordered += a.counts.reordered.Load()
 	st.PacketsDuplicated += a.counts.duplicates.Load()
+}
+
+// attempt is the per-connection packet path, run on the client's reader
+// goroutine(s): jitter buffer (UDP only) → depacketizer → AU queue.
+type attempt struct {
+	s       *Stream
+	pt      uint8
+	codec   decode.Codec
+	dp      depack.Depacketizer
+	jb      *jitter.Buffer
+	pkt     rtp.Packet
+	pool    []*rtp.Packet
+	bufs    map[*rtp.Packet][]byte
+	skipped bool  // a unit was dropped because the queue overflowed
+	lane    *lane // Auto's race (auto.go) this attempt runs in; nil outside one
+
+	// UDP only: the give-up timer (packetpath.go) shares the path with
+	// the reader goroutine.
+	mu      sync.Mutex
+	timer   *time.Timer
+	armed   bool
+	closed  bool
+	lastIn  time.Time // when the last packet was pushed
+	flusher depack.Flusher
+	counts  jitterCounts
+}
+
+func newAttempt(s *Stream, pt uint8, codec decode.Codec, dp depack.Depacketizer, reorder bool) *attempt {
+	a := &attempt{}
+	a.init(s, pt, codec, dp, reorder)
+	return a
+}
+
+func (a *attempt) init(s *Stream, pt uint8, codec decode.Codec, dp depack.Depacketizer, reorder bool) {
+	a.s, a.pt, a.codec, a.dp = s, pt, codec, dp
+	if reorder {
+		a.bufs = map[*rtp.Packet][]byte{}
+		a.jb = jitter.New(jitter.Config{Release: a.release})
+		a.flusher, _ = dp.(depack.Flusher)
+		a.timer = time.AfterFunc(time.Hour, a.onTimer)
+		a.timer.Stop()
+	}
+}
+
+// onPacket runs on the RTSP client's reader goroutine for every RTP packet.
+func (a *attempt) onPacket(_ int, b []byte) {
+	if a.jb == nil {
+		if err := a.pkt.Unmarshal(b); err != nil {
+			return
+		}
+		a.feed(&a.pkt)
+		return
+	}
+	// UDP: the jitter buffer keeps packets, so copy into pooled ones.
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		return
+	}
+	var p *rtp.Packet
+	if n := len(a.pool); n > 0 {
+		p, a.pool = a.pool[n-1], a.pool[:n-1]
+	} else {
+		p = &rtp.Packet{}
+	}
+	buf := append(a.bufs[p][:0], b...)
+	if err := p.Unmarshal(buf); err != nil {
+		a.bufs[p] = buf
+		a.pool = append(a.pool, p)
+		return
+	}
+	a.bufs[p] = buf
+	now := time.Now()
+	a.jb.Push(p, now)
+	a.lastIn = now
+	a.drain(now)
+	if !a.armed {
+		// One timer per attempt, re-armed at most once per latency
+		// period rather than per packet.
+		a.armed = true
+		a.timer.Reset(jitter.DefaultLatency)
+	}
+}
+
+// release returns a packet (and its buffer) to the attempt's pool; the
+// jitter buffer calls it for packets it drops.
+func (a *attempt) release(p *rtp.Packet) {
+	if len(a.pool) < 512 {
+		a.pool = append(a.pool, p)
+	} else {
+		delete(a.bufs, p)
+	}
+}
+
+func (a *attempt) feed(p *rtp.Packet) {
+	if p.PayloadType != a.pt {
+		return
+	}
+	au, err := a.dp.Decode(p)
+	switch {
+	case err == nil:
+	case errors.Is(err, depack.ErrMorePacketsNeeded):
+		return
+	case errors.Is(err, depack.ErrWaitKeyframe):
+		return
+	default:
+		return // malformed packet or loss: the depacketizer goes on by itself
+	}
+	a.s.queue(a, au)
+}
+
+// queue hands an access unit to the decoder without ever blocking the
+// network path.
+func (s *Stream) queue(a *attempt, au depack.AccessUnit) {
+	if a.lane != nil && !a.lane.admit() {
+		return // a rival way in Auto's race is (or may be) the one shown
+	}
+	var b *auBuf
+	select {
+	case b = <-s.free:
+	default:
+		// Decoder is behind: drop this unit.
+		a.skipped = true
+		s.dropped.Add(1)
+		return
+	}
+	// The unit after a dropped one may refer to it: it goes marked
+	// damaged, as after a lost packet, and FFmpeg conceals. Waiting for
+	// the next keyframe instead would freeze the picture for up to a GOP
+	// over a stall of a few frames (the jitter buffer releases several
+	// pictures at once after waiting for a lost packet).
+	damaged := au.Damaged || a.skipped
+	a.skipped = false
+	b.data = append(b.data[:0], au.Data...)
+	b.codec = a.codec
+	b.keyframe = au.Keyframe
+	b.damaged = damaged
+	s.auCh <- b // never blocks: auCh has room for every buffer in free
+}
+
+func newDepacketizer(t rtsp.Track, codec decode.Codec) (depack.Depacketizer, error) {
+	switch codec {
+	case decode.CodecH264:
+		mode := 0
+		if v := t.Fmtp["packetization-mode"]; v == "1" {
+			mode = 1
+		}
+		return depack.NewH264(t.Fmtp["sprop-parameter-sets"], mode), nil
+	case decode.CodecH265:
+		return depack.NewH265(t.Fmtp["sprop-vps"], t.Fmtp["sprop-sps"], t.Fmtp["sprop-pps"]), nil
+	case decode.CodecMJPEG:
+		return depack.NewJPEG(), nil
+	}
+	return nil, fmt.Errorf("%w: %s depacketizer", ErrNoVideo, codec)
 }
