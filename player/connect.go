@@ -18,7 +18,7 @@ import (
 // maxRedirects bounds how many 3xx/REDIRECT hops one attempt follows.
 const maxRedirects = 5
 
-// connect opens a session by way w, following redirects (QUIRKS #12: keep
+// connect opens a session by way w, following redirects (docs/QUIRKS.md #12: keep
 // the credentials for the same host only, never downgrade rtsps to rtsp).
 func (s *Stream) connect(w way, start time.Time, mediaWait time.Duration) (*rtsp.Client, error) {
 	for hop := 0; ; hop++ {

@@ -48,7 +48,7 @@ type Config struct {
 // TunnelConfig configures RTSP over HTTP (Apple's QuickTime tunnelling).
 type TunnelConfig struct {
 	// Port of the HTTP server; the RTSP URL's port when zero, which is what
-	// gst-rtsp-server, gortsplib and MediaMTX expect (QUIRKS #5).
+	// gst-rtsp-server, gortsplib and MediaMTX expect (docs/QUIRKS.md #5).
 	Port int
 	// Proxy is an HTTP forward proxy (http://[user:pass@]host:port) for
 	// the tunnel: GET/POST in absolute form for the HTTP tunnel, CONNECT
@@ -56,7 +56,7 @@ type TunnelConfig struct {
 	// same rules as net/http (which never proxies localhost).
 	Proxy *url.URL
 	// HTTP10 sends the tunnel's requests as HTTP/1.0, for the VMS that
-	// accepts nothing else (QUIRKS #3).
+	// accepts nothing else (docs/QUIRKS.md #3).
 	HTTP10 bool
 }
 

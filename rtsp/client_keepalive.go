@@ -7,7 +7,7 @@ import (
 )
 
 // keepaliveLoop keeps the session alive and sends RTCP receiver reports.
-// Keepalives go out at half the session timeout (QUIRKS #13) without waiting
+// Keepalives go out at half the session timeout (docs/QUIRKS.md #13) without waiting
 // for an answer: some cameras never answer them.
 func (c *Client) keepaliveLoop() {
 	defer c.wg.Done()
@@ -21,7 +21,7 @@ func (c *Client) keepaliveLoop() {
 	// timeout is short: some servers treat RRs as the sign of life.
 	rr := time.NewTicker(min(rtcpInterval, interval))
 	defer rr.Stop()
-	c.sendReceiverReports() // some cameras want an RR before any SR (QUIRKS #14)
+	c.sendReceiverReports() // some cameras want an RR before any SR (docs/QUIRKS.md #14)
 	for {
 		select {
 		case <-c.ctx.Done():

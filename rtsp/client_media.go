@@ -40,7 +40,7 @@ func (c *Client) handleFrame(ch uint8, payload []byte) {
 }
 
 func (c *Client) handleRTCP(t *setupTrack, payload []byte) {
-	// Some cameras send invalid RTCP: skip it, never fail (QUIRKS #14).
+	// Some cameras send invalid RTCP: skip it, never fail (docs/QUIRKS.md #14).
 	pkts, err := rtcp.Unmarshal(payload)
 	if err != nil {
 		// Logged at 1, 2, 4, 8, … so a camera that sends nothing else

@@ -39,7 +39,7 @@ func (c *Client) Describe(ctx context.Context) (*Description, error) {
 		return nil, err
 	}
 	req := c.newRequest("DESCRIBE", c.url.String())
-	// Without Accept some cameras answer 406 (QUIRKS #8).
+	// Without Accept some cameras answer 406 (docs/QUIRKS.md #8).
 	req.Header.Set("Accept", "application/sdp")
 	resp, err := c.do(ctx, req)
 	if err != nil {
@@ -121,7 +121,7 @@ func (c *Client) Setup(ctx context.Context, t Track) error {
 		if got.Protocol != headers.ProtocolTCP {
 			return fmt.Errorf("SETUP %s: %w: asked for TCP, server chose UDP", t, ErrTransportUnsupported)
 		}
-		// Servers may renumber channels: use theirs (QUIRKS #11).
+		// Servers may renumber channels: use theirs (docs/QUIRKS.md #11).
 		if got.Interleaved != nil {
 			st.rtpChan, st.rtcpChan = got.Interleaved[0], got.Interleaved[1]
 		}
@@ -172,7 +172,7 @@ func (c *Client) Setup(ctx context.Context, t Track) error {
 	}
 	c.mu.Unlock()
 	if st.udp != nil {
-		// Open NAT holes towards the server's ports right away (QUIRKS #15)
+		// Open NAT holes towards the server's ports right away (docs/QUIRKS.md #15)
 		// and start reading before PLAY so no early packet is lost.
 		if err := st.udp.punch(); err != nil {
 			c.log.Debug("rtsp: UDP hole punch failed", "track", t.Index, "err", err)
@@ -196,7 +196,7 @@ func (c *Client) Play(ctx context.Context) error {
 	c.mu.Unlock()
 	targets := []string{d.Control}
 	if !d.Aggregate {
-		// Non-aggregate control: one PLAY per media (QUIRKS #10).
+		// Non-aggregate control: one PLAY per media (docs/QUIRKS.md #10).
 		targets = targets[:0]
 		for _, t := range c.tracks {
 			targets = append(targets, t.Control)

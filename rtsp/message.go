@@ -93,7 +93,7 @@ type Response struct {
 }
 
 // CSeq returns the response's CSeq, or -1 when absent or unparsable.
-// Some servers pad the value with spaces (QUIRKS #6).
+// Some servers pad the value with spaces (docs/QUIRKS.md #6).
 func (r *Response) CSeq() int { return parseCSeq(r.Header.Get("CSeq")) }
 
 func parseCSeq(v string) int {
@@ -158,7 +158,7 @@ const (
 
 // Reader reads RTSP responses, server-to-client requests and '$'
 // interleaved frames (RFC 2326 §10.12) from one byte stream. Frames can
-// arrive at any time, even before the PLAY response (QUIRKS #7), so every
+// arrive at any time, even before the PLAY response (docs/QUIRKS.md #7), so every
 // read demultiplexes.
 type Reader struct {
 	br *bufio.Reader
@@ -302,7 +302,7 @@ func (r *Reader) readBody(h Header) ([]byte, error) {
 }
 
 func (r *Reader) readResponse(line string) (*Response, error) {
-	// "RTSP/1.0 200 OK"; the reason phrase may be missing (QUIRKS #6).
+	// "RTSP/1.0 200 OK"; the reason phrase may be missing (docs/QUIRKS.md #6).
 	rest, ok := strings.CutPrefix(line, "RTSP/")
 	if !ok {
 		return nil, protocolErrorf("bad status line %q", truncate(line, 64))

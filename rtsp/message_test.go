@@ -45,7 +45,7 @@ func TestReaderResponses(t *testing.T) {
 }
 
 func TestReaderFramesBeforeResponse(t *testing.T) {
-	// RTP may arrive before the PLAY response (QUIRKS #7).
+	// RTP may arrive before the PLAY response (docs/QUIRKS.md #7).
 	var in bytes.Buffer
 	in.Write([]byte{'$', 0, 0, 3, 1, 2, 3})
 	in.WriteString("RTSP/1.0 200 OK\r\nCSeq: 5\r\n\r\n")

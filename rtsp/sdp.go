@@ -40,7 +40,7 @@ type Description struct {
 	// session-level a=control resolved against the base, or the base.
 	Control string
 	// Aggregate is false when the SDP has no session-level control and the
-	// tracks' controls are absolute and unrelated (QUIRKS #10): then PLAY is
+	// tracks' controls are absolute and unrelated (docs/QUIRKS.md #10): then PLAY is
 	// sent per track.
 	Aggregate bool
 }
@@ -60,7 +60,7 @@ func ParseDescription(body []byte, base *url.URL) (*Description, error) {
 	baseStr := withoutCredentials(base).String()
 	sessionControl, hasSession := sd.Attribute("control")
 	if hasSession && strings.TrimSpace(sessionControl) != "" && strings.TrimSpace(sessionControl) != "*" {
-		// The base can hide in a session-level a=control (QUIRKS #9).
+		// The base can hide in a session-level a=control (docs/QUIRKS.md #9).
 		baseStr = resolveControl(baseStr, strings.TrimSpace(sessionControl))
 	}
 	d.Control = baseStr

@@ -169,7 +169,7 @@ func (s *sessionServer) accept() {
 				resp += fmt.Sprintf("Transport: RTP/AVP;unicast;client_port=%d-%d;server_port=%d-%d\r\n", a, b,
 					s.udpRTP.LocalAddr().(*net.UDPAddr).Port, s.udpRTCP.LocalAddr().(*net.UDPAddr).Port)
 			} else {
-				// Renumbered channels (QUIRKS #11) would be 0-1 here anyway.
+				// Renumbered channels (docs/QUIRKS.md #11) would be 0-1 here anyway.
 				resp += "Transport: RTP/AVP/TCP;unicast;interleaved=0-1\r\n"
 			}
 		case "PLAY":

@@ -17,10 +17,10 @@ import (
 	"github.com/rtspview/rtspview/rtsp/auth"
 )
 
-// tunnelConn is RTSP over HTTP (Apple's QuickTime tunnelling, the scheme of
-// shared/seeds/01 and 02): reads come from the long-lived HTTP GET "data"
-// socket, writes go base64-encoded onto the HTTP POST "command" socket. To
-// the Client it is just a net.Conn.
+// tunnelConn is RTSP over HTTP (Apple's QuickTime tunnelling, as
+// gst-rtsp-server, live555 and MediaMTX serve it): reads come from the
+// long-lived HTTP GET "data" socket, writes go base64-encoded onto the HTTP
+// POST "command" socket. To the Client it is just a net.Conn.
 type tunnelConn struct {
 	get  net.Conn
 	getR *bufio.Reader
@@ -36,7 +36,7 @@ type tunnelConn struct {
 }
 
 // dialTunnel opens both sockets. The request target is the stream's path
-// and query, not "/" (QUIRKS #1); the cookie ties the two sockets together.
+// and query, not "/" (docs/QUIRKS.md #1); the cookie ties the two sockets together.
 func dialTunnel(ctx context.Context, u *url.URL, useTLS bool, cfg TunnelConfig, tlsCfg *tls.Config, user, pass, ua string) (net.Conn, error) {
 	port := u.Port()
 	if cfg.Port > 0 {
@@ -136,7 +136,7 @@ func dialTunnel(ctx context.Context, u *url.URL, useTLS bool, cfg TunnelConfig, 
 			return nil, classifyNetError("tunnel GET answer", err)
 		}
 		if code == 401 && sender == nil && user != "" {
-			// A 401 can come on the GET itself (QUIRKS #4): answer it once
+			// A 401 can come on the GET itself (docs/QUIRKS.md #4): answer it once
 			// on a fresh socket, the POST then reuses the same credentials.
 			get.Close()
 			s, err := auth.NewSender(h.Values("WWW-Authenticate"), user, pass)
@@ -177,7 +177,7 @@ func dialTunnel(ctx context.Context, u *url.URL, useTLS bool, cfg TunnelConfig, 
 }
 
 // newCookie returns a 22-character token: some old servers expect exactly
-// the length QuickTime used (QUIRKS #3).
+// the length QuickTime used (docs/QUIRKS.md #3).
 func newCookie() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
@@ -185,7 +185,7 @@ func newCookie() string {
 }
 
 // openPost (re)opens the command socket. We never wait for an answer to the
-// POST: many servers stay silent until tunnelled bytes arrive (QUIRKS #2).
+// POST: many servers stay silent until tunnelled bytes arrive (docs/QUIRKS.md #2).
 func (t *tunnelConn) openPost(ctx context.Context) error {
 	post, err := t.dial(ctx)
 	if err != nil {
@@ -233,7 +233,7 @@ func (t *tunnelConn) Read(p []byte) (int, error) { return t.getR.Read(p) }
 
 // Write base64-encodes p onto the POST socket. If the server closed the
 // POST socket after a command (some do), it is reopened once with the same
-// cookie and the write retried (QUIRKS #4).
+// cookie and the write retried (docs/QUIRKS.md #4).
 func (t *tunnelConn) Write(p []byte) (int, error) {
 	enc := make([]byte, base64.StdEncoding.EncodedLen(len(p)))
 	base64.StdEncoding.Encode(enc, p)

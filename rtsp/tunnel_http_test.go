@@ -177,7 +177,7 @@ func TestTunnelReopensClosedPost(t *testing.T) {
 	}
 	for _, tg := range s.targets {
 		if tg != "/cam/1?profile=main" {
-			t.Fatalf("request target %q: must be the stream's path and query (QUIRKS #1)", tg)
+			t.Fatalf("request target %q: must be the stream's path and query (docs/QUIRKS.md #1)", tg)
 		}
 	}
 }

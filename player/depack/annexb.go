@@ -11,7 +11,7 @@ var startCode3 = []byte{0, 0, 1}
 // splitAnnexB returns the first NAL unit of b and the rest of b.
 //
 // RTP payloads should hold bare NAL units, but some cameras copy their
-// encoder's Annex-B output into the payload (QUIRKS.md #17), with or
+// encoder's Annex-B output into the payload (docs/QUIRKS.md #17), with or
 // without a leading start code and sometimes with several NAL units in one
 // payload. A bare NAL unit never contains 00 00 01 (emulation prevention,
 // H.264 section 7.4.1), so splitting on it is safe for both forms. Leading

@@ -2,7 +2,7 @@
 // depacketizer per codec (H.264 per RFC 6184, H.265 per RFC 7798, JPEG per
 // RFC 2435), each behind the same small Depacketizer interface.
 //
-// Depacketizers are built for what cameras really send (see QUIRKS.md,
+// Depacketizers are built for what cameras really send (see docs/QUIRKS.md,
 // items 16 and 17) and for live viewing on lossy networks: they deliver
 // nothing before the first picture a decoder can start at (a keyframe, or
 // an H.264/H.265 recovery point), and after that they keep going through

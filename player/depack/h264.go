@@ -44,7 +44,7 @@ var (
 //
 // It accepts single NAL unit packets (types 1-23), STAP-A (24) and FU-A
 // (28) in both packetization-mode 0 and 1: cameras send aggregation and
-// fragmentation units under mode 0 too (QUIRKS.md #17). The interleaved
+// fragmentation units under mode 0 too (docs/QUIRKS.md #17). The interleaved
 // types of mode 2 (STAP-B, MTAP16, MTAP24, FU-B) are refused with
 // ErrUnsupported.
 //
@@ -103,7 +103,7 @@ func (d *H264) parse(p []byte) {
 	if p[0] == 0 {
 		// A zero first byte is no valid NAL header (forbidden bit 0,
 		// type 0 unspecified with NRI 0): it is an Annex-B start code
-		// some cameras put in the payload (QUIRKS.md #17).
+		// some cameras put in the payload (docs/QUIRKS.md #17).
 		d.a.appendNALs(p)
 		return
 	}
@@ -159,7 +159,7 @@ func (d *H264) parseFUA(p []byte) {
 		d.a.fuBegin(hdr[:], p[2:])
 		if end {
 			// S and E in one packet is forbidden by the RFC but sent by
-			// some cameras for NAL units that fit (QUIRKS.md #17).
+			// some cameras for NAL units that fit (docs/QUIRKS.md #17).
 			d.a.fuFinish()
 		}
 		return

@@ -96,7 +96,7 @@ func (d *H265) parse(p []byte) {
 		return
 	}
 	// A valid header never starts 00 00 (nuh_temporal_id_plus1 is not
-	// 0), so such a payload is Annex-B (QUIRKS.md #17); appendNALs
+	// 0), so such a payload is Annex-B (docs/QUIRKS.md #17); appendNALs
 	// splits it like any single NAL unit.
 	switch typ := p[0] >> 1 & 0x3f; {
 	case typ == h265NALAP:

@@ -86,7 +86,7 @@ func (d *JPEG) Decode(pkt *rtp.Packet) (AccessUnit, error) {
 	}
 	if d.active && pkt.Timestamp != d.ts {
 		// The marker bit was lost or never sent: the new timestamp
-		// ends the image (QUIRKS.md #17 applies to JPEG cameras too).
+		// ends the image (docs/QUIRKS.md #17 applies to JPEG cameras too).
 		d.complete()
 	}
 	d.parse(pkt)

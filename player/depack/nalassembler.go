@@ -168,7 +168,7 @@ func (a *nalAssembler) begin(pkt *rtp.Packet) bool {
 
 	if a.active && pkt.Timestamp != a.ts {
 		// A new timestamp ends the previous unit even without a marker
-		// bit (QUIRKS.md #17).
+		// bit (docs/QUIRKS.md #17).
 		if a.broken {
 			a.active = false
 		} else {
@@ -294,7 +294,7 @@ func (a *nalAssembler) complete() {
 	buf := a.bufs[a.cur]
 	if entry && a.psMask&a.required != a.required {
 		// Prepend every remembered parameter set, in kind order, so a
-		// decoder can start here (QUIRKS.md #16). Moving the unit within
+		// decoder can start here (docs/QUIRKS.md #16). Moving the unit within
 		// its own buffer costs no allocation once the buffer has grown.
 		n := a.ps.annexBSize()
 		old := len(buf)
@@ -339,7 +339,7 @@ func (a *nalAssembler) write(b []byte) bool {
 }
 
 // appendNALs appends the NAL unit p, or each NAL unit of p when a camera
-// put Annex-B start codes in the payload (QUIRKS.md #17). Empty NAL units
+// put Annex-B start codes in the payload (docs/QUIRKS.md #17). Empty NAL units
 // are skipped.
 func (a *nalAssembler) appendNALs(p []byte) {
 	if a.fu {

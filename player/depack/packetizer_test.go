@@ -46,7 +46,7 @@ func gortsplibH264(t testing.TB, aus [][][]byte, firstSeq uint16, payloadMax int
 }
 
 // quirkPacketizer is our own RFC 6184 packetizer that can also misbehave
-// the way cameras do (QUIRKS.md #17).
+// the way cameras do (docs/QUIRKS.md #17).
 type quirkPacketizer struct {
 	mtu      int    // maximum payload size
 	seq      uint16 // next sequence number

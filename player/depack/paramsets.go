@@ -25,7 +25,7 @@ type paramSet struct {
 
 // paramSetStore remembers the latest parameter set for each (kind, id), so
 // that they can be prepended to keyframes that arrive without them: a
-// decoder can then start at any keyframe (QUIRKS.md #16: SPS/PPS may be
+// decoder can then start at any keyframe (docs/QUIRKS.md #16: SPS/PPS may be
 // only in the SDP, only in-band, or only with the first IDR).
 type paramSetStore struct {
 	sets  []paramSet
@@ -92,7 +92,7 @@ func (s *paramSetStore) writeAnnexB(dst []byte) {
 // whole fmtp line too (key=value pairs separated by ';'), taking the value
 // of key. Entries that are not valid base64 are skipped: a camera's broken
 // SDP must not stop a stream that carries its parameter sets in-band.
-// Decoded entries may themselves be Annex-B byte streams (QUIRKS.md #16);
+// Decoded entries may themselves be Annex-B byte streams (docs/QUIRKS.md #16);
 // fn receives each contained NAL unit.
 func decodeSprop(value, key string, fn func(nal []byte)) {
 	if i := strings.Index(value, key+"="); i >= 0 {

@@ -48,7 +48,7 @@ func startGortsplib(t *testing.T, methods []gauth.VerifyMethod) string {
 	return s.NetListener().Addr().String()
 }
 
-// describeWithAuth sends DESCRIBE for a path with a query (QUIRKS 1: the
+// describeWithAuth sends DESCRIBE for a path with a query (docs/QUIRKS.md #1: the
 // digest uri must be the request URL as sent, query included).
 func describeWithAuth(t *testing.T, addr, user, pass string) (*auth.Sender, *rawResponse, error) {
 	return describeWithAuthURI(t, addr, "rtsp://"+addr+"/cam/stream?channel=1", user, pass)
@@ -98,7 +98,7 @@ func TestGortsplibServer(t *testing.T) {
 		{"Digest MD5", []gauth.VerifyMethod{gauth.VerifyMethodDigestMD5}, auth.SchemeDigest, auth.AlgorithmMD5},
 		{"Digest SHA-256", []gauth.VerifyMethod{gauth.VerifyMethodDigestSHA256}, auth.SchemeDigest, auth.AlgorithmSHA256},
 		{
-			// Three WWW-Authenticate lines in one 401 (QUIRKS 12).
+			// Three WWW-Authenticate lines in one 401 (docs/QUIRKS.md #12).
 			"all offered: strongest wins",
 			[]gauth.VerifyMethod{gauth.VerifyMethodBasic, gauth.VerifyMethodDigestMD5, gauth.VerifyMethodDigestSHA256},
 			auth.SchemeDigest, auth.AlgorithmSHA256,

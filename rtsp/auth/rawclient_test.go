@@ -30,7 +30,7 @@ func rawRoundTrip(t *testing.T, conn net.Conn, br *bufio.Reader, method, uri str
 	var req strings.Builder
 	fmt.Fprintf(&req, "%s %s RTSP/1.0\r\nCSeq: %d\r\nUser-Agent: rtspview-test\r\n", method, uri, cseq)
 	if method == "DESCRIBE" {
-		req.WriteString("Accept: application/sdp\r\n") // QUIRKS 8
+		req.WriteString("Accept: application/sdp\r\n") // docs/QUIRKS.md #8
 	}
 	for k, v := range extra {
 		fmt.Fprintf(&req, "%s: %s\r\n", k, v)

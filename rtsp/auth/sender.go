@@ -159,7 +159,7 @@ func (s *Sender) Algorithm() string { return s.algorithm }
 
 // Stale reports whether the chosen challenge had stale=true: the server
 // refused an old nonce, not the password, so the caller retries once with
-// the new challenge (QUIRKS 12).
+// the new challenge (docs/QUIRKS.md #12).
 func (s *Sender) Stale() bool { return s.stale }
 
 // Authorization returns the Authorization header value for a request with

@@ -33,7 +33,7 @@ func (p Public) Marshal() string {
 
 // Has reports whether method is listed, ignoring case. RFC 2326 method names
 // are case-sensitive, but a case slip in a server's list should not decide
-// between GET_PARAMETER and OPTIONS keepalives (QUIRKS 13).
+// between GET_PARAMETER and OPTIONS keepalives (docs/QUIRKS.md #13).
 func (p Public) Has(method string) bool {
 	for _, m := range p {
 		if strings.EqualFold(m, method) {

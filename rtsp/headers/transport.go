@@ -43,7 +43,7 @@ type Transport struct {
 	// ClientPorts is the "client_port=" RTP/RTCP pair; nil when absent.
 	ClientPorts *[2]int
 	// ServerPorts is the "server_port=" RTP/RTCP pair; nil when absent.
-	// Some servers omit it (QUIRKS 11).
+	// Some servers omit it (docs/QUIRKS.md #11).
 	ServerPorts *[2]int
 	// Interleaved is the "interleaved=" RTP/RTCP channel pair; nil when
 	// absent. Servers may rewrite the pair the client asked for: use theirs.
