@@ -34,7 +34,11 @@ fyne=$(go tool -modfile=tools/go.mod -n fyne)
 # libraries FFmpeg itself needs (libm, pthread, bcrypt on Windows).
 wrapper=$(mktemp -d "${TMPDIR:-/tmp}/rtspview-pkgconfig.XXXXXX")
 work=$(mktemp -d "${TMPDIR:-/tmp}/rtspview-dist.XXXXXX")
-trap 'rm -rf "$wrapper" "$work"; rm -f "$root/fyne.syso" "$root/fyne_metadata_init.go"' EXIT
+# fyne package bumps Build in FyneApp.toml after every run and rewrites the
+# file; the build number comes from git instead, and the file is put back.
+cp FyneApp.toml "$work/FyneApp.toml"
+trap 'cp "$work/FyneApp.toml" "$root/FyneApp.toml"; rm -rf "$wrapper" "$work"; rm -f "$root/fyne.syso" "$root/fyne_metadata_init.go"' EXIT
+build=$(git rev-list --count HEAD 2>/dev/null || echo 1)
 printf '#!/bin/sh\nexec pkg-config --static "$@"\n' >"$wrapper/pkg-config"
 chmod +x "$wrapper/pkg-config"
 export PKG_CONFIG="$wrapper/pkg-config"
@@ -49,7 +53,7 @@ xflags="-ldflags=-X=github.com/rtspview/rtspview/internal/version.Version=$versi
 
 # fyne package builds in the repository root and leaves its result there.
 package() {
-  (cd "$root" && "$fyne" package --release --app-version "$version" "$@")
+  (cd "$root" && "$fyne" package --release --app-version "$version" --app-build "$build" "$@")
 }
 
 size() { echo "$(basename "$1"): $(du -m "$1" | cut -f1) MB ($(stat -c %s "$1" 2>/dev/null || stat -f %z "$1") bytes)"; }
