@@ -199,7 +199,10 @@ func CheckInput(cfg Config) error {
 // Its error never quotes the address, which may hold the proxy's password.
 func parseProxy(raw string) (*url.URL, error) {
 	p, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || p.Host == "" || p.Hostname() == "" || (p.Scheme != "http" && p.Scheme != "https") {
+	if err == nil && p.Scheme == "https" && p.Hostname() != "" {
+		return nil, &rtsp.InputError{Field: "proxy", Problem: "an https:// proxy (TLS to the proxy) is not supported; give its plain http:// address"}
+	}
+	if err != nil || p.Host == "" || p.Hostname() == "" || p.Scheme != "http" {
 		return nil, &rtsp.InputError{Field: "proxy", Problem: "it must look like http://host:port"}
 	}
 	return p, nil

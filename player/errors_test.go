@@ -37,6 +37,7 @@ func TestSentences(t *testing.T) {
 		{badURL, KindInput, `Check the address: port "99999" is not a number from 1 to 65535.`},
 		{badTransport, KindInput, `Check the transport: "carrier-pigeon" is not one of auto, udp, tcp, http or https.`},
 		{CheckInput(Config{URL: "rtsp://cam/s", Proxy: "http://user:pw@"}), KindInput, "Check the proxy: it must look like http://host:port."},
+		{CheckInput(Config{URL: "rtsp://cam/s", Proxy: "https://user:pw@proxy:3128"}), KindInput, "Check the proxy: an https:// proxy (TLS to the proxy) is not supported; give its plain http:// address."},
 		{fmt.Errorf("garbage: %w", rtsp.ErrProtocol), KindProtocol, "answered something this viewer does not understand."},
 	} {
 		if got := Classify(tc.err); got != tc.kind {

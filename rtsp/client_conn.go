@@ -30,7 +30,10 @@ func (c *Client) dialControl(ctx context.Context) (net.Conn, error) {
 		}
 		return nc, nil
 	case TransportHTTP, TransportHTTPS:
-		return dialTunnel(ctx, c.url, c.transport == TransportHTTPS, c.cfg.Tunnel, c.tlsConfig(), c.user, c.pass, c.cfg.UserAgent)
+		return dialTunnel(ctx, tunnelDial{
+			url: c.url, useTLS: c.transport == TransportHTTPS, cfg: c.cfg.Tunnel, tlsConfig: c.tlsConfig(),
+			user: c.user, pass: c.pass, userAgent: c.cfg.UserAgent,
+		})
 	}
 	return nil, fmt.Errorf("%w: %v", ErrTransportUnsupported, c.transport)
 }

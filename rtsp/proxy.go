@@ -17,6 +17,9 @@ import (
 // NO_PROXY honoured).
 func tunnelProxy(cfg TunnelConfig, addr string, useTLS bool) (*url.URL, error) {
 	if cfg.Proxy != nil {
+		if err := checkProxyScheme(cfg.Proxy); err != nil {
+			return nil, err
+		}
 		return cfg.Proxy, nil
 	}
 	scheme := "http"
@@ -28,7 +31,44 @@ func tunnelProxy(cfg TunnelConfig, addr string, useTLS bool) (*url.URL, error) {
 		// err quotes the setting, which may hold the proxy's password.
 		return nil, inputErrorf("proxy", "the HTTP_PROXY/HTTPS_PROXY setting in the environment is not a proxy address")
 	}
+	if p != nil {
+		if err := checkProxyScheme(p); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
+}
+
+// checkProxyScheme refuses every proxy but a plain http:// one. The tunnel
+// speaks to the proxy in clear TCP; an https:// proxy (TLS to the proxy
+// itself) or a SOCKS one would get bytes it cannot read, and the person
+// would see a timeout instead of what to change.
+func checkProxyScheme(p *url.URL) error {
+	switch p.Scheme {
+	case "http":
+		return nil
+	case "https":
+		return inputErrorf("proxy", "an https:// proxy (TLS to the proxy) is not supported; give its plain http:// address (the HTTPS tunnel stays encrypted end to end through CONNECT)")
+	}
+	return inputErrorf("proxy", "only http:// proxies are supported, not %s://", truncate(p.Scheme, 16))
+}
+
+// dialProxy connects to proxy on the way to addr: for the HTTPS tunnel it
+// asks for a raw tunnel with CONNECT; for the HTTP tunnel the connection
+// to the proxy itself is returned and the requests go in absolute form.
+func dialProxy(ctx context.Context, proxy *url.URL, addr string, useTLS bool, ua string) (net.Conn, error) {
+	var d net.Dialer
+	nc, err := d.DialContext(ctx, "tcp", proxyHostPort(proxy))
+	if err != nil {
+		return nil, classifyNetError("connect to proxy "+proxyHostPort(proxy), err)
+	}
+	if useTLS {
+		if err := proxyConnect(ctx, nc, proxy, addr, ua); err != nil {
+			nc.Close()
+			return nil, err
+		}
+	}
+	return nc, nil
 }
 
 func proxyHostPort(p *url.URL) string {
@@ -76,10 +116,4 @@ func proxyConnect(ctx context.Context, nc net.Conn, proxy *url.URL, addr, ua str
 		return protocolErrorf("proxy sent data before the TLS handshake")
 	}
 	return nil
-}
-
-// TunnelProxyFor returns the proxy the tunnel would use to reach addr, or
-// nil for a direct connection.
-func TunnelProxyFor(cfg TunnelConfig, addr string, useTLS bool) (*url.URL, error) {
-	return tunnelProxy(cfg, addr, useTLS)
 }

@@ -78,3 +78,38 @@ func TestTunnelThroughProxy(t *testing.T) {
 		}
 	})
 }
+
+// TestProxySchemeRefused: the tunnel speaks plain HTTP to its proxy, so an
+// https:// (or SOCKS) proxy, configured or from the environment, is the
+// person's input to fix, refused before any dial with a sentence that says
+// so, and never with the proxy's password in it.
+func TestProxySchemeRefused(t *testing.T) {
+	for _, tc := range []struct{ name, proxy, env string }{
+		{"https proxy", "https://user:secret@proxy.example:3128", ""},
+		{"socks proxy", "socks5://proxy.example:1080", ""},
+		{"https proxy from HTTPS_PROXY", "", "https://user:secret@proxy.example:3128"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := rtsp.Config{Transport: rtsp.TransportHTTPS, Timeout: 2 * time.Second}
+			if tc.proxy != "" {
+				cfg.Tunnel.Proxy, _ = url.Parse(tc.proxy)
+			}
+			t.Setenv("HTTPS_PROXY", tc.env)
+			t.Setenv("NO_PROXY", "")
+			// A host that is not localhost, so the environment's proxy
+			// applies; the refusal comes before any dial.
+			c, err := rtsp.Dial(context.Background(), "rtsp://camera.invalid/stream", cfg)
+			if err == nil {
+				c.Close()
+				t.Fatal("dialled through an unsupported proxy")
+			}
+			var ie *rtsp.InputError
+			if !errors.As(err, &ie) || !errors.Is(err, rtsp.ErrInput) || ie.Field != "proxy" {
+				t.Fatalf("want an *InputError for the proxy, got %T %v", err, err)
+			}
+			if strings.Contains(err.Error(), "secret") {
+				t.Fatalf("error shows the proxy password: %v", err)
+			}
+		})
+	}
+}

@@ -35,47 +35,104 @@ type tunnelConn struct {
 	wg     sync.WaitGroup // the drain goroutine of each POST socket
 }
 
-// dialTunnel opens both sockets. The request target is the stream's path
-// and query, not "/" (docs/QUIRKS.md #1); the cookie ties the two sockets together.
-func dialTunnel(ctx context.Context, u *url.URL, useTLS bool, cfg TunnelConfig, tlsCfg *tls.Config, user, pass, ua string) (net.Conn, error) {
-	port := u.Port()
-	if cfg.Port > 0 {
-		port = strconv.Itoa(cfg.Port)
+// tunnelDial is what dialTunnel needs to open a tunnel.
+type tunnelDial struct {
+	url        *url.URL // the stream, without credentials
+	useTLS     bool     // the HTTPS tunnel: TLS on both sockets
+	cfg        TunnelConfig
+	tlsConfig  *tls.Config // for the camera's TLS; unused without useTLS
+	user, pass string      // for a 401 on the GET
+	userAgent  string
+}
+
+// addr returns the host:port of the tunnel's HTTP server: the configured
+// port, else the URL's, else 80 or 443 (docs/QUIRKS.md #5).
+func (d tunnelDial) addr() string {
+	port := d.url.Port()
+	if d.cfg.Port > 0 {
+		port = strconv.Itoa(d.cfg.Port)
 	}
 	if port == "" {
 		port = "80"
-		if useTLS {
+		if d.useTLS {
 			port = "443"
 		}
 	}
-	addr := net.JoinHostPort(u.Hostname(), port)
-	proxy, err := tunnelProxy(cfg, addr, useTLS)
+	return net.JoinHostPort(d.url.Hostname(), port)
+}
+
+// tunnelTarget is the request target of the GET and the POST: the stream's
+// path and query, not "/" (docs/QUIRKS.md #1).
+func tunnelTarget(u *url.URL) string {
+	target := u.EscapedPath()
+	if target == "" {
+		target = "/"
+	}
+	if u.RawQuery != "" {
+		target += "?" + u.RawQuery
+	}
+	return target
+}
+
+// tunnelHead holds what the GET and the POST heads share; head builds
+// either, so the two never drift apart (docs/QUIRKS.md #3).
+type tunnelHead struct {
+	target    string // request target: a path, or an absolute URI through a plain-HTTP proxy
+	version   string // "HTTP/1.1", or "HTTP/1.0" (TunnelConfig.HTTP10)
+	host      string
+	userAgent string
+	cookie    string
+	proxyAuth string // Proxy-Authorization value, or ""
+}
+
+// head returns the request head for method "GET" or "POST", with an
+// Authorization line when authorization is not empty.
+func (h tunnelHead) head(method, authorization string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %s\r\nHost: %s\r\nUser-Agent: %s\r\nx-sessioncookie: %s\r\n", method, h.target, h.version, h.host, h.userAgent, h.cookie)
+	if h.proxyAuth != "" {
+		fmt.Fprintf(&b, "Proxy-Authorization: %s\r\n", h.proxyAuth)
+	}
+	if method == "GET" {
+		b.WriteString("Accept: application/x-rtsp-tunnelled\r\n")
+	} else {
+		b.WriteString("Content-Type: application/x-rtsp-tunnelled\r\n")
+	}
+	b.WriteString("Pragma: no-cache\r\nCache-Control: no-cache\r\n")
+	if method != "GET" {
+		b.WriteString("Content-Length: 32767\r\nExpires: Sun, 9 Jan 1972 00:00:00 GMT\r\n")
+	}
+	if authorization != "" {
+		fmt.Fprintf(&b, "Authorization: %s\r\n", authorization)
+	}
+	b.WriteString("\r\n")
+	return b.String()
+}
+
+// dialTunnel opens both sockets; the cookie ties them together.
+func dialTunnel(ctx context.Context, td tunnelDial) (net.Conn, error) {
+	addr := td.addr()
+	proxy, err := tunnelProxy(td.cfg, addr, td.useTLS)
 	if err != nil {
 		return nil, err
 	}
 	dial := func(ctx context.Context) (net.Conn, error) {
-		var d net.Dialer
 		var nc net.Conn
 		var err error
 		if proxy != nil {
-			nc, err = d.DialContext(ctx, "tcp", proxyHostPort(proxy))
-			if err != nil {
-				return nil, classifyNetError("connect to proxy "+proxyHostPort(proxy), err)
-			}
-			if useTLS {
-				if err := proxyConnect(ctx, nc, proxy, addr, ua); err != nil {
-					nc.Close()
-					return nil, err
-				}
-			}
+			nc, err = dialProxy(ctx, proxy, addr, td.useTLS, td.userAgent)
 		} else {
+			var d net.Dialer
 			nc, err = d.DialContext(ctx, "tcp", addr)
 			if err != nil {
-				return nil, classifyNetError("connect to "+addr, err)
+				err = classifyNetError("connect to "+addr, err)
 			}
 		}
-		if useTLS {
-			tc := tls.Client(nc, tlsCfg)
+		if err != nil {
+			return nil, err
+		}
+		if td.useTLS {
+			tc := tls.Client(nc, td.tlsConfig)
 			if err := tc.HandshakeContext(ctx); err != nil {
 				nc.Close()
 				return nil, &kindError{kind: ErrTLS, msg: "TLS handshake with " + addr, cause: err}
@@ -84,28 +141,19 @@ func dialTunnel(ctx context.Context, u *url.URL, useTLS bool, cfg TunnelConfig, 
 		}
 		return nc, nil
 	}
-	target := u.EscapedPath()
-	if target == "" {
-		target = "/"
+	target := tunnelTarget(td.url)
+	h := tunnelHead{target: target, version: "HTTP/1.1", host: addr, userAgent: td.userAgent, cookie: newCookie()}
+	if td.cfg.HTTP10 {
+		h.version = "HTTP/1.0"
 	}
-	if u.RawQuery != "" {
-		target += "?" + u.RawQuery
+	if proxy != nil && !td.useTLS {
+		// Through a plain-HTTP forward proxy the request line carries the
+		// absolute URI (RFC 9112 §3.2.2); through CONNECT it stays a path.
+		h.target = "http://" + addr + target
+		if proxy.User != nil {
+			h.proxyAuth = basicAuth(proxy.User)
+		}
 	}
-	// Through a plain-HTTP forward proxy the request line carries the
-	// absolute URI (RFC 9112 §3.2.2); through CONNECT it stays a path.
-	reqTarget := target
-	proxyAuth := ""
-	if proxy != nil && !useTLS {
-		reqTarget = "http://" + addr + target
-	}
-	if proxy != nil && !useTLS && proxy.User != nil {
-		proxyAuth = basicAuth(proxy.User)
-	}
-	version := "HTTP/1.1"
-	if cfg.HTTP10 {
-		version = "HTTP/1.0"
-	}
-	cookie := newCookie()
 	var sender *auth.Sender
 	for round := 0; round < 2; round++ {
 		get, err := dial(ctx)
@@ -115,31 +163,25 @@ func dialTunnel(ctx context.Context, u *url.URL, useTLS bool, cfg TunnelConfig, 
 		if dl, ok := ctx.Deadline(); ok {
 			_ = get.SetDeadline(dl)
 		}
-		var b strings.Builder
-		fmt.Fprintf(&b, "GET %s %s\r\nHost: %s\r\nUser-Agent: %s\r\nx-sessioncookie: %s\r\n", reqTarget, version, addr, ua, cookie)
-		if proxyAuth != "" {
-			fmt.Fprintf(&b, "Proxy-Authorization: %s\r\n", proxyAuth)
-		}
-		b.WriteString("Accept: application/x-rtsp-tunnelled\r\nPragma: no-cache\r\nCache-Control: no-cache\r\n")
+		authz := ""
 		if sender != nil {
-			fmt.Fprintf(&b, "Authorization: %s\r\n", sender.Authorization("GET", target))
+			authz = sender.Authorization("GET", target)
 		}
-		b.WriteString("\r\n")
-		if _, err := get.Write([]byte(b.String())); err != nil {
+		if _, err := get.Write([]byte(h.head("GET", authz))); err != nil {
 			get.Close()
 			return nil, classifyNetError("tunnel GET", err)
 		}
 		br := bufio.NewReaderSize(get, 64<<10)
-		code, reason, h, err := readHTTPHead(br)
+		code, reason, hdr, err := readHTTPHead(br)
 		if err != nil {
 			get.Close()
 			return nil, classifyNetError("tunnel GET answer", err)
 		}
-		if code == 401 && sender == nil && user != "" {
+		if code == 401 && sender == nil && td.user != "" {
 			// A 401 can come on the GET itself (docs/QUIRKS.md #4): answer it once
 			// on a fresh socket, the POST then reuses the same credentials.
 			get.Close()
-			s, err := auth.NewSender(h.Values("WWW-Authenticate"), user, pass)
+			s, err := auth.NewSender(hdr.Values("WWW-Authenticate"), td.user, td.pass)
 			if err != nil {
 				return nil, &kindError{kind: ErrUnauthorized, msg: "tunnel GET: cannot answer the authentication challenge", cause: err}
 			}
@@ -155,18 +197,11 @@ func dialTunnel(ctx context.Context, u *url.URL, useTLS bool, cfg TunnelConfig, 
 			return nil, fmt.Errorf("tunnel GET: %w", &StatusError{Method: "HTTP GET", Code: code, Reason: reason})
 		}
 		_ = get.SetDeadline(time.Time{})
-		var ph strings.Builder
-		fmt.Fprintf(&ph, "POST %s %s\r\nHost: %s\r\nUser-Agent: %s\r\nx-sessioncookie: %s\r\n", reqTarget, version, addr, ua, cookie)
-		if proxyAuth != "" {
-			fmt.Fprintf(&ph, "Proxy-Authorization: %s\r\n", proxyAuth)
-		}
-		ph.WriteString("Content-Type: application/x-rtsp-tunnelled\r\nPragma: no-cache\r\nCache-Control: no-cache\r\n")
-		ph.WriteString("Content-Length: 32767\r\nExpires: Sun, 9 Jan 1972 00:00:00 GMT\r\n")
+		authz = ""
 		if sender != nil {
-			fmt.Fprintf(&ph, "Authorization: %s\r\n", sender.Authorization("POST", target))
+			authz = sender.Authorization("POST", target)
 		}
-		ph.WriteString("\r\n")
-		t := &tunnelConn{get: get, getR: br, dial: dial, header: ph.String()}
+		t := &tunnelConn{get: get, getR: br, dial: dial, header: h.head("POST", authz)}
 		if err := t.openPost(ctx); err != nil {
 			get.Close()
 			return nil, err
