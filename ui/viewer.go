@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -11,10 +10,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
 	"github.com/rtspview/rtspview/player"
 )
 
@@ -157,87 +154,6 @@ func (v *Viewer) Close() {
 	wg.Wait()
 }
 
-// showTunnelRow shows the tunnel port and proxy fields for the tunnel
-// transports, with the port that would be used as placeholder.
-func (v *Viewer) showTunnelRow() {
-	if v.tunnelRow == nil {
-		return
-	}
-	// The placeholder is the port an empty field means: the address's
-	// own port (gst-rtsp-server, MediaMTX: tunnel on the RTSP port), else
-	// the web default.
-	port := addressPort(v.address.Text)
-	switch v.selectedTransport() {
-	case player.TransportHTTP:
-		if port == "" {
-			port = "80"
-		}
-		v.tunnelPort.SetPlaceHolder(port)
-		v.tunnelRow.Show()
-	case player.TransportHTTPS:
-		if port == "" {
-			port = "443"
-		}
-		v.tunnelPort.SetPlaceHolder(port)
-		v.tunnelRow.Show()
-	default:
-		v.tunnelRow.Hide()
-	}
-}
-
-// addressPort is the explicit port of an rtsp:// address being typed, or "".
-func addressPort(raw string) string {
-	_, rest, ok := strings.Cut(strings.TrimSpace(raw), "://")
-	if !ok {
-		return ""
-	}
-	if at := strings.LastIndex(rest, "@"); at >= 0 {
-		rest = rest[at+1:]
-	}
-	host, _, _ := strings.Cut(rest, "/")
-	if i := strings.LastIndex(host, ":"); i >= 0 && !strings.HasSuffix(host, "]") {
-		if _, err := strconv.Atoi(host[i+1:]); err == nil {
-			return host[i+1:]
-		}
-	}
-	return ""
-}
-
-// tunnelPortValue is the port typed in the tunnel row, 0 when empty or bad.
-func (v *Viewer) tunnelPortValue() int {
-	n, err := strconv.Atoi(strings.TrimSpace(v.tunnelPort.Text))
-	if err != nil || n < 1 || n > 65535 {
-		return 0
-	}
-	return n
-}
-
-func (v *Viewer) selectedTransport() player.Transport {
-	t, err := player.ParseTransport(v.transport.Selected)
-	if err != nil {
-		return player.TransportAuto
-	}
-	return t
-}
-
-// playAddress plays the address bar's URL in the selected tile, or in a
-// new tile when add is true.
-func (v *Viewer) playAddress(add bool) {
-	raw := strings.TrimSpace(v.address.Text)
-	if raw == "" {
-		v.status.SetText("Paste an rtsp:// or rtsps:// address first.")
-		return
-	}
-	low := strings.ToLower(raw)
-	if !strings.HasPrefix(low, "rtsp://") && !strings.HasPrefix(low, "rtsps://") {
-		v.status.SetText("That is not an rtsp:// or rtsps:// address.")
-		return
-	}
-	v.open(raw, "", "", add)
-	// The password stays out of the address bar (and so out of screenshots).
-	v.address.SetText(player.RedactURL(raw))
-}
-
 // open starts a stream for rawURL in the selected tile or a new one, over
 // the transport and tunnel port in the window. Runs on the UI thread.
 func (v *Viewer) open(rawURL, user, pass string, add bool) {
@@ -378,139 +294,6 @@ func (v *Viewer) onStatus(ts *tileState, gen uint64, st player.Status) {
 	v.refreshStatus()
 }
 
-// askPassword asks for credentials after the camera refused them.
-func (v *Viewer) askPassword(ts *tileState) {
-	user := widget.NewEntry()
-	user.SetText(ts.user)
-	if ts.user == "" {
-		if u := userOf(ts.url); u != "" {
-			user.SetText(u)
-		}
-	}
-	pass := widget.NewPasswordEntry()
-	items := []*widget.FormItem{
-		widget.NewFormItem("Username", user),
-		widget.NewFormItem("Password", pass),
-	}
-	d := dialog.NewForm("The camera wants a password", "Connect", "Cancel", items, func(ok bool) {
-		if !ok {
-			return
-		}
-		v.mu.Lock()
-		for i, t := range v.tiles {
-			if t == ts {
-				v.selected = i
-			}
-		}
-		v.mu.Unlock()
-		v.open(ts.url, user.Text, pass.Text, false)
-	}, v.win)
-	d.Resize(fyne.NewSize(380, 200))
-	d.Show()
-}
-
-func userOf(raw string) string {
-	_, rest, ok := strings.Cut(raw, "://")
-	if !ok {
-		return ""
-	}
-	at := strings.LastIndex(rest, "@")
-	if at < 0 {
-		return ""
-	}
-	name, _, _ := strings.Cut(rest[:at], ":")
-	return name
-}
-
-// refreshStatus writes the selected tile's state and numbers to the
-// status line. Runs on the UI thread.
-func (v *Viewer) refreshStatus() {
-	v.mu.Lock()
-	if len(v.tiles) == 0 {
-		v.mu.Unlock()
-		return
-	}
-	ts := v.tiles[v.selected]
-	n := len(v.tiles)
-	v.mu.Unlock()
-	if ts.stream == nil {
-		return
-	}
-	v.status.SetText(statusLine(ts.status, ts.stream.Stats(), n))
-}
-
-// statusLine is "Playing · TCP · 1280×720 · 25 fps · 2.1 Mb/s".
-func statusLine(st player.Status, stats player.Stats, tiles int) string {
-	var parts []string
-	if st.State == player.StatePlaying {
-		via := stats.Via
-		if via == "" {
-			via = strings.ToUpper(stats.Transport)
-		}
-		if stats.TLS {
-			via += " + TLS"
-		}
-		parts = append(parts, "Playing", via)
-		if stats.Width > 0 {
-			parts = append(parts, fmt.Sprintf("%d×%d", stats.Width, stats.Height))
-		}
-		parts = append(parts, fmt.Sprintf("%.0f fps", stats.FPS))
-		if stats.Bitrate > 0 {
-			parts = append(parts, fmt.Sprintf("%.1f Mb/s", stats.Bitrate/1e6))
-		}
-		if stats.PacketsLost > 0 {
-			parts = append(parts, fmt.Sprintf("%d lost", stats.PacketsLost))
-		}
-		if n := len(stats.Fallbacks); n > 0 {
-			parts = append(parts, fallbackText(stats))
-		}
-	} else {
-		parts = append(parts, st.Text)
-	}
-	if tiles > 1 {
-		parts = append(parts, fmt.Sprintf("%d cameras", tiles))
-	}
-	return strings.Join(parts, " · ")
-}
-
-// fallbackText is Auto's path in a few words: "UDP blocked, using TCP",
-// "port 554 closed, using HTTP tunnel on 80". Plain words, no arrow: Fyne's
-// bundled font has no U+2192, and where no system font stands in (Windows
-// under Wine, some minimal desktops) it showed as a box.
-func fallbackText(stats player.Stats) string {
-	var b strings.Builder
-	for _, f := range stats.Fallbacks {
-		reason, _, _ := strings.Cut(f.Reason, " (")
-		b.WriteString(reason)
-		b.WriteString(", ")
-	}
-	if len(stats.Fallbacks) > 0 {
-		b.WriteString("using ")
-	}
-	via := stats.Via
-	if via == "" {
-		via = strings.ToUpper(stats.Transport)
-	}
-	b.WriteString(via)
-	return b.String()
-}
-
-// tick refreshes the status line once a second. It is owned by the viewer
-// and stopped by Close.
-func (v *Viewer) tick() {
-	defer v.wg.Done()
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-v.stop:
-			return
-		case <-t.C:
-			v.do(v.refreshStatus)
-		}
-	}
-}
-
 // Tiles returns the tiles in grid order (for tests).
 func (v *Viewer) Tiles() []*Tile {
 	v.mu.Lock()
@@ -521,6 +304,3 @@ func (v *Viewer) Tiles() []*Tile {
 	}
 	return out
 }
-
-// StatusText returns the status line (for tests).
-func (v *Viewer) StatusText() string { return v.status.Text }

@@ -1,0 +1,89 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/rtspview/rtspview/player"
+)
+
+// showTunnelRow shows the tunnel port and proxy fields for the tunnel
+// transports, with the port that would be used as placeholder.
+func (v *Viewer) showTunnelRow() {
+	if v.tunnelRow == nil {
+		return
+	}
+	// The placeholder is the port an empty field means: the address's
+	// own port (gst-rtsp-server, MediaMTX: tunnel on the RTSP port), else
+	// the web default.
+	port := addressPort(v.address.Text)
+	switch v.selectedTransport() {
+	case player.TransportHTTP:
+		if port == "" {
+			port = "80"
+		}
+		v.tunnelPort.SetPlaceHolder(port)
+		v.tunnelRow.Show()
+	case player.TransportHTTPS:
+		if port == "" {
+			port = "443"
+		}
+		v.tunnelPort.SetPlaceHolder(port)
+		v.tunnelRow.Show()
+	default:
+		v.tunnelRow.Hide()
+	}
+}
+
+// addressPort is the explicit port of an rtsp:// address being typed, or "".
+func addressPort(raw string) string {
+	_, rest, ok := strings.Cut(strings.TrimSpace(raw), "://")
+	if !ok {
+		return ""
+	}
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		rest = rest[at+1:]
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	if i := strings.LastIndex(host, ":"); i >= 0 && !strings.HasSuffix(host, "]") {
+		if _, err := strconv.Atoi(host[i+1:]); err == nil {
+			return host[i+1:]
+		}
+	}
+	return ""
+}
+
+// tunnelPortValue is the port typed in the tunnel row, 0 when empty or bad.
+func (v *Viewer) tunnelPortValue() int {
+	n, err := strconv.Atoi(strings.TrimSpace(v.tunnelPort.Text))
+	if err != nil || n < 1 || n > 65535 {
+		return 0
+	}
+	return n
+}
+
+func (v *Viewer) selectedTransport() player.Transport {
+	t, err := player.ParseTransport(v.transport.Selected)
+	if err != nil {
+		return player.TransportAuto
+	}
+	return t
+}
+
+// playAddress plays the address bar's URL in the selected tile, or in a
+// new tile when add is true.
+func (v *Viewer) playAddress(add bool) {
+	raw := strings.TrimSpace(v.address.Text)
+	if raw == "" {
+		v.status.SetText("Paste an rtsp:// or rtsps:// address first.")
+		return
+	}
+	low := strings.ToLower(raw)
+	if !strings.HasPrefix(low, "rtsp://") && !strings.HasPrefix(low, "rtsps://") {
+		v.status.SetText("That is not an rtsp:// or rtsps:// address.")
+		return
+	}
+	v.open(raw, "", "", add)
+	// The password stays out of the address bar (and so out of screenshots).
+	v.address.SetText(player.RedactURL(raw))
+}
