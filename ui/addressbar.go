@@ -1,11 +1,52 @@
 package ui
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
 	"github.com/rtspview/rtspview/player"
 )
+
+// newAddressBar builds the address entry, the transport selector, Play and
+// Add (extra goes at the end of the row), and under them the tunnel row.
+func (v *Viewer) newAddressBar(extra fyne.CanvasObject) fyne.CanvasObject {
+	v.address = widget.NewEntry()
+	v.address.SetPlaceHolder("rtsp://user:password@camera:554/stream")
+	v.address.OnSubmitted = func(string) { v.playAddress(false) }
+	v.address.OnChanged = func(string) { v.showTunnelRow() }
+	labels := make([]string, len(player.Transports))
+	for i, t := range player.Transports {
+		labels[i] = t.Label()
+	}
+	v.tunnelPort = widget.NewEntry()
+	v.tunnelPort.Validator = func(s string) error {
+		if s == "" {
+			return nil
+		}
+		if n, err := strconv.Atoi(s); err != nil || n < 1 || n > 65535 {
+			return errors.New("a port is 1 to 65535")
+		}
+		return nil
+	}
+	v.proxy = widget.NewEntry()
+	v.proxy.SetPlaceHolder("HTTP proxy (optional): http://proxy:3128")
+	v.proxy.SetText(v.opts.Proxy)
+	v.tunnelRow = container.NewBorder(nil, nil,
+		container.NewHBox(widget.NewLabel("Tunnel port"), container.NewGridWrap(fyne.NewSize(90, v.tunnelPort.MinSize().Height), v.tunnelPort)),
+		nil, v.proxy)
+	v.transport = widget.NewSelect(labels, func(string) { v.showTunnelRow() })
+	v.transport.SetSelected(v.opts.Transport.Label())
+	v.play = widget.NewButton("Play", func() { v.playAddress(false) })
+	v.play.Importance = widget.HighImportance
+	v.add = widget.NewButton("Add", func() { v.playAddress(true) })
+	bar := container.NewBorder(nil, nil, nil, container.NewHBox(v.transport, v.play, v.add, extra), v.address)
+	v.showTunnelRow()
+	return container.NewVBox(bar, v.tunnelRow)
+}
 
 // showTunnelRow shows the tunnel port and proxy fields for the tunnel
 // transports, with the port that would be used as placeholder.

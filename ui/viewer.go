@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"math"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -79,42 +78,11 @@ type tileState struct {
 // opts.URLs and Close to stop everything.
 func NewViewer(win fyne.Window, opts Options) *Viewer {
 	v := &Viewer{win: win, opts: opts, stop: make(chan struct{}), do: fyne.Do}
-	v.address = widget.NewEntry()
-	v.address.SetPlaceHolder("rtsp://user:password@camera:554/stream")
-	v.address.OnSubmitted = func(string) { v.playAddress(false) }
-	v.address.OnChanged = func(string) { v.showTunnelRow() }
-	labels := make([]string, len(player.Transports))
-	for i, t := range player.Transports {
-		labels[i] = t.Label()
-	}
-	v.tunnelPort = widget.NewEntry()
-	v.tunnelPort.Validator = func(s string) error {
-		if s == "" {
-			return nil
-		}
-		if n, err := strconv.Atoi(s); err != nil || n < 1 || n > 65535 {
-			return errors.New("a port is 1 to 65535")
-		}
-		return nil
-	}
-	v.proxy = widget.NewEntry()
-	v.proxy.SetPlaceHolder("HTTP proxy (optional): http://proxy:3128")
-	v.proxy.SetText(opts.Proxy)
-	v.tunnelRow = container.NewBorder(nil, nil,
-		container.NewHBox(widget.NewLabel("Tunnel port"), container.NewGridWrap(fyne.NewSize(90, v.tunnelPort.MinSize().Height), v.tunnelPort)),
-		nil, v.proxy)
-	v.transport = widget.NewSelect(labels, func(string) { v.showTunnelRow() })
-	v.transport.SetSelected(opts.Transport.Label())
-	v.play = widget.NewButton("Play", func() { v.playAddress(false) })
-	v.play.Importance = widget.HighImportance
-	v.add = widget.NewButton("Add", func() { v.playAddress(true) })
 	v.status = widget.NewLabel("Paste an rtsp:// or rtsps:// address and press Enter.")
 	v.status.Truncation = fyne.TextTruncateEllipsis
 	v.grid = container.NewGridWithColumns(1)
 	about := widget.NewButtonWithIcon("", theme.InfoIcon(), v.showAbout)
-	bar := container.NewBorder(nil, nil, nil, container.NewHBox(v.transport, v.play, v.add, about), v.address)
-	v.showTunnelRow()
-	win.SetContent(container.NewBorder(container.NewVBox(bar, v.tunnelRow), v.status, nil, nil, v.grid))
+	win.SetContent(container.NewBorder(v.newAddressBar(about), v.status, nil, nil, v.grid))
 	return v
 }
 
