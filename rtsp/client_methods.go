@@ -61,6 +61,9 @@ func (c *Client) Describe(ctx context.Context) (*Description, error) {
 	if err != nil {
 		return nil, fmt.Errorf("DESCRIBE: %w", err)
 	}
+	// A Content-Base that dropped our query (an access token) would send
+	// SETUP and PLAY without it.
+	carryQuery(d, c.url)
 	c.mu.Lock()
 	c.desc = d
 	c.mu.Unlock()

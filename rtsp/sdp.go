@@ -166,3 +166,40 @@ func resolveControl(base, control string) string {
 	}
 	return base + control
 }
+
+// carryQuery gives the request URL's query back to control URLs that lost
+// it (docs/QUIRKS.md #9). Some cameras take an access token in the query
+// (rtsp://cam/stream?token=abc), answer DESCRIBE with a Content-Base
+// without it (rtsp://cam/stream/), and then refuse a SETUP or PLAY that
+// lacks it. A control URL with no query, on the request's host:port and at
+// or under its path, gets the request's query appended
+// (rtsp://cam/stream/trackID=1?token=abc, the shape Hikvision firmware
+// writes itself). A control that has a query of its own, or names another
+// host or path, stays as the server wrote it: the token was given for this
+// resource only. Neither FFmpeg 5.1 nor GStreamer 1.22 does this; against
+// such a camera both SETUP rtsp://cam/stream/trackID=1 and are refused.
+func carryQuery(d *Description, request *url.URL) {
+	if request.RawQuery == "" {
+		return
+	}
+	reqPath := strings.TrimSuffix(request.Path, "/")
+	carry := func(control string) string {
+		if strings.ContainsAny(control, "?#") {
+			return control
+		}
+		u, err := url.Parse(control)
+		if err != nil || !strings.EqualFold(HostPort(u), HostPort(request)) {
+			return control
+		}
+		if p := strings.TrimSuffix(u.Path, "/"); p != reqPath && !strings.HasPrefix(p, reqPath+"/") {
+			return control
+		}
+		// Appended as text, not through url.URL.String, which could
+		// re-escape a path the camera expects byte for byte.
+		return control + "?" + request.RawQuery
+	}
+	d.Control = carry(d.Control)
+	for i := range d.Tracks {
+		d.Tracks[i].Control = carry(d.Tracks[i].Control)
+	}
+}
