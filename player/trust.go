@@ -1,14 +1,13 @@
 package player
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
-	"strconv"
 	"strings"
 
 	"github.com/rtspview/rtspview/rtsp"
@@ -121,26 +120,17 @@ func TLSAddress(cfg Config) string {
 	if err != nil {
 		return ""
 	}
-	port := func(p int) string { return net.JoinHostPort(u.Hostname(), strconv.Itoa(p)) }
 	switch cfg.Transport {
 	case TransportHTTPS:
-		if cfg.TunnelPort > 0 {
-			return port(cfg.TunnelPort)
-		}
-		if u.Port() != "" {
-			return net.JoinHostPort(u.Hostname(), u.Port())
-		}
-		return port(443)
+		return rtsp.TunnelAddr(u, cfg.TunnelPort, true)
 	case TransportHTTP:
 		return ""
 	case TransportAuto:
 		if u.Scheme == "rtsps" {
 			return rtsp.HostPort(u)
 		}
-		if cfg.HTTPSPort > 0 {
-			return port(cfg.HTTPSPort)
-		}
-		return port(443)
+		// Auto's last way: the HTTPS tunnel on HTTPSPort (auto.go).
+		return rtsp.TunnelAddr(u, cmp.Or(cfg.HTTPSPort, 443), true)
 	}
 	if u.Scheme == "rtsps" {
 		return rtsp.HostPort(u)

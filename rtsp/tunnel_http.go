@@ -45,20 +45,25 @@ type tunnelDial struct {
 	userAgent  string
 }
 
-// addr returns the host:port of the tunnel's HTTP server: the configured
-// port, else the URL's, else 80 or 443 (docs/QUIRKS.md #5).
-func (d tunnelDial) addr() string {
-	port := d.url.Port()
-	if d.cfg.Port > 0 {
-		port = strconv.Itoa(d.cfg.Port)
+// addr returns the host:port of the tunnel's HTTP server.
+func (d tunnelDial) addr() string { return TunnelAddr(d.url, d.cfg.Port, d.useTLS) }
+
+// TunnelAddr is the host:port an HTTP (or, with useTLS, HTTPS) tunnel to
+// the stream u dials: port when it is set, else the URL's own port (the
+// tunnel on the RTSP port, docs/QUIRKS.md #5), else 80 or 443. The one
+// rule the dial and the certificate-trust key both use.
+func TunnelAddr(u *url.URL, port int, useTLS bool) string {
+	p := u.Port()
+	if port > 0 {
+		p = strconv.Itoa(port)
 	}
-	if port == "" {
-		port = "80"
-		if d.useTLS {
-			port = "443"
+	if p == "" {
+		p = "80"
+		if useTLS {
+			p = "443"
 		}
 	}
-	return net.JoinHostPort(d.url.Hostname(), port)
+	return net.JoinHostPort(u.Hostname(), p)
 }
 
 // tunnelTarget is the request target of the GET and the POST: the stream's

@@ -57,41 +57,13 @@ func (v *Viewer) showTunnelRow() {
 	// The placeholder is the port an empty field means: the address's
 	// own port (gst-rtsp-server, MediaMTX: tunnel on the RTSP port), else
 	// the web default.
-	port := addressPort(v.address.Text)
-	switch v.selectedTransport() {
-	case player.TransportHTTP:
-		if port == "" {
-			port = "80"
-		}
-		v.tunnelPort.SetPlaceHolder(port)
-		v.tunnelRow.Show()
-	case player.TransportHTTPS:
-		if port == "" {
-			port = "443"
-		}
-		v.tunnelPort.SetPlaceHolder(port)
+	switch tr := v.selectedTransport(); tr {
+	case player.TransportHTTP, player.TransportHTTPS:
+		v.tunnelPort.SetPlaceHolder(strconv.Itoa(player.TunnelPort(v.address.Text, tr)))
 		v.tunnelRow.Show()
 	default:
 		v.tunnelRow.Hide()
 	}
-}
-
-// addressPort is the explicit port of an rtsp:// address being typed, or "".
-func addressPort(raw string) string {
-	_, rest, ok := strings.Cut(strings.TrimSpace(raw), "://")
-	if !ok {
-		return ""
-	}
-	if at := strings.LastIndex(rest, "@"); at >= 0 {
-		rest = rest[at+1:]
-	}
-	host, _, _ := strings.Cut(rest, "/")
-	if i := strings.LastIndex(host, ":"); i >= 0 && !strings.HasSuffix(host, "]") {
-		if _, err := strconv.Atoi(host[i+1:]); err == nil {
-			return host[i+1:]
-		}
-	}
-	return ""
 }
 
 // tunnelPortValue is the port typed in the tunnel row, 0 when empty or bad.
@@ -119,9 +91,8 @@ func (v *Viewer) playAddress(add bool) {
 		v.status.SetText("Paste an rtsp:// or rtsps:// address first.")
 		return
 	}
-	low := strings.ToLower(raw)
-	if !strings.HasPrefix(low, "rtsp://") && !strings.HasPrefix(low, "rtsps://") {
-		v.status.SetText("That is not an rtsp:// or rtsps:// address.")
+	if err := player.CheckURL(raw); err != nil {
+		v.status.SetText(player.Sentence(err, ""))
 		return
 	}
 	v.open(raw, "", "", add)

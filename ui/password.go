@@ -1,11 +1,10 @@
 package ui
 
 import (
-	"strings"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
+	"github.com/rtspview/rtspview/player"
 )
 
 // askPassword asks for credentials after the camera refused them.
@@ -13,7 +12,7 @@ func (v *Viewer) askPassword(ts *tileState) {
 	user := widget.NewEntry()
 	user.SetText(ts.user)
 	if ts.user == "" {
-		if u := userOf(ts.url); u != "" {
+		if u := player.URLUser(ts.url); u != "" {
 			user.SetText(u)
 		}
 	}
@@ -37,17 +36,4 @@ func (v *Viewer) askPassword(ts *tileState) {
 	}, v.win)
 	d.Resize(fyne.NewSize(380, 200))
 	d.Show()
-}
-
-func userOf(raw string) string {
-	_, rest, ok := strings.Cut(raw, "://")
-	if !ok {
-		return ""
-	}
-	at := strings.LastIndex(rest, "@")
-	if at < 0 {
-		return ""
-	}
-	name, _, _ := strings.Cut(rest[:at], ":")
-	return name
 }

@@ -53,7 +53,7 @@ func TestAddressBarRejectsNonRTSP(t *testing.T) {
 	v, _ := newTestViewer(t, Options{})
 	test.Type(v.address, "http://example.com/video")
 	v.address.OnSubmitted(v.address.Text)
-	if !strings.Contains(v.StatusText(), "not an rtsp://") || len(v.Tiles()) != 0 {
+	if !strings.Contains(v.StatusText(), "not rtsp:// or rtsps://") || len(v.Tiles()) != 0 {
 		t.Fatalf("status %q tiles %d", v.StatusText(), len(v.Tiles()))
 	}
 	test.Tap(v.play) // empty-ish: still not rtsp
@@ -148,14 +148,6 @@ func TestStatusLine(t *testing.T) {
 	}
 	if got := statusLine(player.Status{State: player.StateFailed, Text: "No such stream on this server."}, player.Stats{}, 1); got != "No such stream on this server." {
 		t.Fatalf("%q", got)
-	}
-}
-
-func TestUserOf(t *testing.T) {
-	for in, want := range map[string]string{"rtsp://admin:x@h/s": "admin", "rtsp://h/s": "", "rtsp://bob@h": "bob", "nope": ""} {
-		if got := userOf(in); got != want {
-			t.Errorf("userOf(%q) = %q", in, got)
-		}
 	}
 }
 
