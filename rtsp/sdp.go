@@ -5,8 +5,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pion/sdp/v3"
+	"github.com/rtspview/rtspview/rtsp/headers"
 )
 
 // Codec names as they appear in SDP rtpmap (upper-cased), plus MJPEG for
@@ -43,6 +45,41 @@ type Description struct {
 	// tracks' controls are absolute and unrelated (docs/QUIRKS.md #10): then PLAY is
 	// sent per track.
 	Aggregate bool
+	// Range is the session's a=range (RFC 2326 C.1.5), else the first
+	// media's; nil when the SDP has none or it does not parse, which a
+	// viewer treats as live.
+	Range *headers.Range
+}
+
+// Seekable reports whether the session can be played from another point:
+// its range is finite ("npt=0-20") or absolute ("clock=…", an NVR's
+// recording). "npt=now-" and "npt=0-" describe live streams.
+func (d *Description) Seekable() bool {
+	if d == nil || d.Range == nil {
+		return false
+	}
+	if d.Range.Clock != nil {
+		return true
+	}
+	return d.Range.End != nil && *d.Range.End > d.Range.Start
+}
+
+// Duration returns the length of a finite range; false for live streams
+// and open ranges.
+func (d *Description) Duration() (time.Duration, bool) {
+	if d == nil || d.Range == nil {
+		return 0, false
+	}
+	if c := d.Range.Clock; c != nil {
+		if c.End == nil {
+			return 0, false
+		}
+		return c.End.Sub(c.Start), true
+	}
+	if d.Range.End == nil || *d.Range.End <= d.Range.Start {
+		return 0, false
+	}
+	return *d.Range.End - d.Range.Start, true
 }
 
 // ParseDescription turns an SDP body into tracks whose control URLs are
@@ -64,6 +101,9 @@ func ParseDescription(body []byte, base *url.URL) (*Description, error) {
 		baseStr = resolveControl(baseStr, strings.TrimSpace(sessionControl))
 	}
 	d.Control = baseStr
+	if v, ok := sd.Attribute("range"); ok {
+		d.Range = parseSDPRange(v)
+	}
 	for i, md := range sd.MediaDescriptions {
 		t := Track{Index: i, Media: md.MediaName.Media, Fmtp: map[string]string{}}
 		if len(md.MediaName.Formats) == 0 {
@@ -101,6 +141,12 @@ func ParseDescription(body []byte, base *url.URL) (*Description, error) {
 				}
 			case "control":
 				t.Control = strings.TrimSpace(a.Value)
+			case "range":
+				// Servers such as live555 put a=range only on the media
+				// (RFC 2326 C.1.5 allows both levels).
+				if d.Range == nil {
+					d.Range = parseSDPRange(a.Value)
+				}
 			}
 		}
 		switch {
@@ -124,6 +170,19 @@ func ParseDescription(body []byte, base *url.URL) (*Description, error) {
 		d.Tracks = append(d.Tracks, t)
 	}
 	return d, nil
+}
+
+// parseSDPRange reads an a=range value; one that does not parse is
+// dropped, so a camera with an odd range still plays as live.
+func parseSDPRange(v string) *headers.Range {
+	var r headers.Range
+	if err := r.Unmarshal(v); err != nil {
+		return nil
+	}
+	if r.Clock == nil && r.Start == 0 && r.End == nil && !r.Live {
+		return nil // smpte= or another unit we do not use
+	}
+	return &r
 }
 
 // VideoTrack returns the first video track, or false.

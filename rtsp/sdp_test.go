@@ -3,6 +3,7 @@ package rtsp
 import (
 	"net/url"
 	"testing"
+	"time"
 )
 
 const sdpGst = "v=0\r\no=- 1188340656180883 1 IN IP4 127.0.0.1\r\ns=Session streamed with GStreamer\r\ni=rtsp-server\r\nt=0 0\r\na=tool:GStreamer\r\na=type:broadcast\r\na=control:*\r\na=range:npt=now-\r\nm=video 0 RTP/AVP 96\r\nc=IN IP4 0.0.0.0\r\na=rtpmap:96 H264/90000\r\na=framerate:25\r\na=fmtp:96 packetization-mode=1;profile-level-id=42c01f;sprop-parameter-sets=Z0LAH9kAUAW7ARAAAAMAEAAAAwMo8YMkgA==,aMuDyyA=\r\na=control:stream=0\r\na=ts-refclk:local\r\na=mediaclk:sender\r\n"
@@ -81,4 +82,53 @@ func FuzzParseDescription(f *testing.F) {
 			t.Fatal("no tracks without error")
 		}
 	})
+}
+
+func TestDescriptionRange(t *testing.T) {
+	const head = "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+	const media = "m=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=control:stream=0\r\n"
+	tests := []struct {
+		name     string
+		sdp      string
+		seekable bool
+		duration time.Duration // 0: none
+		clock    string        // Range.Clock.Start, "" when not absolute
+	}{
+		{"gst live", sdpGst, false, 0, ""},
+		{"no range", head + media, false, 0, ""},
+		{"gst file", head + "a=range:npt=0-20\r\n" + media, true, 20 * time.Second, ""},
+		{"gst file with decimals", head + "a=range:npt=0-20.040000\r\n" + media, true, 20040 * time.Millisecond, ""},
+		{"live555 media-level", head + media + "a=range:npt=0-12.5\r\n", true, 12500 * time.Millisecond, ""},
+		{"open npt", head + "a=range:npt=0-\r\n" + media, false, 0, ""},
+		{"nvr clock", head + "a=range:clock=20261128T220000Z-20261129T060000Z\r\n" + media, true, 8 * time.Hour, "2026-11-28T22:00:00Z"},
+		{"nvr clock open", head + "a=range:clock=20261128T220000Z-\r\n" + media, true, 0, "2026-11-28T22:00:00Z"},
+		{"bad range plays live", head + "a=range:npt=abc-\r\n" + media, false, 0, ""},
+		{"smpte ignored", head + "a=range:smpte=10:07:00-10:07:33:05.01\r\n" + media, false, 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base, _ := url.Parse("rtsp://h/vod?start=1")
+			d, err := ParseDescription([]byte(tt.sdp), base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := d.Seekable(); got != tt.seekable {
+				t.Errorf("Seekable = %v, want %v (range %+v)", got, tt.seekable, d.Range)
+			}
+			dur, ok := d.Duration()
+			if ok != (tt.duration != 0) || dur != tt.duration {
+				t.Errorf("Duration = %v, %v; want %v", dur, ok, tt.duration)
+			}
+			clock := ""
+			if d.Range != nil && d.Range.Clock != nil {
+				clock = d.Range.Clock.Start.Format(time.RFC3339)
+			}
+			if clock != tt.clock {
+				t.Errorf("clock start = %q, want %q", clock, tt.clock)
+			}
+			if d.Control != "rtsp://h/vod?start=1" {
+				t.Errorf("Control = %q: the query string must stay", d.Control)
+			}
+		})
+	}
 }

@@ -9,6 +9,16 @@ import (
 
 func dur(d time.Duration) *time.Duration { return &d }
 
+func utc(s string) time.Time {
+	t, err := time.Parse("20060102T150405", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func utcp(s string) *time.Time { t := utc(s); return &t }
+
 var rangeCases = []struct {
 	name string
 	in   string
@@ -34,7 +44,21 @@ var rangeCases = []struct {
 	{"time parameter ignored", "npt=5-;time=19970123T143720Z", Range{Start: 5 * time.Second}, "npt=5.000-"},
 	{"spaces and case", " NPT = 12.5 - 20 ", Range{Start: 12500 * time.Millisecond, End: dur(20 * time.Second)}, "npt=12.500-20.000"},
 	{"no dash", "npt=7", Range{Start: 7 * time.Second}, "npt=7.000-"},
-	{"clock ignored", "clock=19961108T142300Z-19961108T143520Z", Range{}, "npt=0.000-"},
+	{
+		"clock closed", "clock=19961108T142300Z-19961108T143520Z",
+		Range{Clock: &ClockRange{Start: utc("19961108T142300"), End: utcp("19961108T143520")}},
+		"clock=19961108T142300Z-19961108T143520Z",
+	},
+	{
+		"clock open, NVR playback", "clock=20261128T220000Z-",
+		Range{Clock: &ClockRange{Start: utc("20261128T220000")}}, "clock=20261128T220000Z-",
+	},
+	{
+		"clock fraction and spaces", "Clock = 20261128T220000.25Z - 20261129T060000Z ",
+		Range{Clock: &ClockRange{Start: utc("20261128T220000").Add(250 * time.Millisecond), End: utcp("20261129T060000")}},
+		"clock=20261128T220000.25Z-20261129T060000Z",
+	},
+	{"clock time parameter ignored", "clock=20261128T220000Z-;time=19970123T143720Z", Range{Clock: &ClockRange{Start: utc("20261128T220000")}}, "clock=20261128T220000Z-"},
 	{"smpte ignored", "smpte=10:07:00-10:07:33:05.01", Range{}, "npt=0.000-"},
 	{"empty range", "npt=0-0", Range{End: dur(0)}, "npt=0.000-0.000"},
 }
@@ -77,6 +101,17 @@ func TestRangeUnmarshalErrors(t *testing.T) {
 		"npt=99999999999-",
 		"npt=9223372036-",
 		"npt=2562048:00:00-",
+		"clock=",
+		"clock=-20261128T220000Z",
+		"clock=20261128T220000-",
+		"clock=2026112T220000Z-",
+		"clock=20261128T22000Z-",
+		"clock=20261328T220000Z-",
+		"clock=20261128T250000Z-",
+		"clock=20261128T220000.Z-",
+		"clock=20261128T220000.5xZ-",
+		"clock=+0261128T220000Z-",
+		"clock=20261129T000000Z-20261128T000000Z",
 	} {
 		var r Range
 		if err := r.Unmarshal(in); !errors.Is(err, ErrSyntax) {
@@ -107,7 +142,7 @@ func FuzzRange(f *testing.F) {
 			}
 			return
 		}
-		if r.Start < 0 || (r.End != nil && *r.End < r.Start) {
+		if r.Start < 0 || (r.End != nil && *r.End < r.Start) || (r.Clock != nil && r.Clock.End != nil && r.Clock.End.Before(r.Clock.Start)) {
 			t.Fatalf("Unmarshal(%q) = %+v: negative or inverted", v, r)
 		}
 		m := r.Marshal()
@@ -115,9 +150,17 @@ func FuzzRange(f *testing.F) {
 		if err := back.Unmarshal(m); err != nil {
 			t.Fatalf("Unmarshal(Marshal) of %q (%q): %v", v, m, err)
 		}
-		// Marshal cannot tell "npt=0-" (live) from a clock= range we
+		// Marshal cannot tell "npt=0-" (live) from an smpte= range we
 		// ignored (Range{}), so that one case may come back Live.
 		ignoredUnit := r.Start == 0 && r.End == nil && !r.Live
+		if r.Clock != nil {
+			if back.Clock == nil || !back.Clock.Start.Equal(r.Clock.Start) ||
+				(back.Clock.End == nil) != (r.Clock.End == nil) ||
+				(r.Clock.End != nil && !back.Clock.End.Equal(*r.Clock.End)) || back.Marshal() != m {
+				t.Fatalf("round trip of %q via %q: got %+v, want %+v", v, m, back, r)
+			}
+			return
+		}
 		if back.Start != r.Start || !reflect.DeepEqual(back.End, r.End) ||
 			(back.Live != r.Live && !ignoredUnit) || back.Marshal() != m {
 			t.Fatalf("round trip of %q via %q: got %+v, want %+v", v, m, back, r)
