@@ -86,7 +86,6 @@ func runGUI(args []string, stderr io.Writer) int {
 		}
 		defer srv.Close()
 		opts.URLs = []string{srv.URL()}
-		opts.Demo = true
 	}
 	if err := ui.Run(opts); err != nil {
 		fmt.Fprintln(stderr, err)

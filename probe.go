@@ -40,9 +40,6 @@ type probeVideo struct {
 	Height int    `json:"height"`
 }
 
-// errUsage marks bad command lines: exit status 2.
-var errUsage = errors.New("usage")
-
 // parseInterspersed parses flags that may come before or after the
 // positional arguments ("probe URL --json" as well as "probe --json URL").
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {

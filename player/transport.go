@@ -80,15 +80,3 @@ func (t Transport) rtsp() rtsp.Transport {
 	}
 	return rtsp.TransportTCP
 }
-
-func fromRTSP(t rtsp.Transport) Transport {
-	switch t {
-	case rtsp.TransportUDP:
-		return TransportUDP
-	case rtsp.TransportHTTP:
-		return TransportHTTP
-	case rtsp.TransportHTTPS:
-		return TransportHTTPS
-	}
-	return TransportTCP
-}

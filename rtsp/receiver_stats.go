@@ -36,8 +36,8 @@ type receiverStats struct {
 	// Interarrival jitter in timestamp units (RFC 3550 A.8).
 	transit int64
 	jitter  float64
-	// Middle 32 bits of the last SR's NTP time and when it arrived (for
-	// LSR/DLSR), plus the first SR's NTP time for absolute time.
+	// Middle 32 bits of the last SR's NTP time and when it arrived: the
+	// LSR and DLSR fields of our receiver reports (RFC 3550 §6.4.1).
 	lastSR        uint32
 	lastSRArrival time.Time
 	srCount       uint64

@@ -20,7 +20,6 @@ type Options struct {
 	Transport  player.Transport
 	Insecure   bool
 	Proxy      string        // HTTP proxy for the tunnel transports; "" = environment
-	Demo       bool          // the first URL is the built-in demo stream
 	Screenshot string        // write a PNG of the canvas after After, then quit
 	After      time.Duration // delay before Screenshot
 }
