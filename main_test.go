@@ -4,14 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"image"
-	"image/png"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/rtspview/rtspview/internal/demo"
 	"github.com/rtspview/rtspview/rtsp/rtsptest"
@@ -107,79 +101,6 @@ func TestProbeUsage(t *testing.T) {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 	}
-}
-
-// TestGUIScreenshot runs the real viewer under the X server of the test
-// command (Xvfb) on its built-in demo stream and checks the picture.
-func TestGUIScreenshot(t *testing.T) {
-	if os.Getenv("DISPLAY") == "" {
-		if os.Getenv("RTSPVIEW_REQUIRE_PEERS") != "" {
-			t.Fatal("no DISPLAY: run through `make test`, which starts Xvfb")
-		}
-		t.Skip("no DISPLAY")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "rtspview")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		t.Fatal(err)
-	}
-	shot := filepath.Join(dir, "shot.png")
-	cmd := exec.Command(bin, "--screenshot", shot, "--after", "4s")
-	cmd.Env = append(os.Environ(), "LANG=en_US.UTF-8")
-	out, err := runWithTimeout(cmd, 60*time.Second)
-	if err != nil {
-		t.Fatalf("viewer: %v\n%s", err, out)
-	}
-	f, err := os.Open(shot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := distinctColours(img); n < 50 {
-		t.Fatalf("screenshot looks blank: %d distinct colours", n)
-	}
-	if os.Getenv("RTSPVIEW_SCREENSHOT_OUT") != "" {
-		data, _ := os.ReadFile(shot)
-		_ = os.WriteFile(os.Getenv("RTSPVIEW_SCREENSHOT_OUT"), data, 0o644)
-	}
-}
-
-func runWithTimeout(cmd *exec.Cmd, d time.Duration) ([]byte, error) {
-	var buf bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &buf, &buf
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		return buf.Bytes(), err
-	case <-time.After(d):
-		_ = cmd.Process.Kill()
-		<-done
-		return buf.Bytes(), fmt.Errorf("still running after %v", d)
-	}
-}
-
-// distinctColours counts colours in the middle of the picture, where the
-// video tile is: a blank or black window has only a few.
-func distinctColours(img image.Image) int {
-	b := img.Bounds()
-	seen := map[uint32]bool{}
-	for y := b.Min.Y + b.Dy()/6; y < b.Max.Y-b.Dy()/6; y += 3 {
-		for x := b.Min.X + b.Dx()/6; x < b.Max.X-b.Dx()/6; x += 3 {
-			r, g, bl, _ := img.At(x, y).RGBA()
-			seen[(r>>8)<<16|(g>>8)<<8|bl>>8] = true
-		}
-	}
-	return len(seen)
 }
 
 func TestProbeTLS(t *testing.T) {

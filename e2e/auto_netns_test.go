@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -294,7 +294,7 @@ func TestAutoTransportNetns(t *testing.T) {
 	// here once, with the reason, before anything is built.
 	newNetns(t)
 	bin := filepath.Join(t.TempDir(), "rtspview")
-	build := exec.Command("go", "build", "-o", bin, ".")
+	build := exec.Command("go", "build", "-o", bin, "github.com/rtspview/rtspview")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
