@@ -224,12 +224,17 @@ func (s *Stream) run() {
 		s.setStatus(Status{State: StateFailed, Text: Sentence(err, s.cfg.URL), Err: err, Kind: KindInput})
 		return
 	}
-	backoff := time.Second
 	redirects := 0
-	for attempt := 0; ; attempt++ {
-		err := s.session(attempt > 0)
+	try := 0 // tries of the current outage; 0 while none is under way
+	for {
+		err := s.session(try)
 		if s.ctx.Err() != nil {
 			return
+		}
+		if s.firstFrameDur.Load() > 0 {
+			// This session showed a picture: a later failure is a new
+			// outage, with a fresh count and the short waits again.
+			try = 0
 		}
 		var re *rtsp.RedirectError
 		if errors.As(err, &re) && redirects < maxRedirects {
@@ -246,14 +251,14 @@ func (s *Stream) run() {
 			s.setStatus(Status{State: StateFailed, Text: text, Err: err, Kind: kind})
 			return
 		}
-		s.setStatus(Status{State: StateReconnecting, Text: fmt.Sprintf("%s Retrying in %v…", text, backoff), Err: err, Kind: kind})
+		try++
+		s.setStatus(Status{State: StateReconnecting, Text: fmt.Sprintf("Reconnecting (%d)… %s", try, text), Err: err, Kind: kind})
+		wait := time.NewTimer(retryWait(try, kind))
 		select {
 		case <-s.ctx.Done():
+			wait.Stop()
 			return
-		case <-time.After(backoff):
-		}
-		if backoff < 10*time.Second {
-			backoff *= 2
+		case <-wait.C:
 		}
 		s.mu.Lock()
 		s.stats.Reconnects++
@@ -261,14 +266,37 @@ func (s *Stream) run() {
 	}
 }
 
+// Waits between reconnect tries (see retryWait).
+const (
+	retryFirst      = 500 * time.Millisecond
+	retryMax        = 10 * time.Second
+	retryRefusedMax = 2 * time.Second
+)
+
+// retryWait is how long the try'th reconnect try of one outage waits:
+// 0.5 s, 1 s, 2 s, 4 s, 8 s, then 10 s. When the last failure was a
+// refused connection (the host is up, its RTSP server is not: a restart
+// or a reboot under way) the wait stops growing at 2 s: a refused dial
+// costs the camera nothing, and the picture is back within about 2 s of
+// the server. A camera that times out or answers 5xx gets the longer
+// waits, so a busy one is not hammered.
+func retryWait(try int, kind ErrorKind) time.Duration {
+	d := retryFirst << min(max(try-1, 0), 5) // 16 s at most before the cap
+	if kind == KindRefused {
+		return min(d, retryRefusedMax)
+	}
+	return min(d, retryMax)
+}
+
 // session connects by the configured transport (or Auto's chain of them)
-// and plays until the session ends. It returns why it ended.
-func (s *Stream) session(again bool) error {
+// and plays until the session ends. It returns why it ended. try counts
+// the reconnect tries of the current outage, 0 for a first connect.
+func (s *Stream) session(try int) error {
 	start := time.Now()
 	s.attemptStart.Store(start.UnixNano())
 	s.firstFrameDur.Store(0)
-	if again {
-		s.setStatus(Status{State: StateConnecting, Text: "Reconnecting…"})
+	if try > 0 {
+		s.setStatus(Status{State: StateConnecting, Text: fmt.Sprintf("Reconnecting (%d)…", try)})
 	} else {
 		s.setStatus(Status{State: StateConnecting, Text: "Connecting…"})
 	}
