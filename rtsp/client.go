@@ -79,6 +79,7 @@ const (
 	StateDescribed                    // DESCRIBE answered; SETUP allowed
 	StateSetUp                        // at least one track set up; more SETUPs or PLAY
 	StatePlaying                      // PLAY answered; keepalives running
+	StatePaused                       // PAUSE answered; PLAY resumes or seeks
 	StateClosed                       // the connection is gone
 )
 
@@ -92,6 +93,8 @@ func (s ClientState) String() string {
 		return "set up"
 	case StatePlaying:
 		return "playing"
+	case StatePaused:
+		return "paused"
 	case StateClosed:
 		return "closed"
 	}
@@ -126,6 +129,10 @@ type Client struct {
 	tracks   []*setupTrack
 	routes   atomic.Pointer[routeTable] // read per packet without locks
 	closeErr error
+	// keepalive is set by the first PLAY, which starts the keepalive
+	// goroutine; a seek or resume must not start another.
+	keepalive bool
+	byes      atomic.Uint64 // RTCP BYE packets received (Goodbyes)
 
 	ctx    context.Context // cancelled by Close
 	cancel context.CancelFunc

@@ -51,8 +51,12 @@ func (c *Client) handleRTCP(t *setupTrack, payload []byte) {
 		return
 	}
 	for _, p := range pkts {
-		if sr, ok := p.(*rtcp.SenderReport); ok {
-			t.stats.updateSR(sr, time.Now())
+		switch p := p.(type) {
+		case *rtcp.SenderReport:
+			t.stats.updateSR(p, time.Now())
+		case *rtcp.Goodbye:
+			c.byes.Add(1)
+			c.log.Debug("rtsp: RTCP BYE", "track", t.Index, "reason", truncate(p.Reason, 64))
 		}
 	}
 }

@@ -12,7 +12,7 @@ import (
 
 // Options sends OPTIONS and records which methods the server supports.
 func (c *Client) Options(ctx context.Context) error {
-	if err := c.checkState("OPTIONS", StateInitial, StateDescribed, StateSetUp, StatePlaying); err != nil {
+	if err := c.checkState("OPTIONS", StateInitial, StateDescribed, StateSetUp, StatePlaying, StatePaused); err != nil {
 		return err
 	}
 	resp, err := c.do(ctx, c.newRequest("OPTIONS", c.url.String()))
@@ -186,43 +186,18 @@ func (c *Client) Setup(ctx context.Context, t Track) error {
 	return nil
 }
 
-// Play starts the media of every set-up track and the keepalive and RTCP
-// goroutine.
+// Play starts the media of every set-up track from the start
+// ("Range: npt=0.000-", which live servers read as "now") and the
+// keepalive and RTCP goroutine. A seek, a resume after Pause and a PLAY
+// with Scale go through PlayRange.
 func (c *Client) Play(ctx context.Context) error {
-	// A second PLAY would start a second keepalive loop; one before SETUP
-	// has nothing to play.
+	// A second PLAY while playing is a caller's mistake here; PlayRange
+	// is the way to move a playing session.
 	if err := c.checkState("PLAY", StateSetUp); err != nil {
 		return err
 	}
-	c.mu.Lock()
-	d := c.desc
-	c.mu.Unlock()
-	targets := []string{d.Control}
-	if !d.Aggregate {
-		// Non-aggregate control: one PLAY per media (docs/QUIRKS.md #10).
-		targets = targets[:0]
-		for _, t := range c.tracks {
-			targets = append(targets, t.Control)
-		}
-	}
-	for _, u := range targets {
-		req := c.newRequest("PLAY", u)
-		req.Header.Set("Range", "npt=0.000-")
-		if _, err := c.do(ctx, req); err != nil {
-			return err
-		}
-	}
-	c.mu.Lock()
-	if c.state == StateClosed {
-		err := c.closeErr
-		c.mu.Unlock()
-		return fmt.Errorf("PLAY: %w", err)
-	}
-	c.state = StatePlaying
-	c.wg.Add(1) // under mu while not closed, as in Setup
-	c.mu.Unlock()
-	go c.keepaliveLoop()
-	return nil
+	_, err := c.PlayRange(ctx, PlayOptions{})
+	return err
 }
 
 // Teardown ends the session on the server. It waits for the answer at most

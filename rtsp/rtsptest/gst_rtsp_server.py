@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """A gst-rtsp-server 1.22 peer for rtspview's tests (Debian's python3-gi).
 
-Serves a live test pattern as H.264, H.265 or MJPEG over UDP, TCP and the
+Serves a live test pattern as H.264, H.265 or MJPEG (or, with --file, an
+MP4 as recorded media that can be paused and sought) over UDP, TCP and the
 HTTP GET/POST tunnel (gst-rtsp-server answers the tunnel on its RTSP port),
 optionally with Basic or Digest authentication and RTSPS. Prints
 "READY <port>" on stdout once listening; exits when stdin closes, so a test
@@ -60,6 +61,9 @@ def main():
     p.add_argument("--intra-refresh", action="store_true",
                    help="h264: x264 periodic intra refresh (a recovery point SEI every 2 s) "
                    "instead of an IDR every second: no IDR after the first picture")
+    p.add_argument("--file", default="",
+                   help="serve this MP4 (H.264) as recorded media: one pipeline per client, "
+                   "seekable, a=range:npt=0-<duration> in the SDP")
     p.add_argument("--tcp-only", action="store_true",
                    help="offer only TCP interleaved: a UDP SETUP gets 461 Unsupported transport")
     a = p.parse_args()
@@ -70,6 +74,11 @@ def main():
         "( videotestsrc is-live=true pattern=smpte horizontal-speed=8 ! video/x-raw,format=I420,width={w},height={h},framerate={fps}/1 "
         "! videoconvert ! " + ENCODERS[a.codec] + " )"
     ).format(w=w, h=h, fps=a.fps, gop=a.fps)
+    if a.file:
+        # qtdemux knows the duration and answers SEEKING, so gst-rtsp-server
+        # puts a finite a=range in the SDP and seeks on PLAY with a Range.
+        launch = ("( filesrc location=%s ! qtdemux ! h264parse ! "
+                  "rtph264pay name=pay0 pt=96 config-interval=-1 )" % a.file)
     if a.intra_refresh and a.codec == "h264":
         launch = launch.replace("key-int-max=%d " % a.fps, "intra-refresh=true key-int-max=%d " % (2 * a.fps))
 
@@ -78,7 +87,9 @@ def main():
     server.set_service(str(a.port))
     factory = GstRtspServer.RTSPMediaFactory()
     factory.set_launch(launch)
-    factory.set_shared(True)
+    # A file is played per client: a shared pipeline would move every
+    # viewer when one seeks.
+    factory.set_shared(not a.file)
     if a.tcp_only:
         factory.set_protocols(GstRtsp.RTSPLowerTrans.TCP)
 
@@ -117,7 +128,7 @@ def main():
             )
         server.set_auth(auth)
 
-    if a.intra_refresh:
+    if a.intra_refresh and not a.file:
         # videotestsrc answers the SEEKING query with "seekable", so
         # gst-rtsp-server does a flushing seek to npt=0 on each PLAY that
         # carries "Range: npt=0-" (ffmpeg and rtspview send it): the shared

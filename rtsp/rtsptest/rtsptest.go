@@ -76,6 +76,10 @@ type GstOptions struct {
 	// (RTSPMediaFactory.set_protocols(TCP)): a UDP SETUP gets 461
 	// Unsupported Transport.
 	TCPOnly bool
+	// File serves this MP4 (H.264) as recorded media instead of the live
+	// pattern: one pipeline per client, seekable, with its duration in
+	// the SDP's a=range. Codec, size and FPS do not apply. See MakeClip.
+	File string
 	// Wrap prefixes the server's command line, e.g. {"ip", "netns",
 	// "exec", NS} to run it inside a network namespace.
 	Wrap []string
@@ -121,6 +125,9 @@ func StartGst(t testing.TB, o GstOptions) string {
 	}
 	if o.TCPOnly {
 		args = append(args, "--tcp-only")
+	}
+	if o.File != "" {
+		args = append(args, "--file", o.File)
 	}
 	tls := o.TLSCert != "" || o.TLSCertKeyPEM != ""
 	switch {
