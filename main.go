@@ -1,115 +1,16 @@
 // Command rtspview is a desktop RTSP viewer: paste an rtsp:// or rtsps://
-// address, pick a transport, watch one camera or a wall of them. Headless
-// subcommands (probe, demo-server) share the same player so everything can
-// be tested without a display.
+// address, pick a transport, watch one camera or a wall of them. The command
+// line lives in internal/cli; main only gives a Windows GUI build its
+// parent's console first (console_windows.go).
 package main
 
 import (
-	"flag"
-	"fmt"
-	"io"
 	"os"
-	"os/signal"
-	"syscall"
-	"time"
 
-	"github.com/rtspview/rtspview/internal/demo"
-	_ "github.com/rtspview/rtspview/internal/locale" // before Fyne's init: see the package doc
-	"github.com/rtspview/rtspview/internal/version"
-	"github.com/rtspview/rtspview/player"
-	"github.com/rtspview/rtspview/ui"
+	"github.com/rtspview/rtspview/internal/cli"
 )
 
 func main() {
 	attachConsole()
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-}
-
-func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 {
-		switch args[0] {
-		case "probe":
-			return runProbe(args[1:], stdout, stderr)
-		case "demo-server":
-			return runDemoServer(args[1:], stdout, stderr)
-		case "bench":
-			return runBench(args[1:], stdout, stderr)
-		case "help", "-h", "--help":
-			usage(stdout)
-			return 0
-		case "version", "-version", "--version":
-			fmt.Fprintln(stdout, version.Get(player.FFmpegVersion(), player.FFmpegLicense()))
-			return 0
-		}
-	}
-	return runGUI(args, stderr)
-}
-
-func usage(w io.Writer) {
-	fmt.Fprint(w, `usage:
-  rtspview [--transport auto|udp|tcp|http|https] [--insecure] [--proxy URL] [--verbose] [--screenshot FILE --after DURATION] [URL…]
-  rtspview probe [--transport …] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--proxy URL] [--json] [--verbose] URL
-  rtspview demo-server [--addr 127.0.0.1:8554]
-  rtspview bench [--streams N] [--duration D] [--size WxH] [--transport T] [--json] [URL]
-  rtspview --version
-
-With no URL the viewer plays its built-in demo stream.
-`)
-}
-
-func runGUI(args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet("rtspview", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	transport := fs.String("transport", "auto", "auto|udp|tcp|http|https")
-	shot := fs.String("screenshot", "", "write a PNG of the window to FILE after --after, then exit")
-	after := fs.Duration("after", 3*time.Second, "delay before --screenshot")
-	insecure := fs.Bool("insecure", false, "accept any TLS certificate")
-	proxy := fs.String("proxy", "", "HTTP proxy for the http/https tunnel (default: HTTP_PROXY/HTTPS_PROXY)")
-	verbose := fs.Bool("verbose", false, "debug log on stderr, without credentials (or set RTSPVIEW_VERBOSE=1)")
-	fs.Usage = func() { usage(stderr) }
-	urls, err := parseInterspersed(fs, args)
-	if err != nil {
-		return 2
-	}
-	setupLogging(stderr, *verbose)
-	tr, err := player.ParseTransport(*transport)
-	if err != nil {
-		fmt.Fprintln(stderr, player.Sentence(err, ""))
-		return 2
-	}
-	opts := ui.Options{URLs: urls, Transport: tr, Screenshot: *shot, After: *after, Insecure: *insecure, Proxy: *proxy}
-	if len(urls) == 0 {
-		srv, err := demo.Start(demo.Config{})
-		if err != nil {
-			fmt.Fprintln(stderr, "cannot start the demo stream:", err)
-			return 1
-		}
-		defer srv.Close()
-		opts.URLs = []string{srv.URL()}
-	}
-	if err := ui.Run(opts); err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	return 0
-}
-
-func runDemoServer(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("demo-server", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8554", "listen address")
-	if _, err := parseInterspersed(fs, args); err != nil {
-		return 2
-	}
-	srv, err := demo.Start(demo.Config{Addr: *addr})
-	if err != nil {
-		fmt.Fprintln(stderr, "cannot start the demo server:", err)
-		return 1
-	}
-	defer srv.Close()
-	fmt.Fprintln(stdout, "serving", srv.URL())
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	<-sig
-	return 0
+	os.Exit(cli.Run(os.Args[1:], os.Stdout, os.Stderr))
 }

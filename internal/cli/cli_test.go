@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 func probeJSON(t *testing.T, args ...string) (probeResult, int, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(append([]string{"probe", "--json"}, args...), &out, &errb)
+	code := Run(append([]string{"probe", "--json"}, args...), &out, &errb)
 	var res probeResult
 	if out.Len() > 0 {
 		dec := json.NewDecoder(&out)
@@ -97,7 +97,7 @@ func TestProbeUsage(t *testing.T) {
 		{"probe", "rtsp://a/s", "rtsp://b/s"},
 	} {
 		var out, errb bytes.Buffer
-		if code := run(args, &out, &errb); code != 2 {
+		if code := Run(args, &out, &errb); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 	}
@@ -128,7 +128,7 @@ func TestProbeTLS(t *testing.T) {
 
 func TestBenchCommand(t *testing.T) {
 	var out, errb bytes.Buffer
-	code := run([]string{"bench", "--streams", "3", "--duration", "1s", "--json"}, &out, &errb)
+	code := Run([]string{"bench", "--streams", "3", "--duration", "1s", "--json"}, &out, &errb)
 	var res benchResult
 	if err := json.Unmarshal(out.Bytes(), &res); err != nil || code != 0 {
 		t.Fatalf("exit %d %v: %s %s", code, err, out.String(), errb.String())
@@ -136,7 +136,7 @@ func TestBenchCommand(t *testing.T) {
 	if res.Streams != 3 || res.PlayingCount != 3 || res.FramesTotal == 0 || res.FPSMin <= 0 {
 		t.Fatalf("%+v", res)
 	}
-	if code := run([]string{"bench", "--size", "big"}, &out, &errb); code != 2 {
+	if code := Run([]string{"bench", "--size", "big"}, &out, &errb); code != 2 {
 		t.Fatalf("bad --size: exit %d", code)
 	}
 }
