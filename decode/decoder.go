@@ -53,11 +53,11 @@ type Decoder struct {
 	// FFmpeg; concealed is the same for the picture Decode last returned.
 	lastDamaged bool
 	concealed   bool
-	damagedIn   bool // the access unit being decoded was marked damaged
-	scaled  *astiav.Frame // RGBA output of the scaler, reused while the size holds
-	sws     *astiav.SoftwareScaleContext
-	swsKey  scaleKey
-	buf     []byte // access unit plus zero padding, grown and reused
+	damagedIn   bool          // the access unit being decoded was marked damaged
+	scaled      *astiav.Frame // RGBA output of the scaler, reused while the size holds
+	sws         *astiav.SoftwareScaleContext
+	swsKey      scaleKey
+	buf         []byte // access unit plus zero padding, grown and reused
 
 	outW, outH int // requested output size; 0 picks from the source
 	srcW, srcH int // size of the last decoded picture

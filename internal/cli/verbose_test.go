@@ -12,10 +12,10 @@ import (
 func TestRedactText(t *testing.T) {
 	for in, want := range map[string]string{
 		"dial rtsp://admin:s3cret@10.0.0.5:554/live": "dial rtsp://admin:xxxxx@10.0.0.5:554/live",
-		"rtsp://admin:p@ss@cam/x and rtsps://u:v@h": "rtsp://admin:xxxxx@cam/x and rtsps://u:xxxxx@h",
-		"rtsp://viewer@cam/x":                       "rtsp://viewer@cam/x",
-		"Authorization: Basic YWRtaW46czNjcmV0":     "Authorization: [redacted]",
-		"proxy http://u:pw@proxy:3128 refused":      "proxy http://u:xxxxx@proxy:3128 refused",
+		"rtsp://admin:p@ss@cam/x and rtsps://u:v@h":  "rtsp://admin:xxxxx@cam/x and rtsps://u:xxxxx@h",
+		"rtsp://viewer@cam/x":                        "rtsp://viewer@cam/x",
+		"Authorization: Basic YWRtaW46czNjcmV0":      "Authorization: [redacted]",
+		"proxy http://u:pw@proxy:3128 refused":       "proxy http://u:xxxxx@proxy:3128 refused",
 	} {
 		if got := redactText(in); got != want {
 			t.Errorf("redactText(%q) = %q, want %q", in, got, want)
