@@ -142,7 +142,14 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 		s.client, s.att = cl, a
 		s.mu.Unlock()
 	}
-	if err := cl.Play(ctx); err != nil {
+	s.pb.describe(desc, track.ClockRate)
+	opts, err := s.firstPlay(desc)
+	if err != nil {
+		return nil, err
+	}
+	// Not a flush: in Auto's race two lanes PLAY at once, and a new
+	// generation from one would drop the other's pictures.
+	if _, err := s.playFrom(ctx, cl, a, track.Index, opts, false); err != nil {
 		return nil, err
 	}
 	connectTime := time.Since(start)
@@ -211,6 +218,7 @@ func (s *Stream) play(cl *rtsp.Client) error {
 	last := cl.Stats(idx).PacketsReceived
 	lastAt := time.Now()
 	playStart := lastAt
+	byes := cl.Goodbyes()
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -221,11 +229,26 @@ func (s *Stream) play(cl *rtsp.Client) error {
 			return cl.Err()
 		case err := <-s.decErr:
 			return err
+		case c := <-s.pb.cmds:
+			c.reply <- s.control(cl, c)
+			// A seek or resume starts media afresh: its wait for the
+			// first packet starts now, and an earlier BYE is history.
+			lastAt, byes = time.Now(), cl.Goodbyes()
 		case now := <-tick.C:
 			n := cl.Stats(idx).PacketsReceived
-			if n != last {
+			switch {
+			case n != last:
 				last, lastAt = n, now
-			} else if now.Sub(lastAt) > s.cfg.MediaTimeout {
+			case s.pb.quiet():
+				lastAt = now // paused on the server, or ended: silence is expected
+			case cl.Goodbyes() != byes || (now.Sub(lastAt) > time.Second && s.pb.nearEnd(2*time.Second)):
+				// RTCP BYE, or silence at the end of the range: the
+				// recording is over, which is no failure (RFC 3550 6.6).
+				if s.pb.end() {
+					s.setStatus(Status{State: StateEnded, Text: "Ended"})
+				}
+				lastAt = now
+			case now.Sub(lastAt) > s.cfg.MediaTimeout:
 				return errNoMedia
 			}
 			if s.firstFrameDur.Load() == 0 && now.Sub(playStart) > noPictureTimeout {

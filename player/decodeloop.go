@@ -79,6 +79,9 @@ func (s *Stream) decodeUnit(dec *decode.Decoder, b *auBuf) (*image.RGBA, error) 
 
 type auBuf struct {
 	data     []byte
+	gen      uint64        // playback generation it was queued in (seek.go)
+	npt      time.Duration // normal play time, when hasNPT
+	hasNPT   bool
 	codec    decode.Codec
 	keyframe bool
 	damaged  bool // packets of it were lost: the decoder conceals
@@ -99,6 +102,7 @@ func (s *Stream) decodeLoop() {
 		}
 	}()
 	var codec, failed decode.Codec
+	var gen uint64 // the generation the decoder has seen
 	for {
 		var b *auBuf
 		select {
@@ -106,6 +110,18 @@ func (s *Stream) decodeLoop() {
 			return
 		case b = <-s.auCh:
 		}
+		if b.gen != s.pb.gen.Load() {
+			s.free <- b // queued before a seek
+			continue
+		}
+		if b.gen != gen && dec != nil {
+			// A seek: a fresh decoder holds no reference picture from
+			// before it, so nothing old can show through. Opening one
+			// costs about a millisecond, far less than the keyframe wait.
+			dec.Close()
+			dec = nil
+		}
+		gen = b.gen
 		if b.codec == failed {
 			s.free <- b // no decoder for it: the session is failing
 			continue
@@ -127,14 +143,22 @@ func (s *Stream) decodeLoop() {
 			dec.SetOutputSize(w, h)
 		}
 		out, err := s.decodeUnit(dec, b)
+		npt, hasNPT := b.npt, b.hasNPT
 		s.free <- b
 		if err != nil || out == nil {
+			continue
+		}
+		if s.pb.paused.Load() || gen != s.pb.gen.Load() || !s.pb.show(npt, hasNPT) {
+			// Paused, a seek began while this unit decoded, or a resume
+			// has not reached the paused picture yet: not shown (the
+			// decoder keeps its references).
 			continue
 		}
 		sw, sh := dec.SourceSize()
 		s.srcW.Store(int32(sw))
 		s.srcH.Store(int32(sh))
 		s.frames.publish(out)
+		s.pb.picture(npt, hasNPT, time.Now())
 		s.decoded.Add(1)
 		if s.firstFrameDur.Load() == 0 {
 			s.firstFrameDur.Store(time.Now().UnixNano() - s.attemptStart.Load())

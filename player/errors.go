@@ -28,6 +28,8 @@ const (
 	// transport word); nothing was sent. probe exits 2 on it.
 	KindInput    ErrorKind = "input"
 	KindProtocol ErrorKind = "protocol"
+	// KindOutOfRange: a start or seek point past a recording's end.
+	KindOutOfRange ErrorKind = "out_of_range"
 )
 
 // ErrNoVideo means the stream has no video track this build can decode.
@@ -38,6 +40,8 @@ func Classify(err error) ErrorKind {
 	switch {
 	case err == nil:
 		return ""
+	case errors.Is(err, ErrBeyondEnd):
+		return KindOutOfRange
 	case errors.Is(err, rtsp.ErrInput):
 		return KindInput
 	case errors.Is(err, rtsp.ErrUnauthorized):
@@ -70,6 +74,10 @@ func Sentence(err error, rawURL string) string {
 	}
 	if errors.Is(err, ErrNoPicture) || errors.Is(err, ErrNoDecoder) {
 		return decodeSentence(err)
+	}
+	var be *BeyondEndError
+	if errors.As(err, &be) {
+		return fmt.Sprintf("Cannot play from %s: the recording ends at %s.", be.At, be.End)
 	}
 	var status *rtsp.StatusError
 	hasStatus := errors.As(err, &status)

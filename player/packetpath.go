@@ -1,6 +1,7 @@
 package player
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sync"
@@ -121,8 +122,8 @@ type attempt struct {
 	skipped bool  // a unit was dropped because the queue overflowed
 	lane    *lane // Auto's race (auto.go) this attempt runs in; nil outside one
 
-	// UDP only: the give-up timer (packetpath.go) shares the path with
-	// the reader goroutine.
+	// The give-up timer (UDP, packetpath.go) and a seek (seek.go) share
+	// the path with the reader goroutine.
 	mu      sync.Mutex
 	timer   *time.Timer
 	armed   bool
@@ -130,6 +131,16 @@ type attempt struct {
 	lastIn  time.Time // when the last packet was pushed
 	flusher depack.Flusher
 	counts  jitterCounts
+
+	// A PLAY in flight or just answered (seek.go): packets held until
+	// the answer, those before its RTP-Info seq dropped, and the
+	// timeline from RTP time to play time. Guarded by mu.
+	holding  bool
+	held     [][]byte
+	filter   bool
+	firstSeq uint16
+	passed   int
+	tl       timeline
 }
 
 func newAttempt(s *Stream, pt uint8, codec decode.Codec, dp depack.Depacketizer, reorder bool) *attempt {
@@ -151,6 +162,54 @@ func (a *attempt) init(s *Stream, pt uint8, codec decode.Codec, dp depack.Depack
 
 // onPacket runs on the RTSP client's reader goroutine for every RTP packet.
 func (a *attempt) onPacket(_ int, b []byte) {
+	// Locked on TCP too: a seek (playFrom, on the session's goroutine)
+	// holds, filters and flushes the path while packets arrive.
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		return
+	}
+	if a.holding {
+		// A PLAY's answer is awaited: which packets are new only its
+		// RTP-Info tells (docs/QUIRKS.md #7: media may come first).
+		if len(a.held) < maxHeld {
+			a.held = append(a.held, append([]byte(nil), b...))
+		}
+		return
+	}
+	if !a.admitSeq(b) {
+		return
+	}
+	a.accept(b)
+}
+
+// admitSeq drops packets sent before the latest PLAY: their sequence
+// numbers come before the one RTP-Info gave. It stops checking after a
+// thousand new packets, long before the 16-bit numbers could wrap round
+// to look old again. a.mu is held.
+func (a *attempt) admitSeq(b []byte) bool {
+	if len(b) < 12 {
+		return false
+	}
+	if a.filter {
+		seq := binary.BigEndian.Uint16(b[2:4])
+		if int16(seq-a.firstSeq) < 0 {
+			return false
+		}
+		if a.passed++; a.passed > 1000 {
+			a.filter = false
+		}
+	}
+	if a.tl.fromFirst {
+		a.tl.rtptime = binary.BigEndian.Uint32(b[4:8])
+		a.tl.fromFirst = false
+	}
+	return true
+}
+
+// accept hands one packet on: straight to the depacketizer over TCP,
+// through the jitter buffer over UDP. a.mu is held.
+func (a *attempt) accept(b []byte) {
 	if a.jb == nil {
 		if err := a.pkt.Unmarshal(b); err != nil {
 			return
@@ -159,11 +218,6 @@ func (a *attempt) onPacket(_ int, b []byte) {
 		return
 	}
 	// UDP: the jitter buffer keeps packets, so copy into pooled ones.
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.closed {
-		return
-	}
 	var p *rtp.Packet
 	if n := len(a.pool); n > 0 {
 		p, a.pool = a.pool[n-1], a.pool[:n-1]
@@ -186,6 +240,46 @@ func (a *attempt) onPacket(_ int, b []byte) {
 		// period rather than per packet.
 		a.armed = true
 		a.timer.Reset(jitter.DefaultLatency)
+	}
+}
+
+// beginHold keeps every packet aside until endHold: a PLAY is on its way.
+// With flush the path also forgets what it holds from before (a seek).
+func (a *attempt) beginHold(flush bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.holding = true
+	a.held = a.held[:0]
+	if flush {
+		if a.jb != nil {
+			a.jb.Reset()
+		}
+		a.dp.Reset()
+		a.skipped = false
+	}
+}
+
+// endHold takes the PLAY's answer: packets numbered before its RTP-Info
+// seq are dropped (they were sent before the PLAY), the held ones after it
+// go on, and tl maps their timestamps to play time. sync nil (the PLAY
+// failed) lets the held packets through as they are.
+func (a *attempt) endHold(sync *rtsp.TrackSync, tl timeline) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.holding = false
+	if sync != nil {
+		a.tl = tl
+		a.filter, a.passed = sync.SeqNum != nil, 0
+		if sync.SeqNum != nil {
+			a.firstSeq = *sync.SeqNum
+		}
+	}
+	held := a.held
+	a.held = nil
+	for _, b := range held {
+		if !a.closed && a.admitSeq(b) {
+			a.accept(b)
+		}
 	}
 }
 
@@ -239,6 +333,8 @@ func (s *Stream) queue(a *attempt, au depack.AccessUnit) {
 	damaged := au.Damaged || a.skipped
 	a.skipped = false
 	b.data = append(b.data[:0], au.Data...)
+	b.gen = s.pb.gen.Load()
+	b.npt, b.hasNPT = a.tl.npt(au.Timestamp)
 	b.codec = a.codec
 	b.keyframe = au.Keyframe
 	b.damaged = damaged

@@ -46,6 +46,35 @@ type Stats struct {
 	FirstFrameTime time.Duration // start → first decoded frame (latest attempt)
 	Fallbacks      []Fallback
 	Reconnects     int
+
+	// Seekable is true for a recording: the SDP's range is finite
+	// (a=range:npt=0-20) or absolute (clock=). Live is true once the
+	// SDP said the stream is live (an open range, or none).
+	Seekable bool
+	Live     bool
+	// Duration is a recording's length; 0 when live or open-ended.
+	Duration time.Duration
+	// ClockStart is the start of an absolute (clock=) range: the
+	// picture's wall-clock time is ClockStart+Position. Zero otherwise.
+	ClockStart time.Time
+	// Position is the normal play time of the picture shown, from the
+	// PLAY answer's Range and RTP-Info and the picture's RTP timestamp.
+	Position    time.Duration
+	HasPosition bool
+	// StartNPT is the play time of the first picture after the latest
+	// PLAY (the start, a seek, a speed change): where playing really
+	// began, which a server may snap to a keyframe.
+	StartNPT    time.Duration
+	HasStartNPT bool
+	// SeekFirstPicture is the time from the latest seek (or the first
+	// PLAY) to its first picture.
+	SeekFirstPicture time.Duration
+	Paused           bool
+	Ended            bool
+	// Speed is the speed the server plays at (1 unless a Scale was
+	// accepted); SpeedRefused says the last speed asked for was not.
+	Speed        float64
+	SpeedRefused bool
 }
 
 // rateMeter turns monotonically growing counters into per-second rates over

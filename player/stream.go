@@ -52,6 +52,13 @@ type Config struct {
 	// DecoderThreads per stream; 0 lets FFmpeg decide. A wall of cameras
 	// wants 1 or 2.
 	DecoderThreads int
+	// Start plays a recorded stream from this normal play time (probe
+	// --start 12s, like ffplay's -ss); ignored for live streams. A start
+	// past the recording's end fails with ErrBeyondEnd.
+	Start time.Duration
+	// StartClock plays a recording with absolute times (an NVR's
+	// a=range:clock=…) from this wall-clock time; it wins over Start.
+	StartClock time.Time
 	// OnFrame is called from the decoder goroutine after each new picture;
 	// it must not block (the UI posts a refresh through fyne.Do).
 	OnFrame func()
@@ -69,10 +76,15 @@ const (
 	StateReconnecting
 	StateFailed
 	StateClosed
+	// StatePaused: a recording paused on the server (Stream.Pause).
+	StatePaused
+	// StateEnded: a recording played to its end (RTCP BYE or the end of
+	// its range). Not a failure: the session stays, Seek plays again.
+	StateEnded
 )
 
 func (s State) String() string {
-	return [...]string{"connecting", "playing", "reconnecting", "failed", "closed"}[s]
+	return [...]string{"connecting", "playing", "reconnecting", "failed", "closed", "paused", "ended"}[s]
 }
 
 // Status is a state with the words for it.
@@ -115,6 +127,7 @@ type Stream struct {
 	att     *attempt // the packet path feeding from client
 	meter   rateMeter
 	closeMu sync.Once
+	pb      playback // range, position, pause, speed, seeks (seek.go)
 }
 
 // Start begins playing cfg.URL in the background. Watch OnStatus (or Status)
@@ -137,6 +150,8 @@ func Start(cfg Config) *Stream {
 		s.free <- &auBuf{}
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.pb.cmds = make(chan command)
+	s.pb.speed = 1
 	s.url = cfg.URL
 	s.stats.URL = RedactURL(cfg.URL)
 	s.status = Status{State: StateConnecting, Text: "Connecting…"}
@@ -200,6 +215,7 @@ func (s *Stream) Stats() Stats {
 		bytes = ts.BytesReceived
 	}
 	st.FPS, st.Bitrate = s.meter.add(time.Now(), st.FramesDecoded, bytes)
+	s.pb.fill(&st)
 	return st
 }
 
@@ -246,7 +262,7 @@ func (s *Stream) run() {
 		}
 		kind := Classify(err)
 		text := Sentence(err, s.cfg.URL)
-		final := !s.cfg.Reconnect || kind == KindUnauthorized || kind == KindNotFound || kind == KindTLS || errors.Is(err, ErrNoVideo) || errors.Is(err, ErrNoDecoder)
+		final := !s.cfg.Reconnect || kind == KindUnauthorized || kind == KindNotFound || kind == KindTLS || errors.Is(err, ErrNoVideo) || errors.Is(err, ErrNoDecoder) || errors.Is(err, ErrBeyondEnd)
 		if final {
 			s.setStatus(Status{State: StateFailed, Text: text, Err: err, Kind: kind})
 			return

@@ -246,3 +246,10 @@ func (c *Client) CanPause() bool {
 // section 6.6). A server sends one at the end of a recording: the stream
 // ended, it did not fail.
 func (c *Client) Goodbyes() uint64 { return c.byes.Load() }
+
+// Description returns the session description DESCRIBE got; nil before.
+func (c *Client) Description() *Description {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.desc
+}

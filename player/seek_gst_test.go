@@ -1,0 +1,267 @@
+package player
+
+import (
+	"errors"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/rtspview/rtspview/rtsp/rtsptest"
+)
+
+// pictureLog records the play time of every picture shown, as the decoder
+// publishes it.
+type pictureLog struct {
+	s  atomic.Pointer[Stream]
+	mu sync.Mutex
+	at []shownPicture
+}
+
+type shownPicture struct {
+	when time.Time
+	npt  time.Duration // the player's position
+	code int           // the frame number the picture shows (FrameCode clips), -1 unknown
+}
+
+// content is the moment of the clip the picture shows, at 25 fps.
+func (p shownPicture) content() time.Duration { return time.Duration(p.code) * 40 * time.Millisecond }
+
+func (l *pictureLog) onFrame() {
+	s := l.s.Load()
+	if s == nil {
+		return
+	}
+	// Stats after the picture: OnFrame runs once the position is set.
+	st := s.Stats()
+	shown := shownPicture{when: time.Now(), npt: st.Position, code: -1}
+	if img, _, _ := s.Frame(); img != nil {
+		if n, ok := rtsptest.ReadFrameCode(img.Pix, img.Stride, img.Rect.Dx(), img.Rect.Dy()); ok {
+			shown.code = n
+		}
+	}
+	l.mu.Lock()
+	l.at = append(l.at, shown)
+	l.mu.Unlock()
+}
+
+// since returns the pictures shown after t.
+func (l *pictureLog) since(t time.Time) []shownPicture {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []shownPicture
+	for _, p := range l.at {
+		if !p.when.Before(t) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// waitPicture waits up to limit for a picture shown after t.
+func (l *pictureLog) waitPicture(t *testing.T, after time.Time, limit time.Duration) shownPicture {
+	t.Helper()
+	for end := time.Now().Add(limit); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
+		if p := l.since(after); len(p) > 0 {
+			return p[0]
+		}
+	}
+	t.Fatalf("no picture within %v", limit)
+	return shownPicture{}
+}
+
+func startLogged(t *testing.T, cfg Config) (*Stream, *pictureLog) {
+	l := &pictureLog{}
+	cfg.OnFrame = l.onFrame
+	s := Start(cfg)
+	l.s.Store(s)
+	t.Cleanup(s.Close)
+	return s, l
+}
+
+func secs(d time.Duration) float64 { return d.Seconds() }
+
+// TestSeekGst plays a 20 s recording served by gst-rtsp-server from 12 s,
+// seeks back to 3 s while playing, pauses for 2 s and resumes, over TCP
+// and UDP; every position is read from RTP-Info and RTP timestamps.
+func TestSeekGst(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) }) // after the server's cleanup
+	clip := rtsptest.MakeClip(t, rtsptest.ClipOptions{FrameCode: true})
+	url := rtsptest.StartGst(t, rtsptest.GstOptions{File: clip, Path: "/vod"})
+	// near checks the player's position against what the picture shows.
+	near := func(t *testing.T, what string, p shownPicture) {
+		t.Helper()
+		if p.code < 0 || p.npt-p.content() > 200*time.Millisecond || p.content()-p.npt > 200*time.Millisecond {
+			t.Fatalf("%s: position %v but the picture shows frame %d (%v)", what, p.npt, p.code, p.content())
+		}
+	}
+	for _, tr := range []Transport{TransportTCP, TransportUDP} {
+		t.Run(tr.String(), func(t *testing.T) {
+			s, l := startLogged(t, Config{URL: url, Transport: tr, Start: 12 * time.Second})
+			first := l.waitPicture(t, time.Time{}, 10*time.Second)
+			st := s.Stats()
+			if !st.Seekable || st.Live || st.Duration < 19500*time.Millisecond || st.Duration > 20500*time.Millisecond {
+				t.Fatalf("seekable %v live %v duration %v; want a 20 s recording", st.Seekable, st.Live, st.Duration)
+			}
+			if !st.HasStartNPT || st.StartNPT < 11*time.Second || st.StartNPT > 13*time.Second {
+				t.Fatalf("start_npt %v (have %v); want 11..13 s", st.StartNPT, st.HasStartNPT)
+			}
+			near(t, "first picture", first)
+			t.Logf("%s: start 12 s: first picture at npt %.3f s (frame %d), %v after start", tr, secs(first.npt), first.code, st.FirstFrameTime)
+			time.Sleep(500 * time.Millisecond)
+
+			// Ten seeks back and forth; the first picture after each is
+			// near its target and no picture from before follows it.
+			var lat []time.Duration
+			for i := range 10 {
+				to := 3 * time.Second
+				if i%2 == 1 {
+					to = 9 * time.Second
+				}
+				asked := time.Now()
+				if err := s.Seek(to); err != nil {
+					t.Fatalf("seek %d to %v: %v", i, to, err)
+				}
+				p := l.waitPicture(t, asked, 3*time.Second)
+				lat = append(lat, p.when.Sub(asked))
+				near(t, "first picture after a seek", p)
+				if p.npt < to-time.Second || p.npt > to+time.Second {
+					t.Fatalf("seek %d to %v: first picture at %v", i, to, p.npt)
+				}
+				time.Sleep(300 * time.Millisecond)
+				for _, q := range l.since(p.when) {
+					if q.npt < to-time.Second || q.npt > to+2*time.Second {
+						t.Fatalf("seek %d to %v: a picture at %v followed (from before the seek?)", i, to, q.npt)
+					}
+				}
+			}
+			sorted := slices.Clone(lat)
+			slices.Sort(sorted)
+			t.Logf("%s: seek to first picture: median %v, min %v, max %v (all %v); Stats.SeekFirstPicture %v",
+				tr, sorted[len(sorted)/2], sorted[0], sorted[len(sorted)-1], lat, s.Stats().SeekFirstPicture)
+
+			// Pause holds the same picture for 2 s; resume moves it on.
+			if err := s.Pause(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(300 * time.Millisecond)
+			hold := time.Now()
+			pausedAt := s.Stats().Position
+			l.mu.Lock()
+			last := l.at[len(l.at)-1]
+			l.mu.Unlock()
+			time.Sleep(2 * time.Second)
+			if shown := l.since(hold); len(shown) > 0 {
+				t.Fatalf("%d pictures shown while paused, the first at %v", len(shown), shown[0].npt)
+			}
+			if st := s.Status(); st.State != StatePaused || !s.Stats().Paused {
+				t.Fatalf("status while paused: %+v", st)
+			}
+			resumed := time.Now()
+			if err := s.Resume(); err != nil {
+				t.Fatal(err)
+			}
+			p := l.waitPicture(t, resumed, 3*time.Second)
+			t.Logf("%s: paused on frame %d at %v; resumed on frame %d at %v", tr, last.code, last.npt, p.code, p.npt)
+			near(t, "first picture after resume", p)
+			if p.code < last.code || p.code > last.code+25 {
+				t.Fatalf("resumed on frame %d after pausing on frame %d", p.code, last.code)
+			}
+			time.Sleep(500 * time.Millisecond)
+			if now := s.Stats().Position; now <= pausedAt {
+				t.Fatalf("position %v after resume, paused at %v: not moving", now, pausedAt)
+			}
+			t.Logf("%s: paused at %.3f s, resumed at %.3f s after %v", tr, secs(pausedAt), secs(p.npt), p.when.Sub(resumed))
+
+			if err := s.Seek(30 * time.Second); !errors.Is(err, ErrBeyondEnd) {
+				t.Fatalf("seek past the end: %v", err)
+			}
+		})
+	}
+}
+
+// TestSeekGstEnd plays the last second of a recording: the stream ends
+// (RTCP BYE or silence at the end of the range) without failing, and a
+// seek plays it again.
+func TestSeekGstEnd(t *testing.T) {
+	clip := rtsptest.MakeClip(t, rtsptest.ClipOptions{Length: 4 * time.Second})
+	url := rtsptest.StartGst(t, rtsptest.GstOptions{File: clip, Path: "/vod"})
+	s, l := startLogged(t, Config{URL: url, Transport: TransportTCP, Start: 3 * time.Second})
+	l.waitPicture(t, time.Time{}, 10*time.Second)
+	for end := time.Now().Add(8 * time.Second); s.Status().State != StateEnded; time.Sleep(50 * time.Millisecond) {
+		if st := s.Status(); st.State == StateFailed || time.Now().After(end) {
+			t.Fatalf("status %+v; want ended", st)
+		}
+	}
+	if !s.Stats().Ended {
+		t.Fatal("Stats.Ended false after StateEnded")
+	}
+	asked := time.Now()
+	if err := s.Seek(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	p := l.waitPicture(t, asked, 3*time.Second)
+	if p.npt < 0 || p.npt > 2*time.Second {
+		t.Fatalf("replay from 1 s shows %v", p.npt)
+	}
+}
+
+// TestStartBeyondEndGst: a start past the end fails at once, with a
+// sentence, and is no reason to retry.
+func TestStartBeyondEndGst(t *testing.T) {
+	clip := rtsptest.MakeClip(t, rtsptest.ClipOptions{Length: 4 * time.Second})
+	url := rtsptest.StartGst(t, rtsptest.GstOptions{File: clip, Path: "/vod"})
+	failed := make(chan Status, 1)
+	s := Start(Config{URL: url, Transport: TransportTCP, Start: 30 * time.Second, Reconnect: true, OnStatus: func(st Status) {
+		if st.State == StateFailed {
+			failed <- st
+		}
+	}})
+	defer s.Close()
+	select {
+	case st := <-failed:
+		if !errors.Is(st.Err, ErrBeyondEnd) || st.Kind != KindOutOfRange || st.Text != "Cannot play from 30s: the recording ends at 4s." {
+			t.Fatalf("status %+v", st)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no failure for a start past the end")
+	}
+}
+
+// TestLivePauseGst: a live stream is not seekable, pause freezes the
+// picture with the session kept, and resume shows live video again.
+func TestLivePauseGst(t *testing.T) {
+	url := rtsptest.StartGst(t, rtsptest.GstOptions{Width: 640, Height: 360})
+	s, l := startLogged(t, Config{URL: url, Transport: TransportTCP, Start: 5 * time.Second})
+	l.waitPicture(t, time.Time{}, 10*time.Second)
+	st := s.Stats()
+	if st.Seekable || !st.Live || st.Duration != 0 {
+		t.Fatalf("live stream: seekable %v live %v duration %v", st.Seekable, st.Live, st.Duration)
+	}
+	if err := s.Seek(time.Second); !errors.Is(err, ErrNotSeekable) {
+		t.Fatalf("seek on live: %v", err)
+	}
+	if err := s.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	_, seq, _ := s.Frame()
+	time.Sleep(1500 * time.Millisecond)
+	if _, seq2, _ := s.Frame(); seq2 != seq {
+		t.Fatalf("live picture moved while paused (%d -> %d)", seq, seq2)
+	}
+	before := s.Stats().PacketsReceived
+	resumed := time.Now()
+	if err := s.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	p := l.waitPicture(t, resumed, time.Second)
+	if s.Stats().PacketsReceived == before {
+		t.Fatal("no packets while paused and after: the session was not kept")
+	}
+	t.Logf("live: first picture %v after resume", p.when.Sub(resumed))
+}
