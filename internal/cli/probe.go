@@ -30,8 +30,16 @@ type probeResult struct {
 	// units the decoder rejected.
 	FramesConcealed uint64 `json:"frames_concealed"`
 	DecodeErrors    uint64 `json:"decode_errors"`
-	Error           string `json:"error,omitempty"`
-	ErrorKind       string `json:"error_kind,omitempty"`
+	// Seekable is true for a recording (the SDP's range is finite, or in
+	// clock= times); DurationS is its length in seconds, null when live;
+	// StartNPT is the normal play time of the first decoded picture, from
+	// the PLAY answer's Range and RTP-Info and the picture's RTP
+	// timestamp, null when the server gave nothing to compute it from.
+	Seekable  bool     `json:"seekable"`
+	DurationS *float64 `json:"duration_s"`
+	StartNPT  *float64 `json:"start_npt"`
+	Error     string   `json:"error,omitempty"`
+	ErrorKind string   `json:"error_kind,omitempty"`
 }
 
 type probeVideo struct {
@@ -69,8 +77,9 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print one JSON object on stdout")
 	proxy := fs.String("proxy", "", "HTTP proxy for the http/https tunnel (default: HTTP_PROXY/HTTPS_PROXY)")
 	verbose := fs.Bool("verbose", false, "debug log on stderr, without credentials (or set RTSPVIEW_VERBOSE=1)")
+	start := fs.String("start", "", "play a recording from this play time (12s, 00:01:30) or wall-clock time (2026-11-28T22:00:00Z)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: rtspview probe [--transport auto|udp|tcp|http|https] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--proxy URL] [--json] [--verbose] URL")
+		fmt.Fprintln(stderr, "usage: rtspview probe [--transport auto|udp|tcp|http|https] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--proxy URL] [--start TIME] [--json] [--verbose] URL")
 		fs.PrintDefaults()
 	}
 	pos, err := parseInterspersed(fs, args)
@@ -118,6 +127,9 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 	if err := player.CheckInput(cfg); err != nil {
 		return inputFail(err)
 	}
+	if cfg.Start, cfg.StartClock, err = player.ParseStart(*start); err != nil {
+		return inputFail(err)
+	}
 	res, err := probe(cfg, *frames, *timeout)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -142,6 +154,7 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 func probe(cfg player.Config, frames int, timeout time.Duration) (probeResult, error) {
 	got := make(chan struct{}, 1)
 	failed := make(chan player.Status, 1)
+	ended := make(chan struct{}, 1)
 	count := 0
 	cfg.OnFrame = func() {
 		count++ // OnFrame is only ever called from the one decoder goroutine
@@ -159,6 +172,12 @@ func probe(cfg player.Config, frames int, timeout time.Duration) (probeResult, e
 			default:
 			}
 		}
+		if st.State == player.StateEnded {
+			select {
+			case ended <- struct{}{}:
+			default:
+			}
+		}
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = min(timeout, 10*time.Second)
@@ -171,6 +190,10 @@ func probe(cfg player.Config, frames int, timeout time.Duration) (probeResult, e
 	case <-got:
 	case st := <-failed:
 		err, kind = st.Err, st.Kind
+	case <-ended:
+		// The recording ended before enough frames: said as such, not as
+		// a timeout after waiting for frames that cannot come.
+		err, kind = errEnded, player.KindTimeout
 	case <-timer.C:
 		err = fmt.Errorf("no %d frames within %v: %w", frames, timeout, player.ErrTimeout)
 		kind = player.KindTimeout
@@ -191,6 +214,15 @@ func probe(cfg player.Config, frames int, timeout time.Duration) (probeResult, e
 		Fallbacks:       st.Fallbacks,
 		FramesConcealed: st.FramesConcealed,
 		DecodeErrors:    st.DecodeErrors,
+		Seekable:        st.Seekable,
+	}
+	if st.Duration > 0 {
+		d := seconds(st.Duration)
+		res.DurationS = &d
+	}
+	if st.HasStartNPT {
+		n := seconds(st.StartNPT)
+		res.StartNPT = &n
 	}
 	if res.Fallbacks == nil {
 		res.Fallbacks = []player.Fallback{}
@@ -203,7 +235,9 @@ func probe(cfg player.Config, frames int, timeout time.Duration) (probeResult, e
 	}
 	if err != nil {
 		res.Error = player.Sentence(err, cfg.URL)
-		if kind == player.KindTimeout && st.FramesDecoded > 0 {
+		if errors.Is(err, errEnded) {
+			res.Error = fmt.Sprintf("The recording ended after %d of %d frames.", st.FramesDecoded, frames)
+		} else if kind == player.KindTimeout && st.FramesDecoded > 0 {
 			res.Error = fmt.Sprintf("Only %d of %d frames arrived within %v.", st.FramesDecoded, frames, timeout)
 		} else if kind == player.KindTimeout && st.PacketsReceived == 0 && st.Transport != "" {
 			res.Error = fmt.Sprintf("Connected over %s, but no video arrived within %v.", st.Transport, timeout)
@@ -214,4 +248,12 @@ func probe(cfg player.Config, frames int, timeout time.Duration) (probeResult, e
 		res.ErrorKind = string(kind)
 	}
 	return res, err
+}
+
+// errEnded: the recording played to its end before probe had its frames.
+var errEnded = errors.New("the recording ended")
+
+// seconds rounds d to milliseconds, as the JSON's other times are.
+func seconds(d time.Duration) float64 {
+	return float64(d.Round(time.Millisecond)) / float64(time.Second)
 }
