@@ -22,6 +22,10 @@ type Options struct {
 	Proxy      string        // HTTP proxy for the tunnel transports; "" = environment
 	Screenshot string        // write a PNG of the canvas after After, then quit
 	After      time.Duration // delay before Screenshot
+	// Start and StartClock play the recordings given at launch from
+	// there (--start, as ffplay's -ss); live streams ignore them.
+	Start      time.Duration
+	StartClock time.Time
 }
 
 // Viewer is the main window's content: address bar, transport selector,
@@ -46,6 +50,9 @@ type Viewer struct {
 	// put a serializing one here (two streams' callbacks would otherwise
 	// change widgets at the same time).
 	do func(func())
+	// launching is true while Start opens the URLs given at launch (UI
+	// thread only).
+	launching bool
 
 	mu       sync.Mutex
 	tiles    []*tileState
@@ -87,9 +94,11 @@ func NewViewer(win fyne.Window, opts Options) *Viewer {
 
 // Start plays the URLs given at launch and starts the status ticker.
 func (v *Viewer) Start() {
+	v.launching = true // the URLs given at launch take opts.Start
 	for i, u := range v.opts.URLs {
 		v.open(u, "", "", i > 0)
 	}
+	v.launching = false
 	if len(v.opts.URLs) == 1 {
 		// The demo's real address too: it shows a new user what a stream
 		// address looks like, and ffplay or VLC can open the same one.
@@ -180,6 +189,9 @@ func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transpo
 		},
 	}
 	cfg.CredentialHosts = credHosts
+	if v.launching {
+		cfg.Start, cfg.StartClock = v.opts.Start, v.opts.StartClock
+	}
 	s := player.Start(cfg)
 	v.mu.Lock()
 	ts.stream = s

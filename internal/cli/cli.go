@@ -44,8 +44,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  rtspview [--transport auto|udp|tcp|http|https] [--insecure] [--proxy URL] [--verbose] [--screenshot FILE --after DURATION] [URL…]
-  rtspview probe [--transport …] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--proxy URL] [--json] [--verbose] URL
+  rtspview [--transport auto|udp|tcp|http|https] [--insecure] [--proxy URL] [--start TIME] [--verbose] [--screenshot FILE --after DURATION] [URL…]
+  rtspview probe [--transport …] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--proxy URL] [--start TIME] [--json] [--verbose] URL
   rtspview demo-server [--addr 127.0.0.1:8554]
   rtspview bench [--streams N] [--duration D] [--size WxH] [--transport T] [--json] [URL]
   rtspview --version
@@ -63,6 +63,7 @@ func runGUI(args []string, stderr io.Writer) int {
 	insecure := fs.Bool("insecure", false, "accept any TLS certificate")
 	proxy := fs.String("proxy", "", "HTTP proxy for the http/https tunnel (default: HTTP_PROXY/HTTPS_PROXY)")
 	verbose := fs.Bool("verbose", false, "debug log on stderr, without credentials (or set RTSPVIEW_VERBOSE=1)")
+	start := fs.String("start", "", "play recordings from this play time (12s, 00:01:30) or wall-clock time (2026-11-28T22:00:00Z)")
 	fs.Usage = func() { usage(stderr) }
 	urls, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -75,6 +76,10 @@ func runGUI(args []string, stderr io.Writer) int {
 		return 2
 	}
 	opts := ui.Options{URLs: urls, Transport: tr, Screenshot: *shot, After: *after, Insecure: *insecure, Proxy: *proxy}
+	if opts.Start, opts.StartClock, err = player.ParseStart(*start); err != nil {
+		fmt.Fprintln(stderr, player.Sentence(err, ""))
+		return 2
+	}
 	if len(urls) == 0 {
 		srv, err := demo.Start(demo.Config{})
 		if err != nil {
