@@ -322,7 +322,9 @@ func (s *Stream) playFrom(ctx context.Context, cl *rtsp.Client, a *attempt, trac
 	}
 	sync, _ := res.SyncFor(track)
 	s.pb.mu.Lock()
-	tl := timeline{ok: true, rate: s.pb.rate, base: o.Start}
+	// A live stream has no play time to speak of ("npt=now-"): its
+	// pictures get none rather than one assumed from 0.
+	tl := timeline{ok: s.pb.seekable, rate: s.pb.rate, base: o.Start}
 	clockStart := s.pb.clockStart
 	s.pb.mu.Unlock()
 	if !o.Clock.IsZero() {

@@ -34,7 +34,8 @@ type probeResult struct {
 	// clock= times); DurationS is its length in seconds, null when live;
 	// StartNPT is the normal play time of the first decoded picture, from
 	// the PLAY answer's Range and RTP-Info and the picture's RTP
-	// timestamp, null when the server gave nothing to compute it from.
+	// timestamp, null for a live stream (its range starts "now") or when
+	// no picture came.
 	Seekable  bool     `json:"seekable"`
 	DurationS *float64 `json:"duration_s"`
 	StartNPT  *float64 `json:"start_npt"`
