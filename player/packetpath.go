@@ -262,8 +262,10 @@ func (a *attempt) beginHold(flush bool) {
 // endHold takes the PLAY's answer: packets numbered before its RTP-Info
 // seq are dropped (they were sent before the PLAY), the held ones after it
 // go on, and tl maps their timestamps to play time. sync nil (the PLAY
-// failed) lets the held packets through as they are.
-func (a *attempt) endHold(sync *rtsp.TrackSync, tl timeline) {
+// failed) lets the held packets through as they are. After a seek
+// (flush) without a seq, the held packets cannot be told old from new and
+// are dropped: the stream goes on from the next keyframe.
+func (a *attempt) endHold(sync *rtsp.TrackSync, tl timeline, flush bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.holding = false
@@ -272,6 +274,8 @@ func (a *attempt) endHold(sync *rtsp.TrackSync, tl timeline) {
 		a.filter, a.passed = sync.SeqNum != nil, 0
 		if sync.SeqNum != nil {
 			a.firstSeq = *sync.SeqNum
+		} else if flush {
+			a.held = a.held[:0]
 		}
 	}
 	held := a.held

@@ -96,6 +96,9 @@ type playback struct {
 	speed        float64
 	speedRefused bool
 	serverPaused bool // PAUSE answered: no media until PLAY
+	// pauseFirst: this server needs PAUSE before a PLAY that seeks (455,
+	// or no RTP-Info on a PLAY while playing).
+	pauseFirst bool
 	// hideBefore: pictures of the current generation before this play
 	// time are decoded but not shown (a resume goes on from the paused
 	// picture, not from the keyframe before it).
@@ -317,7 +320,7 @@ func (s *Stream) playFrom(ctx context.Context, cl *rtsp.Client, a *attempt, trac
 	a.beginHold(flush)
 	res, err := cl.PlayRange(ctx, o)
 	if err != nil {
-		a.endHold(nil, timeline{})
+		a.endHold(nil, timeline{}, false)
 		return res, err
 	}
 	sync, _ := res.SyncFor(track)
@@ -351,7 +354,7 @@ func (s *Stream) playFrom(ctx context.Context, cl *rtsp.Client, a *attempt, trac
 		s.pb.mu.Unlock()
 		tl.fromFirst = true
 	}
-	a.endHold(&sync, tl)
+	a.endHold(&sync, tl, flush)
 	s.pb.mu.Lock()
 	s.pb.speed, s.pb.speedRefused = 1, false
 	if o.Scale != 0 {
@@ -461,11 +464,31 @@ func (s *Stream) control(cl *rtsp.Client, c command) error {
 			o.Scale = speed
 		}
 		s.pb.paused.Store(false)
+		s.pb.mu.Lock()
+		pauseFirst := s.pb.pauseFirst && cl.State() == rtsp.StatePlaying
+		s.pb.mu.Unlock()
+		if pauseFirst {
+			if err := cl.Pause(ctx); err != nil {
+				return fmt.Errorf("seek: %w", err)
+			}
+		}
 		res, err := s.playFrom(ctx, cl, a, track, o, true)
 		var se *rtsp.StatusError
-		if errors.As(err, &se) && se.Code == 455 {
-			// 455 Method Not Valid in This State: this server wants
-			// PAUSE before a PLAY that moves (RFC 2326 section 10.5).
+		retry := errors.As(err, &se) && se.Code == 455
+		if sync, _ := res.SyncFor(track); err == nil && sync.SeqNum == nil && !pauseFirst && cl.CanPause() {
+			// No RTP-Info seq: packets sent before the seek cannot be told
+			// from those after it. gortsplib's server, for one, gives
+			// RTP-Info only to a PLAY after PAUSE (or the first). Do that
+			// now and for every later seek.
+			retry = true
+		}
+		if retry {
+			// 455 Method Not Valid in This State, or no RTP-Info: this
+			// server wants PAUSE before a PLAY that moves (RFC 2326
+			// section 10.5).
+			s.pb.mu.Lock()
+			s.pb.pauseFirst = true
+			s.pb.mu.Unlock()
 			if perr := cl.Pause(ctx); perr != nil {
 				return fmt.Errorf("seek: %w", perr)
 			}
