@@ -149,7 +149,7 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 	}
 	// Not a flush: in Auto's race two lanes PLAY at once, and a new
 	// generation from one would drop the other's pictures.
-	if _, err := s.playFrom(ctx, cl, a, track.Index, opts, false); err != nil {
+	if _, err := s.playFrom(ctx, cl, a, track.Index, opts, false, false); err != nil {
 		return nil, err
 	}
 	connectTime := time.Since(start)

@@ -262,10 +262,10 @@ func (a *attempt) beginHold(flush bool) {
 // endHold takes the PLAY's answer: packets numbered before its RTP-Info
 // seq are dropped (they were sent before the PLAY), the held ones after it
 // go on, and tl maps their timestamps to play time. sync nil (the PLAY
-// failed) lets the held packets through as they are. After a seek
-// (flush) without a seq, the held packets cannot be told old from new and
-// are dropped: the stream goes on from the next keyframe.
-func (a *attempt) endHold(sync *rtsp.TrackSync, tl timeline, flush bool) {
+// failed) lets the held packets through as they are. dropHeld (a seek
+// while playing answered without seq: held packets cannot be told old
+// from new) drops them: the stream goes on from the next keyframe.
+func (a *attempt) endHold(sync *rtsp.TrackSync, tl timeline, dropHeld bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.holding = false
@@ -274,7 +274,7 @@ func (a *attempt) endHold(sync *rtsp.TrackSync, tl timeline, flush bool) {
 		a.filter, a.passed = sync.SeqNum != nil, 0
 		if sync.SeqNum != nil {
 			a.firstSeq = *sync.SeqNum
-		} else if flush {
+		} else if dropHeld {
 			a.held = a.held[:0]
 		}
 	}

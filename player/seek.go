@@ -313,7 +313,10 @@ func (s *Stream) rangeFor(d *rtsp.Description, start time.Duration, clock time.T
 // answer's RTP-Info to a's packet path. flush starts a new generation:
 // the jitter buffer, depacketizer and decoder forget what they hold, and
 // packets from before this PLAY are dropped.
-func (s *Stream) playFrom(ctx context.Context, cl *rtsp.Client, a *attempt, track int, o rtsp.PlayOptions, flush bool) (rtsp.PlayResult, error) {
+//
+// afterPause says the server was paused when this PLAY went out: every
+// packet after it is new, with or without RTP-Info.
+func (s *Stream) playFrom(ctx context.Context, cl *rtsp.Client, a *attempt, track int, o rtsp.PlayOptions, flush, afterPause bool) (rtsp.PlayResult, error) {
 	if flush {
 		s.pb.newGen(time.Now())
 	}
@@ -354,7 +357,7 @@ func (s *Stream) playFrom(ctx context.Context, cl *rtsp.Client, a *attempt, trac
 		s.pb.mu.Unlock()
 		tl.fromFirst = true
 	}
-	a.endHold(&sync, tl, flush)
+	a.endHold(&sync, tl, flush && !afterPause && sync.SeqNum == nil)
 	s.pb.mu.Lock()
 	s.pb.speed, s.pb.speedRefused = 1, false
 	if o.Scale != 0 {
@@ -440,7 +443,7 @@ func (s *Stream) control(cl *rtsp.Client, c command) error {
 			s.pb.nextHide, s.pb.nextHiding = pos, true
 			s.pb.mu.Unlock()
 			s.pb.paused.Store(false)
-			if _, err := s.playFrom(ctx, cl, a, track, o, true); err != nil {
+			if _, err := s.playFrom(ctx, cl, a, track, o, true, serverPaused); err != nil {
 				return err
 			}
 		}
@@ -472,10 +475,11 @@ func (s *Stream) control(cl *rtsp.Client, c command) error {
 				return fmt.Errorf("seek: %w", err)
 			}
 		}
-		res, err := s.playFrom(ctx, cl, a, track, o, true)
+		wasPaused := pauseFirst || cl.State() == rtsp.StatePaused
+		res, err := s.playFrom(ctx, cl, a, track, o, true, wasPaused)
 		var se *rtsp.StatusError
 		retry := errors.As(err, &se) && se.Code == 455
-		if sync, _ := res.SyncFor(track); err == nil && sync.SeqNum == nil && !pauseFirst && cl.CanPause() {
+		if sync, _ := res.SyncFor(track); err == nil && sync.SeqNum == nil && !wasPaused && cl.CanPause() {
 			// No RTP-Info seq: packets sent before the seek cannot be told
 			// from those after it. gortsplib's server, for one, gives
 			// RTP-Info only to a PLAY after PAUSE (or the first). Do that
@@ -492,7 +496,7 @@ func (s *Stream) control(cl *rtsp.Client, c command) error {
 			if perr := cl.Pause(ctx); perr != nil {
 				return fmt.Errorf("seek: %w", perr)
 			}
-			res, err = s.playFrom(ctx, cl, a, track, o, true)
+			res, err = s.playFrom(ctx, cl, a, track, o, true, true)
 		}
 		if err != nil {
 			return fmt.Errorf("seek: %w", err)

@@ -265,3 +265,68 @@ func TestLivePauseGst(t *testing.T) {
 	}
 	t.Logf("live: first picture %v after resume", p.when.Sub(resumed))
 }
+
+// TestSeekGortsplib checks the same seeks against gortsplib's server,
+// whose RTP-Info lacks seq and rtptime on a first PLAY and after PAUSE:
+// the positions still match the pictures, and no picture from before a
+// seek follows it.
+func TestSeekGortsplib(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
+	clip := rtsptest.MakeClip(t, rtsptest.ClipOptions{FrameCode: true})
+	vod := rtsptest.StartVOD(t, clip, 25)
+	s, l := startLogged(t, Config{URL: vod.URL, Transport: TransportTCP, Start: 12 * time.Second})
+	first := l.waitPicture(t, time.Time{}, 10*time.Second)
+	st := s.Stats()
+	if !st.Seekable || st.Duration != 20*time.Second || !st.HasStartNPT || st.StartNPT < 11*time.Second || st.StartNPT > 13*time.Second {
+		t.Fatalf("seekable %v duration %v start_npt %v", st.Seekable, st.Duration, st.StartNPT)
+	}
+	// One frame of slack: the position is the play time of the unit the
+	// decoder was fed when the picture came out.
+	exact := func(p shownPicture) bool {
+		d := p.npt - p.content()
+		return p.code >= 0 && d >= -40*time.Millisecond && d <= 40*time.Millisecond
+	}
+	if !exact(first) {
+		t.Fatalf("first picture: position %v, shows frame %d", first.npt, first.code)
+	}
+	var lat []time.Duration
+	for i, to := range []time.Duration{3 * time.Second, 9 * time.Second, 3 * time.Second, 15 * time.Second} {
+		asked := time.Now()
+		if err := s.Seek(to); err != nil {
+			t.Fatalf("seek %d: %v", i, err)
+		}
+		p := l.waitPicture(t, asked, 3*time.Second)
+		lat = append(lat, p.when.Sub(asked))
+		if !exact(p) || p.npt < to-time.Second || p.npt > to+time.Second {
+			t.Fatalf("seek %d to %v: position %v, shows frame %d (%v)", i, to, p.npt, p.code, p.content())
+		}
+		time.Sleep(300 * time.Millisecond)
+		for _, q := range l.since(p.when) {
+			if !exact(q) || q.npt < to-time.Second || q.npt > to+2*time.Second {
+				t.Fatalf("seek %d to %v: then position %v showing %v", i, to, q.npt, q.content())
+			}
+		}
+	}
+	if err := s.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	hold := time.Now()
+	l.mu.Lock()
+	last := l.at[len(l.at)-1]
+	l.mu.Unlock()
+	time.Sleep(time.Second)
+	if n := len(l.since(hold)); n > 0 {
+		t.Fatalf("%d pictures while paused", n)
+	}
+	resumed := time.Now()
+	if err := s.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	p := l.waitPicture(t, resumed, 3*time.Second)
+	if !exact(p) || p.code < last.code || p.code > last.code+25 {
+		t.Fatalf("paused on frame %d, resumed at %v showing frame %d", last.code, p.npt, p.code)
+	}
+	t.Logf("gortsplib: seek to first picture %v; %d PAUSEs answered; resumed on frame %d after frame %d", lat, vod.Pauses(), p.code, last.code)
+}
