@@ -330,3 +330,25 @@ func TestSeekGortsplib(t *testing.T) {
 	}
 	t.Logf("gortsplib: seek to first picture %v; %d PAUSEs answered; resumed on frame %d after frame %d", lat, vod.Pauses(), p.code, last.code)
 }
+
+// TestSpeedGst asks gst-rtsp-server for 2×: it answers Scale 1 (measured
+// with 1.22), so the stream says the speed was refused and plays on at 1×
+// from where it was.
+func TestSpeedGst(t *testing.T) {
+	clip := rtsptest.MakeClip(t, rtsptest.ClipOptions{Length: 10 * time.Second, FrameCode: true})
+	url := rtsptest.StartGst(t, rtsptest.GstOptions{File: clip, Path: "/vod"})
+	s, l := startLogged(t, Config{URL: url, Transport: TransportTCP, Start: 4 * time.Second})
+	l.waitPicture(t, time.Time{}, 10*time.Second)
+	time.Sleep(300 * time.Millisecond)
+	asked := time.Now()
+	err := s.SetSpeed(2)
+	st := s.Stats()
+	t.Logf("gst-rtsp-server and Scale 2: %v; speed %v, refused %v", err, st.Speed, st.SpeedRefused)
+	if !errors.Is(err, ErrSpeedRefused) || !st.SpeedRefused || st.Speed != 1 {
+		t.Fatalf("SetSpeed(2): %v, speed %v refused %v", err, st.Speed, st.SpeedRefused)
+	}
+	p := l.waitPicture(t, asked, 3*time.Second)
+	if p.npt < 3*time.Second || p.npt > 6*time.Second {
+		t.Fatalf("after the speed change the picture is at %v", p.npt)
+	}
+}
