@@ -39,6 +39,10 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/rtspview-dist.XXXXXX")
 cp FyneApp.toml "$work/FyneApp.toml"
 trap 'cp "$work/FyneApp.toml" "$root/FyneApp.toml"; rm -rf "$wrapper" "$work"; rm -f "$root/fyne.syso" "$root/fyne_metadata_init.go"' EXIT
 build=$(git rev-list --count HEAD 2>/dev/null || echo 1)
+# Through the file, not --app-build: given that flag, fyne package v1.7.4
+# made a Windows exe whose GLFW could not create its first window (Wine 8:
+# "Failed to create helper window: Resource type not found").
+sed -i "s/^\( *Build *= *\).*/\1$build/" FyneApp.toml
 printf '#!/bin/sh\nexec pkg-config --static "$@"\n' >"$wrapper/pkg-config"
 chmod +x "$wrapper/pkg-config"
 export PKG_CONFIG="$wrapper/pkg-config"
@@ -53,7 +57,7 @@ xflags="-ldflags=-X=github.com/rtspview/rtspview/internal/version.Version=$versi
 
 # fyne package builds in the repository root and leaves its result there.
 package() {
-  (cd "$root" && "$fyne" package --release --app-version "$version" --app-build "$build" "$@")
+  (cd "$root" && "$fyne" package --release --app-version "$version" "$@")
 }
 
 size() { echo "$(basename "$1"): $(du -m "$1" | cut -f1) MB ($(stat -c %s "$1" 2>/dev/null || stat -f %z "$1") bytes)"; }
