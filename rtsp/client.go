@@ -118,17 +118,20 @@ type Client struct {
 
 	log *slog.Logger
 
-	mu       sync.Mutex
-	state    ClientState // guarded by mu; StateClosed is set by fail only
-	cseq     int
-	pending  map[int]chan *Response
-	session  headers.Session
-	public   headers.Public
-	sender   *auth.Sender
-	desc     *Description
-	tracks   []*setupTrack
-	routes   atomic.Pointer[routeTable] // read per packet without locks
-	closeErr error
+	mu      sync.Mutex
+	state   ClientState // guarded by mu; StateClosed is set by fail only
+	cseq    int
+	pending map[int]chan *Response
+	session headers.Session
+	public  headers.Public
+	sender  *auth.Sender
+	desc    *Description
+	// queryCarried is set once a SETUP succeeded only with the request's
+	// query on its URL: every later control URL carries it too.
+	queryCarried bool
+	tracks       []*setupTrack
+	routes       atomic.Pointer[routeTable] // read per packet without locks
+	closeErr     error
 	// keepalive is set by the first PLAY, which starts the keepalive
 	// goroutine; a seek or resume must not start another.
 	keepalive bool

@@ -61,9 +61,6 @@ func (c *Client) Describe(ctx context.Context) (*Description, error) {
 	if err != nil {
 		return nil, fmt.Errorf("DESCRIBE: %w", err)
 	}
-	// A Content-Base that dropped our query (an access token) would send
-	// SETUP and PLAY without it.
-	carryQuery(d, c.url)
 	c.mu.Lock()
 	c.desc = d
 	c.mu.Unlock()
@@ -97,9 +94,32 @@ func (c *Client) Setup(ctx context.Context, t Track) error {
 		th.Protocol = headers.ProtocolUDP
 		th.ClientPorts = &[2]int{pair.rtpPort, pair.rtpPort + 1}
 	}
+	// The control URLs are used as the server wrote them first: most
+	// servers (gst-rtsp-server among them) answer 404 to a track URL that
+	// carries the request's query. A camera whose Content-Base dropped its
+	// access token refuses that SETUP instead; then the query goes on this
+	// and every later control URL, the aggregate's too (docs/QUIRKS.md #9).
+	c.mu.Lock()
+	carrying := c.queryCarried
+	c.mu.Unlock()
+	if carrying {
+		t.Control = queryCarried(t.Control, c.url)
+	}
 	req := c.newRequest("SETUP", t.Control)
 	req.Header.Set("Transport", th.Marshal())
 	resp, err := c.do(ctx, req)
+	if alt := queryCarried(t.Control, c.url); err != nil && alt != t.Control && refusedWithoutQuery(err) {
+		req = c.newRequest("SETUP", alt)
+		req.Header.Set("Transport", th.Marshal())
+		if resp, err = c.do(ctx, req); err == nil {
+			t.Control = alt
+			st.Track = t
+			c.mu.Lock()
+			c.queryCarried = true
+			carryQuery(c.desc, c.url)
+			c.mu.Unlock()
+		}
+	}
 	if err != nil {
 		if st.udp != nil {
 			st.udp.close()
@@ -243,4 +263,14 @@ func (c *Client) UseTCP() error {
 	}
 	c.transport = TransportTCP
 	return nil
+}
+
+// refusedWithoutQuery says whether a SETUP answer is what a camera whose
+// access token is missing from the URL sends: 400, 403 or 404.
+func refusedWithoutQuery(err error) bool {
+	var se *StatusError
+	if !errors.As(err, &se) {
+		return false
+	}
+	return se.Code == 400 || se.Code == 403 || se.Code == 404
 }

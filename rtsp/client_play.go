@@ -116,7 +116,7 @@ func wantsScale(s float64) bool { return s != 0 && s != 1 }
 func (c *Client) sendPlay(ctx context.Context, o PlayOptions) (PlayResult, *Response, error) {
 	var resp *Response
 	var res PlayResult
-	for _, u := range c.controlTargets() {
+	newPlay := func(u string) *Request {
 		req := c.newRequest("PLAY", u)
 		if r := o.rangeHeader(); r != "" {
 			req.Header.Set("Range", r)
@@ -124,8 +124,22 @@ func (c *Client) sendPlay(ctx context.Context, o PlayOptions) (PlayResult, *Resp
 		if wantsScale(o.Scale) {
 			req.Header.Set("Scale", strconv.FormatFloat(o.Scale, 'f', -1, 64))
 		}
+		return req
+	}
+	for _, u := range c.controlTargets() {
 		var err error
-		if resp, err = c.do(ctx, req); err != nil {
+		resp, err = c.do(ctx, newPlay(u))
+		// A camera whose tracks took SETUP without its access token may
+		// still want it on the aggregate URL (docs/QUIRKS.md #9).
+		if alt := queryCarried(u, c.url); err != nil && alt != u && refusedWithoutQuery(err) {
+			if resp, err = c.do(ctx, newPlay(alt)); err == nil {
+				c.mu.Lock()
+				c.queryCarried = true
+				c.desc.Control = queryCarried(c.desc.Control, c.url)
+				c.mu.Unlock()
+			}
+		}
+		if err != nil {
 			return PlayResult{}, resp, err
 		}
 		c.readPlayAnswer(resp, &res)

@@ -226,39 +226,41 @@ func resolveControl(base, control string) string {
 	return base + control
 }
 
-// carryQuery gives the request URL's query back to control URLs that lost
-// it (docs/QUIRKS.md #9). Some cameras take an access token in the query
-// (rtsp://cam/stream?token=abc), answer DESCRIBE with a Content-Base
-// without it (rtsp://cam/stream/), and then refuse a SETUP or PLAY that
-// lacks it. A control URL with no query, on the request's host:port and at
-// or under its path, gets the request's query appended
-// (rtsp://cam/stream/trackID=1?token=abc, the shape Hikvision firmware
-// writes itself). A control that has a query of its own, or names another
-// host or path, stays as the server wrote it: the token was given for this
-// resource only. Neither FFmpeg 5.1 nor GStreamer 1.22 does this; against
-// such a camera both SETUP rtsp://cam/stream/trackID=1 and are refused.
-func carryQuery(d *Description, request *url.URL) {
-	if request.RawQuery == "" {
-		return
+// queryCarried is control with the request URL's query appended, for
+// cameras that take an access token in the query (rtsp://cam/stream?token=abc),
+// answer DESCRIBE with a Content-Base without it (rtsp://cam/stream/), and
+// then refuse a SETUP or PLAY that lacks it (docs/QUIRKS.md #9). Only a
+// control with no query of its own, on the request's host:port and at or
+// under its path, gets it (rtsp://cam/stream/trackID=1?token=abc, the shape
+// Hikvision firmware writes itself): the token was given for this resource
+// only. Otherwise control comes back as it is.
+func queryCarried(control string, request *url.URL) string {
+	if request.RawQuery == "" || strings.ContainsAny(control, "?#") {
+		return control
+	}
+	u, err := url.Parse(control)
+	if err != nil || !strings.EqualFold(HostPort(u), HostPort(request)) {
+		return control
 	}
 	reqPath := strings.TrimSuffix(request.Path, "/")
-	carry := func(control string) string {
-		if strings.ContainsAny(control, "?#") {
-			return control
-		}
-		u, err := url.Parse(control)
-		if err != nil || !strings.EqualFold(HostPort(u), HostPort(request)) {
-			return control
-		}
-		if p := strings.TrimSuffix(u.Path, "/"); p != reqPath && !strings.HasPrefix(p, reqPath+"/") {
-			return control
-		}
-		// Appended as text, not through url.URL.String, which could
-		// re-escape a path the camera expects byte for byte.
-		return control + "?" + request.RawQuery
+	if p := strings.TrimSuffix(u.Path, "/"); p != reqPath && !strings.HasPrefix(p, reqPath+"/") {
+		return control
 	}
-	d.Control = carry(d.Control)
+	// The aggregate URL for the request's own resource is the request
+	// itself, the one address the camera has accepted with its query, not
+	// the base's "rtsp://cam/stream/?token=abc".
+	if strings.TrimSuffix(u.Path, "/") == reqPath {
+		return request.String()
+	}
+	// Appended as text, not through url.URL.String, which could re-escape
+	// a path the camera expects byte for byte.
+	return control + "?" + request.RawQuery
+}
+
+// carryQuery applies queryCarried to the aggregate and every track control.
+func carryQuery(d *Description, request *url.URL) {
+	d.Control = queryCarried(d.Control, request)
 	for i := range d.Tracks {
-		d.Tracks[i].Control = carry(d.Tracks[i].Control)
+		d.Tracks[i].Control = queryCarried(d.Tracks[i].Control, request)
 	}
 }

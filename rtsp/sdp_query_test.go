@@ -5,13 +5,13 @@ import (
 	"testing"
 )
 
-// TestCarryQuery checks which control URLs get the request's query back
+// TestQueryCarried checks which control URLs get the request's query back
 // (docs/QUIRKS.md #9): only those without one, on the request's host:port,
 // at or under its path.
-func TestCarryQuery(t *testing.T) {
+func TestQueryCarried(t *testing.T) {
 	tests := []struct{ request, control, want string }{
 		{"rtsp://cam/stream?token=abc", "rtsp://cam/stream/trackID=1", "rtsp://cam/stream/trackID=1?token=abc"},
-		{"rtsp://cam/stream?token=abc", "rtsp://cam:554/stream", "rtsp://cam:554/stream?token=abc"},        // the default port is the same port
+		{"rtsp://cam/stream?token=abc", "rtsp://cam:554/stream/", "rtsp://cam/stream?token=abc"},           // the resource itself: the request URL
 		{"rtsp://cam/stream/?token=abc", "rtsp://cam/stream/track1", "rtsp://cam/stream/track1?token=abc"}, // a request path with a trailing slash
 		{"rtsp://cam/?token=abc", "rtsp://cam/any/track1", "rtsp://cam/any/track1?token=abc"},              // the whole host is the resource
 		{"rtsp://cam/stream?token=abc", "rtsp://cam/streamX/track1", "rtsp://cam/streamX/track1"},          // another path sharing a prefix
@@ -25,10 +25,8 @@ func TestCarryQuery(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d := &Description{Control: tt.control, Tracks: []Track{{Control: tt.control}}}
-		carryQuery(d, req)
-		if d.Control != tt.want || d.Tracks[0].Control != tt.want {
-			t.Errorf("%s + %s: got %q, %q; want %q", tt.request, tt.control, d.Control, d.Tracks[0].Control, tt.want)
+		if got := queryCarried(tt.control, req); got != tt.want {
+			t.Errorf("%s + %s: got %q, want %q", tt.request, tt.control, got, tt.want)
 		}
 	}
 }
