@@ -1,0 +1,335 @@
+// Package wall is the camera wall file: a small, human-editable JSON
+// document that lists the cameras a person keeps open, so the window
+// reopens with them and a wall can be copied to another PC or written by
+// a script. The format is documented in docs/wall-format.md.
+//
+// The file never holds a password: a camera's password lives in the OS
+// keyring and the file says so with "password_ref": "keyring". Keys this
+// version does not know are kept, in place, when the file is written
+// again, so a newer rtspview or another tool can add its own.
+package wall
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// Version is the newest format version this package reads and writes.
+const Version = 1
+
+// Layout "auto" arranges the tiles in a square-ish grid by their count.
+const LayoutAuto = "auto"
+
+// PasswordRefKeyring in Camera.PasswordRef means the camera's password is
+// in the OS keyring (see docs/wall-format.md for the item's name).
+const PasswordRefKeyring = "keyring"
+
+// Transports are the values Camera.Transport may take; "" reads as "auto".
+var Transports = []string{"auto", "udp", "tcp", "http", "https"}
+
+// Sentinel errors a caller may branch on; the wrapped error says more.
+var (
+	// ErrNotAWall: the bytes are not JSON, or JSON of another shape.
+	ErrNotAWall = errors.New("not a camera wall file")
+	// ErrNewerVersion: the file was written by a newer rtspview.
+	ErrNewerVersion = errors.New("wall file from a newer rtspview")
+)
+
+// Wall is a wall file's content.
+type Wall struct {
+	Version int      // 1; a file without it is read as version 1
+	Layout  string   // "auto" (the default)
+	Cameras []Camera // in tile order
+
+	// extra holds the top-level keys this version does not know, raw, so
+	// they are written back as they were.
+	extra map[string]json.RawMessage
+}
+
+// Camera is one tile of the wall.
+type Camera struct {
+	Name      string // shown on the tile; "" shows the host
+	URL       string // rtsp:// or rtsps://, never with a password
+	SubURL    string // low-resolution stream, optional
+	Transport string // auto|udp|tcp|http|https; "" = auto
+	// User is the user name to log in with. A user name written in the
+	// URL (rtsp://admin@host/...) is taken when User is empty.
+	User string
+	// PasswordRef says where the password is: "keyring", or "" for none
+	// (or a password typed only for the session).
+	PasswordRef string
+
+	extra map[string]json.RawMessage
+}
+
+// known lists the keys Wall and Camera read; everything else is extra.
+var (
+	wallKeys   = []string{"version", "layout", "cameras"}
+	cameraKeys = []string{"name", "url", "sub_url", "transport", "user", "password_ref"}
+)
+
+// Parse reads a wall file's bytes. A missing key takes its default. The
+// error names what is wrong in plain words and wraps ErrNotAWall or
+// ErrNewerVersion.
+func Parse(data []byte) (*Wall, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrNotAWall, jsonProblem(data, err))
+	}
+	if top == nil {
+		return nil, fmt.Errorf("%w: the file holds null, not an object", ErrNotAWall)
+	}
+	w := &Wall{Version: Version, Layout: LayoutAuto}
+	if raw, ok := top["version"]; ok {
+		if err := json.Unmarshal(raw, &w.Version); err != nil {
+			return nil, fmt.Errorf("%w: \"version\" is not a whole number", ErrNotAWall)
+		}
+		if w.Version > Version {
+			return nil, fmt.Errorf("%w: this file is format version %d; this rtspview reads up to version %d, please update rtspview to open it", ErrNewerVersion, w.Version, Version)
+		}
+		if w.Version < 1 {
+			return nil, fmt.Errorf("%w: \"version\" is %d; the first version is 1", ErrNotAWall, w.Version)
+		}
+	}
+	if raw, ok := top["layout"]; ok && !isNull(raw) {
+		if err := json.Unmarshal(raw, &w.Layout); err != nil {
+			return nil, fmt.Errorf("%w: \"layout\" is not a text", ErrNotAWall)
+		}
+		if w.Layout == "" {
+			w.Layout = LayoutAuto
+		}
+	}
+	raw, ok := top["cameras"]
+	if !ok {
+		// A file of another program would rarely lack both; a wall with
+		// no cameras yet is written with "cameras": [].
+		if _, hasVersion := top["version"]; !hasVersion {
+			return nil, fmt.Errorf("%w: it has neither \"version\" nor \"cameras\"", ErrNotAWall)
+		}
+	} else if !isNull(raw) {
+		var cams []json.RawMessage
+		if err := json.Unmarshal(raw, &cams); err != nil {
+			return nil, fmt.Errorf("%w: \"cameras\" is not a list", ErrNotAWall)
+		}
+		for i, c := range cams {
+			cam, err := parseCamera(c)
+			if err != nil {
+				return nil, fmt.Errorf("%w: camera %d: %s", ErrNotAWall, i+1, err)
+			}
+			w.Cameras = append(w.Cameras, cam)
+		}
+	}
+	w.extra = without(top, wallKeys)
+	return w, nil
+}
+
+func parseCamera(data []byte) (Camera, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil || m == nil {
+		return Camera{}, errors.New("not an object with \"name\" and \"url\"")
+	}
+	var c Camera
+	fields := []struct {
+		key string
+		dst *string
+	}{
+		{"name", &c.Name}, {"url", &c.URL}, {"sub_url", &c.SubURL},
+		{"transport", &c.Transport}, {"user", &c.User}, {"password_ref", &c.PasswordRef},
+	}
+	for _, f := range fields {
+		raw, ok := m[f.key]
+		if !ok || isNull(raw) {
+			continue
+		}
+		if err := json.Unmarshal(raw, f.dst); err != nil {
+			return Camera{}, fmt.Errorf("%q is not a text", f.key)
+		}
+	}
+	if strings.TrimSpace(c.URL) == "" {
+		return Camera{}, errors.New("\"url\" is missing")
+	}
+	c.Transport = strings.ToLower(strings.TrimSpace(c.Transport))
+	if c.Transport == "" {
+		c.Transport = "auto"
+	}
+	if !validTransport(c.Transport) {
+		return Camera{}, fmt.Errorf("\"transport\" is %q; it is one of %s", c.Transport, strings.Join(Transports, ", "))
+	}
+	// A password written by hand in the URL is not an error: the caller
+	// takes it with Credentials and it moves to the keyring at the next save.
+	c.extra = without(m, cameraKeys)
+	return c, nil
+}
+
+func validTransport(s string) bool {
+	for _, t := range Transports {
+		if s == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Marshal writes the wall as indented JSON, known keys first in a fixed
+// order, then the unknown keys it was read with (sorted by name), so a
+// person's diff of two saves shows only what changed. Passwords in URLs
+// are dropped: they belong in the keyring.
+func (w *Wall) Marshal() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("{\n")
+	version := w.Version
+	if version < 1 {
+		version = Version
+	}
+	layout := w.Layout
+	if layout == "" {
+		layout = LayoutAuto
+	}
+	writeKey(&b, "  ", "version", version, false)
+	writeKey(&b, "  ", "layout", layout, true)
+	b.WriteString(",\n  \"cameras\": [")
+	for i, c := range w.Cameras {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n    {\n")
+		c.marshal(&b, "      ")
+		b.WriteString("    }")
+	}
+	if len(w.Cameras) > 0 {
+		b.WriteString("\n  ")
+	}
+	b.WriteString("]")
+	writeExtra(&b, "  ", w.extra)
+	b.WriteString("\n}\n")
+	if !json.Valid(b.Bytes()) {
+		// Only a bug here could get this far; refuse rather than save it.
+		return nil, errors.New("wall: produced invalid JSON")
+	}
+	return b.Bytes(), nil
+}
+
+func (c Camera) marshal(b *bytes.Buffer, ind string) {
+	first := true
+	put := func(key, val string, always bool) {
+		if val == "" && !always {
+			return
+		}
+		writeKey(b, ind, key, val, !first)
+		first = false
+	}
+	tr := c.Transport
+	if tr == "" {
+		tr = "auto"
+	}
+	put("name", c.Name, true)
+	put("url", StripPassword(c.URL), true)
+	put("sub_url", StripPassword(c.SubURL), false)
+	put("transport", tr, true)
+	put("user", c.User, false)
+	put("password_ref", c.PasswordRef, false)
+	writeExtra(b, ind, c.extra)
+	b.WriteString("\n")
+}
+
+func writeKey(b *bytes.Buffer, ind, key string, val any, comma bool) {
+	if comma {
+		b.WriteString(",\n")
+	}
+	v, _ := json.Marshal(val) // strings and ints: cannot fail
+	fmt.Fprintf(b, "%s%q: %s", ind, key, v)
+}
+
+func writeExtra(b *bytes.Buffer, ind string, extra map[string]json.RawMessage) {
+	for _, k := range sortedKeys(extra) {
+		var compact bytes.Buffer
+		raw := extra[k]
+		if json.Compact(&compact, raw) == nil {
+			raw = compact.Bytes()
+		}
+		kq, _ := json.Marshal(k)
+		fmt.Fprintf(b, ",\n%s%s: %s", ind, kq, raw)
+	}
+}
+
+// Credentials splits a camera's login: the user name (User, else the
+// URL's) and a password written by hand in the URL, if any.
+func (c Camera) Credentials() (user, password string) {
+	user = c.User
+	if u, err := url.Parse(c.URL); err == nil && u.User != nil {
+		if user == "" {
+			user = u.User.Username()
+		}
+		password, _ = u.User.Password()
+	}
+	return user, password
+}
+
+// StripPassword returns rawURL without a password (the user name stays).
+// A URL that does not parse is returned as it is: it holds nothing this
+// function can recognise as a password.
+func StripPassword(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.User == nil {
+		return rawURL
+	}
+	if _, ok := u.User.Password(); !ok {
+		return rawURL
+	}
+	u.User = url.User(u.User.Username())
+	return u.String()
+}
+
+// ExtraKeys returns the names of the unknown top-level keys (for tests and
+// for a person's "what is kept" question).
+func (w *Wall) ExtraKeys() []string { return sortedKeys(w.extra) }
+
+// ExtraKeys returns the names of the camera's unknown keys.
+func (c Camera) ExtraKeys() []string { return sortedKeys(c.extra) }
+
+func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
+
+func without(m map[string]json.RawMessage, known []string) map[string]json.RawMessage {
+	out := map[string]json.RawMessage{}
+	for k, v := range m {
+		isKnown := false
+		for _, kk := range known {
+			if k == kk {
+				isKnown = true
+			}
+		}
+		if !isKnown {
+			out[k] = v
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// jsonProblem turns encoding/json's error into a sentence with a line
+// number a person can go to in an editor.
+func jsonProblem(data []byte, err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case len(bytes.TrimSpace(data)) == 0:
+		return "the file is empty"
+	case errors.As(err, &syn):
+		line := 1 + bytes.Count(data[:min(int(syn.Offset), len(data))], []byte("\n"))
+		return fmt.Sprintf("it is not valid JSON (line %d: %s)", line, syn.Error())
+	case errors.As(err, &typ):
+		return "it holds JSON, but not an object with \"version\" and \"cameras\""
+	default:
+		return "it is not valid JSON"
+	}
+}
+
+func sortedKeys(m map[string]json.RawMessage) []string { return slices.Sorted(maps.Keys(m)) }

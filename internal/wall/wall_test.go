@@ -1,0 +1,264 @@
+package wall
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	cases := []struct {
+		name    string
+		in      string
+		want    *Wall
+		wantErr error
+		errText string
+	}{
+		{
+			name: "issue example",
+			in:   `{"version": 1, "layout": "auto", "cameras": [{"name": "Front door", "url": "rtsp://host:554/stream1", "sub_url": "rtsp://host:554/stream2", "transport": "tcp"}]}`,
+			want: &Wall{Version: 1, Layout: "auto", Cameras: []Camera{{Name: "Front door", URL: "rtsp://host:554/stream1", SubURL: "rtsp://host:554/stream2", Transport: "tcp"}}},
+		},
+		{
+			name: "missing keys take defaults",
+			in:   `{"cameras": [{"url": "rtsp://cam/1"}]}`,
+			want: &Wall{Version: 1, Layout: "auto", Cameras: []Camera{{URL: "rtsp://cam/1", Transport: "auto"}}},
+		},
+		{
+			name: "empty wall",
+			in:   `{"version": 1}`,
+			want: &Wall{Version: 1, Layout: "auto"},
+		},
+		{
+			name: "nulls are defaults",
+			in:   `{"version": 1, "layout": null, "cameras": [{"url": "rtsp://cam/1", "name": null, "transport": "UDP"}]}`,
+			want: &Wall{Version: 1, Layout: "auto", Cameras: []Camera{{URL: "rtsp://cam/1", Transport: "udp"}}},
+		},
+		{
+			name: "user and password reference",
+			in:   `{"version": 1, "cameras": [{"url": "rtsp://cam/1", "user": "admin", "password_ref": "keyring", "transport": "https"}]}`,
+			want: &Wall{Version: 1, Layout: "auto", Cameras: []Camera{{URL: "rtsp://cam/1", User: "admin", PasswordRef: "keyring", Transport: "https"}}},
+		},
+		{name: "empty file", in: ``, wantErr: ErrNotAWall, errText: "the file is empty"},
+		{name: "broken JSON", in: "{\n\"version\": 1,\n\"cameras\": [\n}", wantErr: ErrNotAWall, errText: "line 4"},
+		{name: "a list", in: `[1, 2]`, wantErr: ErrNotAWall, errText: "not an object"},
+		{name: "null", in: `null`, wantErr: ErrNotAWall},
+		{name: "foreign object", in: `{"name": "my-package", "dependencies": {}}`, wantErr: ErrNotAWall, errText: "neither"},
+		{name: "newer version", in: `{"version": 2, "cameras": []}`, wantErr: ErrNewerVersion, errText: "please update rtspview"},
+		{name: "version zero", in: `{"version": 0, "cameras": []}`, wantErr: ErrNotAWall},
+		{name: "version text", in: `{"version": "1"}`, wantErr: ErrNotAWall, errText: "whole number"},
+		{name: "cameras not a list", in: `{"version": 1, "cameras": {}}`, wantErr: ErrNotAWall, errText: "not a list"},
+		{name: "camera without url", in: `{"version": 1, "cameras": [{"name": "x"}]}`, wantErr: ErrNotAWall, errText: "camera 1: \"url\" is missing"},
+		{name: "camera not an object", in: `{"version": 1, "cameras": ["rtsp://x"]}`, wantErr: ErrNotAWall, errText: "camera 1"},
+		{name: "bad transport", in: `{"version": 1, "cameras": [{"url": "rtsp://x", "transport": "carrier-pigeon"}]}`, wantErr: ErrNotAWall, errText: "one of auto, udp"},
+		{name: "name a number", in: `{"version": 1, "cameras": [{"url": "rtsp://x", "name": 7}]}`, wantErr: ErrNotAWall, errText: "\"name\" is not a text"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := Parse([]byte(c.in))
+			if c.wantErr != nil {
+				if !errors.Is(err, c.wantErr) || !strings.Contains(err.Error(), c.errText) {
+					t.Fatalf("err = %v, want %v containing %q", err, c.wantErr, c.errText)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, c.want) {
+				t.Fatalf("got %+v\nwant %+v", got, c.want)
+			}
+		})
+	}
+}
+
+func TestUnknownKeysSurviveARoundTrip(t *testing.T) {
+	in := `{
+  "version": 1,
+  "layout": "auto",
+  "page": 2,
+  "x-other-tool": {"colour": "red", "list": [1, 2]},
+  "cameras": [
+    {"name": "Garage", "url": "rtsp://cam/1", "rotate": 90, "ptz": {"preset": 3}},
+    {"name": "Office", "url": "rtsp://cam/2", "transport": "tcp"}
+  ]
+}`
+	w, err := Parse([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Cameras[0].Name = "Garage (renamed)"
+	w.Cameras = append(w.Cameras, Camera{Name: "New", URL: "rtsp://cam/3"})
+	out, err := w.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w2, err := Parse(out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if got := w2.ExtraKeys(); !reflect.DeepEqual(got, []string{"page", "x-other-tool"}) {
+		t.Fatalf("top-level extras %v\n%s", got, out)
+	}
+	if got := w2.Cameras[0].ExtraKeys(); !reflect.DeepEqual(got, []string{"ptz", "rotate"}) {
+		t.Fatalf("camera extras %v\n%s", got, out)
+	}
+	for _, want := range []string{`"page": 2`, `"x-other-tool": {"colour":"red","list":[1,2]}`, `"rotate": 90`, `"ptz": {"preset":3}`, `"Garage (renamed)"`} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %s:\n%s", want, out)
+		}
+	}
+	if len(w2.Cameras) != 3 || w2.Cameras[2].Transport != "auto" {
+		t.Fatalf("cameras %+v", w2.Cameras)
+	}
+	// A second round trip changes nothing: saving is stable.
+	out2, _ := w2.Marshal()
+	if string(out2) != string(out) {
+		t.Fatalf("not stable:\n%s\n---\n%s", out, out2)
+	}
+}
+
+func TestMarshalNeverWritesAPassword(t *testing.T) {
+	w := &Wall{Cameras: []Camera{{Name: "Door", URL: "rtsp://admin:s3cret-pw@cam:554/1", SubURL: "rtsp://admin:s3cret-pw@cam:554/2"}}}
+	out, err := w.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "s3cret-pw") {
+		t.Fatalf("password in the file:\n%s", out)
+	}
+	if !strings.Contains(string(out), "rtsp://admin@cam:554/1") {
+		t.Fatalf("user name lost:\n%s", out)
+	}
+}
+
+func TestCredentials(t *testing.T) {
+	for _, c := range []struct {
+		cam        Camera
+		user, pass string
+	}{
+		{Camera{URL: "rtsp://cam/1"}, "", ""},
+		{Camera{URL: "rtsp://admin@cam/1"}, "admin", ""},
+		{Camera{URL: "rtsp://admin:pw@cam/1"}, "admin", "pw"},
+		{Camera{URL: "rtsp://admin@cam/1", User: "viewer"}, "viewer", ""},
+	} {
+		u, p := c.cam.Credentials()
+		if u != c.user || p != c.pass {
+			t.Errorf("%+v: %q %q", c.cam, u, p)
+		}
+	}
+}
+
+func TestSaveLoad(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "wall.json")
+	w := &Wall{Cameras: []Camera{{Name: "Front door", URL: "rtsp://host:554/stream1", SubURL: "rtsp://host:554/stream2", Transport: "tcp"}}}
+	if err := Save(path, w); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Version, w.Layout = 1, "auto"
+	if !reflect.DeepEqual(got, w) {
+		t.Fatalf("got %+v want %+v", got, w)
+	}
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".wall-*"))
+	if len(left) != 0 {
+		t.Fatalf("temporary files left: %v", left)
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "none.json")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("missing file: %v", err)
+	}
+}
+
+// TestCorruptFileIsReportedAndKept: a file a person broke in an editor is
+// reported with its line, and nothing in Load writes to it.
+func TestCorruptFileIsReportedAndKept(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "wall.json")
+	broken := "{\"version\": 1,\n \"cameras\": [\n  {\"url\": \"rtsp://cam/1\",}\n]}\n"
+	os.WriteFile(path, []byte(broken), 0o600)
+	_, err := Load(path)
+	if !errors.Is(err, ErrNotAWall) || !strings.Contains(err.Error(), "line 3") || !strings.Contains(err.Error(), path) {
+		t.Fatalf("err %v", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != broken {
+		t.Fatal("Load changed the file")
+	}
+}
+
+// TestFailedSaveKeepsTheOldWall: when the new file cannot be put in place
+// the old one is still there, whole.
+func TestFailedSaveKeepsTheOldWall(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "wall.json")
+	old := &Wall{Cameras: []Camera{{Name: "Old", URL: "rtsp://cam/1"}}}
+	if err := Save(path, old); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	// A folder where the wall's folder should be: the rename must fail.
+	bad := filepath.Join(dir, "wall.json", "x.json")
+	if err := Save(bad, &Wall{}); err == nil {
+		t.Fatal("saved into a file as if it were a folder")
+	}
+	if os.Getuid() != 0 {
+		os.Chmod(dir, 0o500) // read-only folder: no temp file can be made
+		err := Save(path, &Wall{Cameras: []Camera{{Name: "New", URL: "rtsp://cam/2"}}})
+		os.Chmod(dir, 0o700)
+		if err == nil {
+			t.Fatal("saved into a read-only folder")
+		}
+	}
+	after, _ := os.ReadFile(path)
+	if string(after) != string(before) {
+		t.Fatalf("old wall changed:\n%s", after)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, ".wall-*"))
+	if len(left) != 0 {
+		t.Fatalf("temporary files left: %v", left)
+	}
+}
+
+func TestDocumentedExampleParses(t *testing.T) {
+	b, err := os.ReadFile("../../docs/wall-format.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every ```json block in the format's documentation is a valid wall.
+	parts := strings.Split(string(b), "```json\n")
+	if len(parts) < 2 {
+		t.Fatal("no ```json example in docs/wall-format.md")
+	}
+	for _, p := range parts[1:] {
+		block, _, _ := strings.Cut(p, "```")
+		if _, err := Parse([]byte(block)); err != nil {
+			t.Errorf("example does not parse: %v\n%s", err, block)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(`{"version": 1, "layout": "auto", "cameras": [{"name": "Front door", "url": "rtsp://host:554/stream1", "sub_url": "rtsp://host:554/stream2", "transport": "tcp", "x": [1]}], "y": null}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		w, err := Parse(data)
+		if err != nil {
+			return
+		}
+		out, err := w.Marshal()
+		if err != nil {
+			t.Fatalf("parsed but cannot write: %v", err)
+		}
+		w2, err := Parse(out)
+		if err != nil {
+			t.Fatalf("cannot read what was written: %v\n%s", err, out)
+		}
+		out2, err := w2.Marshal()
+		if err != nil || string(out2) != string(out) {
+			t.Fatalf("round trip not stable:\n%s\n---\n%s", out, out2)
+		}
+	})
+}
