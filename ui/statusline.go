@@ -93,6 +93,7 @@ func (v *Viewer) tick() {
 			return
 		case <-t.C:
 			v.do(v.refreshStatus)
+			v.do(v.refreshBars)
 		}
 	}
 }

@@ -25,6 +25,7 @@ type Tile struct {
 	posted  atomic.Bool // a frame refresh is queued on the UI thread
 	onTap   func(*Tile)
 	do      func(func()) // fyne.Do; see Viewer.do
+	bar     *TransportBar
 	lastW   int
 	lastH   int
 }
@@ -41,6 +42,7 @@ func NewTile() *Tile {
 	t.image.ScaleMode = canvas.ImageScaleFastest
 	t.overlay.TextSize = theme.TextSize()
 	t.overlay.Alignment = fyne.TextAlignCenter
+	t.bar = newTileBar(t)
 	t.ExtendBaseWidget(t)
 	return t
 }
@@ -51,6 +53,7 @@ func (t *Tile) Attach(s *player.Stream) {
 	t.stream = s
 	t.lastW, t.lastH = 0, 0
 	t.image.Image = image.NewRGBA(image.Rect(0, 0, 16, 9))
+	t.bar.attachStream(s)
 	t.Refresh()
 }
 
@@ -88,6 +91,7 @@ func (t *Tile) showFrame() {
 	}
 	t.image.Image = img
 	t.image.Refresh()
+	t.bar.frameShown()
 }
 
 // Image returns the picture currently shown (for tests and screenshots).
@@ -113,8 +117,17 @@ func (r *tileRenderer) Layout(size fyne.Size) {
 	t.image.Resize(size)
 	t.image.Move(fyne.NewPos(0, 0))
 	th := t.overlay.MinSize().Height
+	bottom := size.Height
+	if t.bar.Visible() {
+		// The bar overlays the picture's bottom rather than taking a row
+		// of its own, so the video keeps the whole tile.
+		bh := t.bar.MinSize().Height
+		t.bar.Resize(fyne.NewSize(size.Width, bh))
+		t.bar.Move(fyne.NewPos(0, size.Height-bh))
+		bottom -= bh
+	}
 	t.overlay.Resize(fyne.NewSize(size.Width, th))
-	t.overlay.Move(fyne.NewPos(0, size.Height-th-theme.Padding()))
+	t.overlay.Move(fyne.NewPos(0, bottom-th-theme.Padding()))
 	// Ask the decoder for pictures the size of the tile in device pixels:
 	// scaling down in FFmpeg is cheaper than moving full frames to the GPU,
 	// which is what lets a wall of cameras run on a laptop.
@@ -137,10 +150,11 @@ func (r *tileRenderer) Refresh() {
 	r.t.bg.Refresh()
 	r.t.image.Refresh()
 	r.t.overlay.Refresh()
+	r.Layout(r.t.Size()) // the bar may have come or gone
 }
 
 func (r *tileRenderer) Objects() []fyne.CanvasObject {
-	return []fyne.CanvasObject{r.t.bg, r.t.image, r.t.overlay}
+	return []fyne.CanvasObject{r.t.bg, r.t.image, r.t.overlay, r.t.bar}
 }
 
 func (r *tileRenderer) Destroy() {}

@@ -89,6 +89,7 @@ func NewViewer(win fyne.Window, opts Options) *Viewer {
 	v.grid = container.NewGridWithColumns(1)
 	about := widget.NewButtonWithIcon("", theme.InfoIcon(), v.showAbout)
 	win.SetContent(container.NewBorder(v.newAddressBar(about), v.status, nil, nil, v.grid))
+	win.Canvas().SetOnTypedKey(v.typedKey)
 	return v
 }
 
@@ -128,6 +129,9 @@ func (v *Viewer) Close() {
 		}
 	}
 	wg.Wait()
+	for _, ts := range tiles {
+		ts.tile.bar.Wait() // its controls end with their closed streams
+	}
 }
 
 // open starts a stream for rawURL in the selected tile or a new one, over
@@ -251,6 +255,7 @@ func (v *Viewer) onStatus(ts *tileState, gen uint64, st player.Status) {
 	current := ts.stream != nil && ts.stream.Status().State == st.State
 	ts.status = st
 	v.mu.Unlock()
+	ts.tile.bar.Update() // paused, ended, live: the bar shows it at once
 	if !current && st.State != player.StateFailed {
 		return
 	}

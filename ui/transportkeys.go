@@ -1,0 +1,32 @@
+package ui
+
+import "fyne.io/fyne/v2"
+
+// typedKey takes the keys typed while no widget has the focus (a tile was
+// clicked): ← → seek the selected tile ±10 s, space pauses or plays it.
+// The address bar keeps its own arrows while it has the focus.
+func (v *Viewer) typedKey(ev *fyne.KeyEvent) {
+	v.mu.Lock()
+	if len(v.tiles) == 0 {
+		v.mu.Unlock()
+		return
+	}
+	t := v.tiles[v.selected].tile
+	v.mu.Unlock()
+	t.bar.Key(ev)
+}
+
+// refreshBars brings every tile's transport bar up to date: the clock of a
+// paused or ended recording moves no picture, so no frame refreshes it.
+// UI thread only.
+func (v *Viewer) refreshBars() {
+	v.mu.Lock()
+	tiles := make([]*Tile, len(v.tiles))
+	for i, ts := range v.tiles {
+		tiles[i] = ts.tile
+	}
+	v.mu.Unlock()
+	for _, t := range tiles {
+		t.bar.Update()
+	}
+}
