@@ -131,11 +131,15 @@ windows)
   use_ffmpeg "$prefix"
   export PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig"
   t0=$(date +%s)
-  rm -f rtspview.exe
+  # fyne package for Windows builds twice (once plain, once with the icon
+  # and version resource) and takes the -ldflags out of GOFLAGS on the
+  # first build, so the second, the one shipped, lost the version and
+  # -static. Named as an existing --exe, the plain build is skipped.
+  : >rtspview.exe
   # -static: the MinGW runtime (libgcc, winpthread) goes inside the exe, so
   # it needs only the DLLs Windows itself ships.
   GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ \
-    GOFLAGS="$xflags -ldflags=-extldflags=-static" package --os windows
+    GOFLAGS="$xflags -ldflags=-extldflags=-static" package --os windows --exe rtspview.exe
   mkdir -p "$work/zip"
   mv rtspview.exe "$work/zip/rtspview.exe"
   cat internal/licenses/ffmpeg.txt internal/licenses/ffmpeg-COPYING.LGPLv2.1 internal/licenses/notices.txt >"$work/zip/LICENSES.txt"

@@ -64,6 +64,11 @@ if [ -z "${DISPLAY:-}" ]; then
   done
 fi
 
+version=$(sed -n 's/^ *Version *= *"\(.*\)".*/\1/p' FyneApp.toml | head -1)
+# has_version OUTPUT WHAT — --version must name the release, not "dev": the
+# -X flags reached the build that was shipped.
+has_version() { case "$1" in "rtspview $version ("*) ;; *) fail "$2 --version says '$1', want rtspview $version" ;; esac; }
+
 # ---- Linux: the .deb -------------------------------------------------------
 debroot="$tmp/deb"
 dpkg-deb -x "$deb" "$debroot"
@@ -79,7 +84,9 @@ exec_line=$(sed -n 's/^Exec=//p' "$desktop")
 exe="$debroot/usr/bin/${exec_line%% *}"
 [ -x "$exe" ] || fail "Exec=$exec_line: no $exe"
 if ldd "$exe" | grep -Eq 'libav|libsw'; then fail "the packaged binary links a shared FFmpeg: $(ldd "$exe" | grep -E 'libav|libsw' | tr '\n' ' ')"; fi
-say "packaged binary: $(( $(stat -c %s "$exe") / 1048576 )) MiB, needs glibc $(objdump -T "$exe" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -1), $("$exe" --version)"
+linux_version=$("$exe" --version)
+has_version "$linux_version" "the packaged binary's"
+say "packaged binary: $(( $(stat -c %s "$exe") / 1048576 )) MiB, needs glibc $(objdump -T "$exe" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -1), $linux_version"
 # As the menu starts it: the Exec= line with its field codes dropped (the
 # menu passes no file), from a directory that is not the checkout.
 (cd "$tmp" && run_for 60 "$exe" --screenshot "$tmp/deb.png" --after 6s) || fail "the packaged binary exited with $?"
@@ -115,6 +122,10 @@ export WINEPREFIX="$tmp/wine" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 run_for 180 wineboot -i >/dev/null 2>&1 || true
 x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
   scripts/wine/bcryptprimitives.c -ladvapi32
+
+win_version=$(run_for 60 wine "$winexe" --version 2>/dev/null | tr -d '\r')
+has_version "$win_version" "rtspview.exe"
+say "rtspview.exe --version: $win_version"
 
 # gst-rtsp-server: prints READY <port>, exits when its stdin closes.
 mkfifo "$tmp/gst.in"

@@ -24,7 +24,10 @@ func Run(opts Options) error {
 	if len(assets.Icon) > 0 {
 		a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	}
-	w := a.NewWindow("rtspview")
+	w, err := newWindow(a, "rtspview")
+	if err != nil {
+		return err
+	}
 	w.Resize(fyne.NewSize(960, 600))
 	v := NewViewer(w, opts)
 	var shotErr error
@@ -78,4 +81,17 @@ func capture(w fyne.Window) image.Image {
 	}
 	c.Resize(size)
 	return c.Capture()
+}
+
+// newWindow is a.NewWindow, with the panic Fyne's GLFW driver raises when
+// the system will not give it a window (no usable display; under Wine, a
+// session that another process started without one a moment before) turned
+// into an error a person can read instead of a stack trace.
+func newWindow(a fyne.App, title string) (w fyne.Window, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("The window cannot open: the system's graphics refused (%v). Is a display available?", r)
+		}
+	}()
+	return a.NewWindow(title), nil
 }
