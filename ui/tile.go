@@ -24,6 +24,7 @@ type Tile struct {
 	bg      *canvas.Rectangle
 	posted  atomic.Bool // a frame refresh is queued on the UI thread
 	onTap   func(*Tile)
+	deco    tileDeco // name badge and ⋮ menu (ui/tiledeco.go)
 	do      func(func()) // fyne.Do; see Viewer.do
 	bar     *TransportBar
 	lastW   int
@@ -43,6 +44,7 @@ func NewTile() *Tile {
 	t.overlay.TextSize = theme.TextSize()
 	t.overlay.Alignment = fyne.TextAlignCenter
 	t.bar = newTileBar(t)
+	t.deco = newTileDeco(t)
 	t.ExtendBaseWidget(t)
 	return t
 }
@@ -116,6 +118,7 @@ func (r *tileRenderer) Layout(size fyne.Size) {
 	t.bg.Resize(size)
 	t.image.Resize(size)
 	t.image.Move(fyne.NewPos(0, 0))
+	t.deco.layout(size)
 	th := t.overlay.MinSize().Height
 	bottom := size.Height
 	if t.bar.Visible() {
@@ -154,7 +157,7 @@ func (r *tileRenderer) Refresh() {
 }
 
 func (r *tileRenderer) Objects() []fyne.CanvasObject {
-	return []fyne.CanvasObject{r.t.bg, r.t.image, r.t.overlay, r.t.bar}
+	return append([]fyne.CanvasObject{r.t.bg, r.t.image, r.t.overlay, r.t.bar}, r.t.deco.objects()...)
 }
 
 func (r *tileRenderer) Destroy() {}

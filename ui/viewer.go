@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/rtspview/rtspview/internal/secrets"
+	"github.com/rtspview/rtspview/internal/wall"
 	"github.com/rtspview/rtspview/player"
 )
 
@@ -26,6 +28,16 @@ type Options struct {
 	// there (--start, as ffplay's -ss); live streams ignore them.
 	Start      time.Duration
 	StartClock time.Time
+	// Wall is the camera wall to open (see internal/wall), WallPath the
+	// file edits are saved into ("" saves nothing: a temporary wall).
+	// URLs open as temporary tiles beside it and are never saved.
+	Wall     *wall.Wall
+	WallPath string
+	// Notice is a sentence for the status line at start (a wall file
+	// that could not be read).
+	Notice string
+	// Secrets keeps camera passwords; nil uses the OS keyring.
+	Secrets *secrets.Store
 }
 
 // Viewer is the main window's content: address bar, transport selector,
@@ -44,6 +56,7 @@ type Viewer struct {
 	tunnelPort *widget.Entry
 	proxy      *widget.Entry
 	grid       *fyne.Container
+	wall       wallState // the wall file and the passwords (ui/wall.go)
 
 	// do brings work from other goroutines onto the UI thread: fyne.Do.
 	// Fyne's test driver runs fyne.Do on the calling goroutine, so tests
@@ -78,6 +91,7 @@ type tileState struct {
 	// credHosts are hosts this tile's camera redirected to that the person
 	// agreed to send the credentials to (player.Config.CredentialHosts).
 	credHosts []string
+	w         tileWall // name and wall entry (ui/wall.go)
 }
 
 // NewViewer builds the window content in win. Call Start to begin playing
@@ -88,7 +102,7 @@ func NewViewer(win fyne.Window, opts Options) *Viewer {
 	v.status.Truncation = fyne.TextTruncateEllipsis
 	v.grid = container.NewGridWithColumns(1)
 	about := widget.NewButtonWithIcon("", theme.InfoIcon(), v.showAbout)
-	win.SetContent(container.NewBorder(v.newAddressBar(about), v.status, nil, nil, v.grid))
+	win.SetContent(container.NewBorder(v.newAddressBar(container.NewHBox(v.newWallButton(), about)), v.status, nil, nil, v.grid))
 	win.Canvas().SetOnTypedKey(v.typedKey)
 	return v
 }
@@ -96,6 +110,7 @@ func NewViewer(win fyne.Window, opts Options) *Viewer {
 // Start plays the URLs given at launch and starts the status ticker.
 func (v *Viewer) Start() {
 	v.launching = true // the URLs given at launch take opts.Start
+	v.openWall()
 	for i, u := range v.opts.URLs {
 		v.open(u, "", "", i > 0)
 	}
@@ -145,6 +160,7 @@ func (v *Viewer) open(rawURL, user, pass string, add bool) {
 // the start, so the question is asked once per camera.
 func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transport, tunnelPort int) {
 	addr := player.TLSAddress(player.Config{URL: rawURL, Transport: tr, TunnelPort: tunnelPort})
+	user, pass = v.recallPassword(rawURL, user, pass)
 	v.mu.Lock()
 	var ts *tileState
 	if add || len(v.tiles) == 0 {
@@ -203,6 +219,7 @@ func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transpo
 	tile.Attach(s)
 	tile.SetOverlay("Connecting…")
 	v.layoutGrid()
+	v.wallChanged(ts)
 }
 
 // decoderThreads keeps a wall of cameras from oversubscribing the CPU:
@@ -261,7 +278,7 @@ func (v *Viewer) onStatus(ts *tileState, gen uint64, st player.Status) {
 	}
 	switch st.State {
 	case player.StatePlaying:
-		ts.tile.SetOverlay("")
+		ts.tile.SetOverlay(v.wallPlaying(ts))
 	default:
 		ts.tile.SetOverlay(st.Text)
 	}

@@ -45,12 +45,15 @@ func Run(args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
   rtspview [--transport auto|udp|tcp|http|https] [--insecure] [--proxy URL] [--start TIME] [--verbose] [--screenshot FILE --after DURATION] [URL…]
+  rtspview [--wall FILE] [--screenshot FILE --after DURATION]
   rtspview probe [--transport …] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--proxy URL] [--start TIME] [--json] [--verbose] URL
   rtspview demo-server [--addr 127.0.0.1:8554]
   rtspview bench [--streams N] [--duration D] [--size WxH] [--transport T] [--json] [URL]
   rtspview --version
 
-With no URL the viewer plays its built-in demo stream.
+With no URL the viewer opens the saved camera wall (see docs/wall-format.md),
+or plays its built-in demo stream when there is none. Addresses given here
+open as a temporary wall: the saved one is left as it is.
 `)
 }
 
@@ -63,6 +66,7 @@ func runGUI(args []string, stderr io.Writer) int {
 	insecure := fs.Bool("insecure", false, "accept any TLS certificate")
 	proxy := fs.String("proxy", "", "HTTP proxy for the http/https tunnel (default: HTTP_PROXY/HTTPS_PROXY)")
 	verbose := fs.Bool("verbose", false, "debug log on stderr, without credentials (or set RTSPVIEW_VERBOSE=1)")
+	wallFile := fs.String("wall", "", "open the camera wall in FILE and save edits there (default: the saved wall)")
 	start := fs.String("start", "", "play recordings from this play time (12s, 00:01:30) or wall-clock time (2026-11-28T22:00:00Z)")
 	fs.Usage = func() { usage(stderr) }
 	urls, err := parseInterspersed(fs, args)
@@ -80,7 +84,10 @@ func runGUI(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, player.Sentence(err, ""))
 		return 2
 	}
-	if len(urls) == 0 {
+	if code := openWall(&opts, *wallFile, stderr); code != 0 {
+		return code
+	}
+	if len(urls) == 0 && (opts.Wall == nil || len(opts.Wall.Cameras) == 0) {
 		srv, err := demo.Start(demo.Config{})
 		if err != nil {
 			fmt.Fprintln(stderr, "cannot start the demo stream:", err)

@@ -1,0 +1,101 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rtspview/rtspview/internal/secrets"
+	"github.com/rtspview/rtspview/internal/wall"
+)
+
+// showTileMenu opens the tile's menu at the absolute position at: the ⋮
+// button, or where the right-click was.
+func (v *Viewer) showTileMenu(ts *tileState, at fyne.Position) {
+	menu := fyne.NewMenu("",
+		fyne.NewMenuItem("Rename…", func() { v.askRename(ts) }),
+		fyne.NewMenuItem("Remove", func() { v.askRemove(ts) }),
+	)
+	widget.ShowPopUpMenuAtPosition(menu, v.win.Canvas(), at)
+}
+
+// askRename asks for the tile's new name; an empty one shows the host.
+func (v *Viewer) askRename(ts *tileState) {
+	name := widget.NewEntry()
+	name.SetText(ts.w.cam.Name)
+	name.SetPlaceHolder(displayName(wall.Camera{URL: ts.w.cam.URL}))
+	d := dialog.NewForm("Rename camera", "Rename", "Cancel",
+		[]*widget.FormItem{widget.NewFormItem("Name", name)}, func(ok bool) {
+			if ok {
+				v.renameTile(ts, name.Text)
+			}
+		}, v.win)
+	d.Resize(fyne.NewSize(380, 0))
+	d.Show()
+	v.win.Canvas().Focus(name)
+}
+
+// renameTile gives the tile a name and saves the wall.
+func (v *Viewer) renameTile(ts *tileState, name string) {
+	ts.w.cam.Name = strings.TrimSpace(name)
+	ts.tile.SetName(displayName(ts.w.cam))
+	v.saveWall()
+}
+
+// askRemove asks before taking a camera off the wall.
+func (v *Viewer) askRemove(ts *tileState) {
+	dialog.ShowConfirm("Remove camera",
+		fmt.Sprintf("Remove %q from the wall?", displayName(ts.w.cam)),
+		func(ok bool) {
+			if ok {
+				v.removeTile(ts)
+			}
+		}, v.win)
+}
+
+// removeTile stops the tile's stream, takes it out of the grid and the
+// wall, and forgets its keyring password unless another tile of the same
+// camera still needs it.
+func (v *Viewer) removeTile(ts *tileState) {
+	v.mu.Lock()
+	i := slices.Index(v.tiles, ts)
+	if i < 0 {
+		v.mu.Unlock()
+		return
+	}
+	v.tiles = slices.Delete(v.tiles, i, i+1)
+	if v.selected >= len(v.tiles) {
+		v.selected = max(len(v.tiles)-1, 0)
+	}
+	old := ts.stream
+	ts.stream = nil
+	ts.gen++ // the closing stream's last words are not this tile's state
+	user, _ := ts.w.cam.Credentials()
+	key := secrets.Key(ts.w.cam.URL, user)
+	shared := false
+	for _, o := range v.tiles {
+		u, _ := o.w.cam.Credentials()
+		shared = shared || secrets.Key(o.w.cam.URL, u) == key
+	}
+	v.mu.Unlock()
+	if old != nil {
+		v.wg.Add(1)
+		go func() {
+			defer v.wg.Done()
+			old.Close()
+		}()
+	}
+	ts.tile.Attach(nil)
+	v.layoutGrid()
+	ws := v.walls()
+	if !shared && ts.w.cam.PasswordRef == wall.PasswordRefKeyring && ws.path != "" {
+		ws.store.Forget(ts.w.cam.URL, user)
+		delete(ws.inKeyring, key)
+	}
+	v.saveWall()
+	v.refreshStatus()
+}
