@@ -17,6 +17,10 @@ pkgs=(
   gstreamer1.0-plugins-ugly gstreamer1.0-libav
   # tests: TLS front end and fault injection
   stunnel4 iproute2 nftables tinyproxy
+  # tests: a real Secret Service for the camera passwords (internal/secrets
+  # starts gnome-keyring-daemon in its own dbus-run-session), and OCR to read
+  # the camera names on a screenshot of the wall
+  dbus-daemon gnome-keyring tesseract-ocr
 )
 
 missing=()
