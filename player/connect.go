@@ -45,6 +45,7 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 		Transport: w.transport.rtsp(),
 		Timeout:   s.cfg.Timeout,
 		TLSConfig: s.cfg.TLSConfig,
+		TLSFor:    s.cfg.TLSFor,
 		Tunnel:    rtsp.TunnelConfig{Port: w.tunnelPort},
 	}
 	if s.cfg.Proxy != "" {

@@ -21,9 +21,14 @@ type Config struct {
 	Username, Password string // override the URL's credentials
 	// Insecure accepts any TLS certificate (rtsps://, HTTPS tunnel).
 	Insecure bool
-	// TLSConfig, when set, is used as is for rtsps and the HTTPS tunnel
-	// (the UI passes one that pins a certificate the user accepted).
+	// TLSConfig, when set, is used as is for rtsps and the HTTPS tunnel.
 	TLSConfig *tls.Config
+	// TLSFor, when set, is asked for the TLS configuration of each server
+	// the stream hand-shakes with, by the host:port actually dialed (the
+	// UI answers with a pinned certificate the user accepted there); nil
+	// falls back to TLSConfig. CertificateAddress names the same address
+	// when a handshake fails.
+	TLSFor func(addr string) *tls.Config
 	// Timeout bounds each network step (dial, each request). 10 s when zero.
 	Timeout time.Duration
 	// MediaTimeout is how long PLAY may go without any RTP before the

@@ -1,7 +1,6 @@
 package player
 
 import (
-	"cmp"
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
@@ -109,31 +108,14 @@ func PinnedTLSConfig(serverName, fingerprint string) *tls.Config {
 	}
 }
 
-// TLSAddress is host:port of the TLS server that playing cfg talks to, the
-// key a trusted fingerprint is remembered under; "" when cfg's transport
-// uses no TLS. It mirrors the dialing: rtsps:// on the URL's port (322 by
-// default); an explicit HTTPS tunnel on cfg.TunnelPort, else the URL's
-// port, else 443; and Auto's last resort, the HTTPS tunnel on cfg.HTTPSPort
-// (443 when zero), when the URL is rtsp://.
-func TLSAddress(cfg Config) string {
-	u, err := rtsp.ParseURL(cfg.URL)
-	if err != nil {
-		return ""
-	}
-	switch cfg.Transport {
-	case TransportHTTPS:
-		return rtsp.TunnelAddr(u, cfg.TunnelPort, true)
-	case TransportHTTP:
-		return ""
-	case TransportAuto:
-		if u.Scheme == "rtsps" {
-			return rtsp.HostPort(u)
-		}
-		// Auto's last way: the HTTPS tunnel on HTTPSPort (auto.go).
-		return rtsp.TunnelAddr(u, cmp.Or(cfg.HTTPSPort, 443), true)
-	}
-	if u.Scheme == "rtsps" {
-		return rtsp.HostPort(u)
+// CertificateAddress is the host:port whose TLS handshake failed in err
+// (the address as dialed: rtsps' port, or the HTTPS tunnel's), the key a
+// decision about its certificate is remembered under; "" when err is not a
+// TLS failure.
+func CertificateAddress(err error) string {
+	var te *rtsp.TLSError
+	if errors.As(err, &te) {
+		return te.Addr
 	}
 	return ""
 }

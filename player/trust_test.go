@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -118,6 +119,11 @@ func TestTrustOnFirstUse(t *testing.T) {
 		t.Fatalf("demo URL %q", srv.URL())
 	}
 	fp := Fingerprint(cert)
+	u, err := url.Parse(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refusedAt string // the address the refusal names, where the pin goes
 
 	t.Run("default refuses", func(t *testing.T) {
 		_, st, _ := playFrames(t, Config{URL: srv.URL(), Transport: TransportTCP, Timeout: 5 * time.Second}, 1, 20*time.Second)
@@ -134,10 +140,21 @@ func TestTrustOnFirstUse(t *testing.T) {
 		if errors.Is(st.Err, ErrCertificateChanged) {
 			t.Fatal("a first refusal claims the certificate changed")
 		}
+		if refusedAt = CertificateAddress(st.Err); refusedAt != u.Host {
+			t.Fatalf("refusal names %q, the server is at %q", refusedAt, u.Host)
+		}
 	})
 	for _, tr := range []Transport{TransportTCP, TransportAuto, TransportHTTPS} {
 		t.Run("pinned plays over "+tr.String(), func(t *testing.T) {
-			cfg := Config{URL: srv.URL(), Transport: tr, TLSConfig: PinnedTLSConfig("127.0.0.1", fp)}
+			// The pin is looked up by the address each dial really uses,
+			// as the window's trust store does: rtsps, Auto and the HTTPS
+			// tunnel all reach this server at refusedAt.
+			cfg := Config{URL: srv.URL(), Transport: tr, TLSFor: func(addr string) *tls.Config {
+				if addr != refusedAt {
+					return nil
+				}
+				return PinnedTLSConfig("", fp)
+			}}
 			stats, st, img := playFrames(t, cfg, 10, 20*time.Second)
 			if st.State != StatePlaying {
 				t.Fatalf("status %+v", st)
@@ -196,30 +213,4 @@ func TestTrustHostnameMismatch(t *testing.T) {
 		t.Fatalf("pinned: status %+v", st)
 	}
 	checkPicture(t, img, 1280, 720)
-}
-
-func TestTLSAddress(t *testing.T) {
-	for _, tc := range []struct {
-		cfg  Config
-		want string
-	}{
-		{Config{URL: "rtsps://cam.local/s", Transport: TransportTCP}, "cam.local:322"},
-		{Config{URL: "rtsps://u:p@cam.local:8322/s", Transport: TransportUDP}, "cam.local:8322"},
-		{Config{URL: "rtsps://cam.local:8322/s", Transport: TransportAuto}, "cam.local:8322"},
-		{Config{URL: "rtsps://[fe80::1]/s", Transport: TransportTCP}, "[fe80::1]:322"},
-		{Config{URL: "rtsp://cam.local/s", Transport: TransportTCP}, ""},
-		{Config{URL: "rtsp://cam.local/s", Transport: TransportUDP}, ""},
-		{Config{URL: "rtsp://cam.local/s", Transport: TransportHTTP, TunnelPort: 8443}, ""},
-		{Config{URL: "rtsps://cam.local/s", Transport: TransportHTTP}, ""},
-		{Config{URL: "rtsp://cam.local/s", Transport: TransportHTTPS}, "cam.local:443"},
-		{Config{URL: "rtsp://cam.local:8443/s", Transport: TransportHTTPS}, "cam.local:8443"},
-		{Config{URL: "rtsp://cam.local:554/s", Transport: TransportHTTPS, TunnelPort: 4443}, "cam.local:4443"},
-		{Config{URL: "rtsp://cam.local/s", Transport: TransportAuto}, "cam.local:443"},
-		{Config{URL: "rtsp://cam.local/s", Transport: TransportAuto, HTTPSPort: 9443}, "cam.local:9443"},
-		{Config{URL: "http://cam.local/s", Transport: TransportTCP}, ""},
-	} {
-		if got := TLSAddress(tc.cfg); got != tc.want {
-			t.Errorf("TLSAddress(%q, %v, tunnel %d) = %q, want %q", tc.cfg.URL, tc.cfg.Transport, tc.cfg.TunnelPort, got, tc.want)
-		}
-	}
 }

@@ -30,6 +30,14 @@ type Config struct {
 	// TLSConfig is used for rtsps:// and the HTTPS tunnel. nil means
 	// verification against the system roots with the URL's host as SNI.
 	TLSConfig *tls.Config
+	// TLSFor, when set, is asked for the TLS configuration of the server
+	// at addr, the host:port this client is about to hand-shake with
+	// (rtsps on its port, or the HTTPS tunnel's). A nil answer falls back
+	// to TLSConfig. The address is the dial's own, so a trust store keyed
+	// on it (a certificate the user accepted) never has to predict which
+	// port Auto or the tunnel will end up on; a failed handshake names the
+	// same address in its *TLSError.
+	TLSFor func(addr string) *tls.Config
 	// UserAgent is sent on every request; "rtspview" when empty.
 	UserAgent string
 	// OnPacket receives every RTP packet of a set-up track, tagged with the

@@ -21,21 +21,39 @@ func (c *Client) dialControl(ctx context.Context) (net.Conn, error) {
 			return nil, classifyNetError("connect to "+addr, err)
 		}
 		if c.url.Scheme == "rtsps" {
-			tc := tls.Client(nc, c.tlsConfig())
+			tc := tls.Client(nc, c.tlsConfigFor(addr))
 			if err := tc.HandshakeContext(ctx); err != nil {
 				nc.Close()
-				return nil, &kindError{kind: ErrTLS, msg: "TLS handshake with " + addr, cause: err}
+				return nil, &TLSError{Addr: addr, Err: err}
 			}
 			return tc, nil
 		}
 		return nc, nil
 	case TransportHTTP, TransportHTTPS:
-		return dialTunnel(ctx, tunnelDial{
-			url: c.url, useTLS: c.transport == TransportHTTPS, cfg: c.cfg.Tunnel, tlsConfig: c.tlsConfig(),
+		td := tunnelDial{
+			url: c.url, useTLS: c.transport == TransportHTTPS, cfg: c.cfg.Tunnel,
 			user: c.user, pass: c.pass, userAgent: c.cfg.UserAgent,
-		})
+		}
+		td.tlsConfig = c.tlsConfigFor(td.addr())
+		return dialTunnel(ctx, td)
 	}
 	return nil, fmt.Errorf("%w: %v", ErrTransportUnsupported, c.transport)
+}
+
+// tlsConfigFor is the TLS configuration for the server at addr: the
+// caller's answer for that address (Config.TLSFor), else Config.TLSConfig,
+// else the system roots; SNI is the URL's host unless set.
+func (c *Client) tlsConfigFor(addr string) *tls.Config {
+	if c.cfg.TLSFor != nil {
+		if cfg := c.cfg.TLSFor(addr); cfg != nil {
+			cfg = cfg.Clone()
+			if cfg.ServerName == "" {
+				cfg.ServerName = c.url.Hostname()
+			}
+			return cfg
+		}
+	}
+	return c.tlsConfig()
 }
 
 func (c *Client) tlsConfig() *tls.Config {

@@ -215,3 +215,16 @@ type RedirectError struct {
 func (e *RedirectError) Error() string {
 	return fmt.Sprintf("%s: server redirects to %s", e.Method, e.Location)
 }
+
+// TLSError is a failed TLS handshake with the server at Addr (host:port, as
+// dialed). It is ErrTLS to errors.Is, and Err keeps the cause (for a
+// certificate, a *tls.CertificateVerificationError with the chain), so a
+// caller can show the certificate and remember a decision for Addr.
+type TLSError struct {
+	Addr string
+	Err  error
+}
+
+func (e *TLSError) Error() string { return "TLS handshake with " + e.Addr + ": " + e.Err.Error() }
+
+func (e *TLSError) Unwrap() []error { return []error{ErrTLS, e.Err} }

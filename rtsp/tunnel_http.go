@@ -140,7 +140,7 @@ func dialTunnel(ctx context.Context, td tunnelDial) (net.Conn, error) {
 			tc := tls.Client(nc, td.tlsConfig)
 			if err := tc.HandshakeContext(ctx); err != nil {
 				nc.Close()
-				return nil, &kindError{kind: ErrTLS, msg: "TLS handshake with " + addr, cause: err}
+				return nil, &TLSError{Addr: addr, Err: err}
 			}
 			return tc, nil
 		}

@@ -59,8 +59,8 @@ func rememberFingerprint(addr, fp string) {
 	}
 }
 
-// pinnedTLS returns the pinned configuration for the TLS address addr
-// (player.TLSAddress) when the user trusted a certificate there, else nil:
+// pinnedTLS returns the pinned configuration for the TLS address addr (as
+// the stream dials it) when the user trusted a certificate there, else nil:
 // system roots, or --insecure, which asked not to check at all.
 func (v *Viewer) pinnedTLS(addr string) *tls.Config {
 	if v.opts.Insecure {
@@ -80,9 +80,8 @@ func (v *Viewer) pinnedTLS(addr string) *tls.Config {
 // askTrust shows the certificate the camera presented and lets the user
 // trust it. changed says a different certificate was trusted before: that
 // is worth a warning, because it is also what an interception looks like.
-func (v *Viewer) askTrust(ts *tileState, cert *x509.Certificate, changed bool) {
+func (v *Viewer) askTrust(ts *tileState, addr string, cert *x509.Certificate, changed bool) {
 	v.mu.Lock()
-	addr := ts.tlsAddr
 	url, user, pass, tr, tunnelPort := ts.url, ts.user, ts.pass, ts.transport, ts.tunnelPort
 	v.mu.Unlock()
 	if addr == "" {

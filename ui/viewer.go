@@ -81,11 +81,9 @@ type tileState struct {
 	user   string
 	pass   string
 	// How the stream was opened, to reopen it the same way once its
-	// certificate is trusted: transport, tunnel port, and the TLS address
-	// (host:port) a trusted fingerprint is remembered under.
+	// certificate is trusted: transport and tunnel port.
 	transport  player.Transport
 	tunnelPort int
-	tlsAddr    string
 	gen        uint64 // counts the streams opened in this tile
 	status     player.Status
 	// credHosts are hosts this tile's camera redirected to that the person
@@ -156,10 +154,10 @@ func (v *Viewer) open(rawURL, user, pass string, add bool) {
 }
 
 // openWith is open over transport tr (and tunnelPort for a tunnel). A
-// certificate the user trusted for the address this dials is pinned from
-// the start, so the question is asked once per camera.
+// certificate the user trusted for an address is pinned whenever the stream
+// dials that address (player.Config.TLSFor), so the question is asked once
+// per camera and port, whichever way Auto ends up taking.
 func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transport, tunnelPort int) {
-	addr := player.TLSAddress(player.Config{URL: rawURL, Transport: tr, TunnelPort: tunnelPort})
 	user, pass = v.recallPassword(rawURL, user, pass)
 	v.mu.Lock()
 	var ts *tileState
@@ -178,7 +176,7 @@ func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transpo
 	}
 	ts.url, ts.user, ts.pass = rawURL, user, pass
 	credHosts := append([]string(nil), ts.credHosts...)
-	ts.transport, ts.tunnelPort, ts.tlsAddr = tr, tunnelPort, addr
+	ts.transport, ts.tunnelPort = tr, tunnelPort
 	ts.gen++
 	gen := ts.gen
 	v.mu.Unlock()
@@ -198,7 +196,7 @@ func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transpo
 		Username:       user,
 		Password:       pass,
 		Insecure:       v.opts.Insecure,
-		TLSConfig:      v.pinnedTLS(addr),
+		TLSFor:         v.pinnedTLS,
 		Proxy:          strings.TrimSpace(v.proxy.Text),
 		TunnelPort:     tunnelPort,
 		Reconnect:      true,
@@ -289,7 +287,7 @@ func (v *Viewer) onStatus(ts *tileState, gen uint64, st player.Status) {
 	}
 	if st.State == player.StateFailed && st.Kind == player.KindTLS {
 		if cert, ok := player.UntrustedCertificate(st.Err); ok {
-			v.askTrust(ts, cert, errors.Is(st.Err, player.ErrCertificateChanged))
+			v.askTrust(ts, player.CertificateAddress(st.Err), cert, errors.Is(st.Err, player.ErrCertificateChanged))
 		}
 	}
 	v.refreshStatus()
