@@ -1,0 +1,279 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"github.com/zalando/go-keyring"
+
+	"github.com/rtspview/rtspview/internal/demo"
+	"github.com/rtspview/rtspview/internal/secrets"
+	"github.com/rtspview/rtspview/internal/wall"
+	"github.com/rtspview/rtspview/player"
+	"github.com/rtspview/rtspview/rtsp/rtsptest"
+)
+
+// memKeyring stands in for the OS keyring (internal/secrets tests the
+// real Secret Service).
+type memKeyring struct {
+	mu    sync.Mutex
+	items map[string]string
+}
+
+func (m *memKeyring) Set(s, u, p string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.items[s+"/"+u] = p
+	return nil
+}
+
+func (m *memKeyring) Get(s, u string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if p, ok := m.items[s+"/"+u]; ok {
+		return p, nil
+	}
+	return "", keyring.ErrNotFound
+}
+
+func (m *memKeyring) Delete(s, u string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.items, s+"/"+u)
+	return nil
+}
+
+func waitPicture(t *testing.T, tile *Tile) {
+	t.Helper()
+	waitFor(t, 15*time.Second, "a picture", func() bool {
+		img, ok := tile.Image().(*image.RGBA)
+		return ok && img.Rect.Dx() > 16
+	})
+}
+
+func waitPlaying(t *testing.T, v *Viewer, i int) {
+	t.Helper()
+	waitFor(t, 15*time.Second, "playing", func() bool {
+		v.mu.Lock()
+		defer v.mu.Unlock()
+		// The tile's current stream, not the state its last one left.
+		return len(v.tiles) > i && v.tiles[i].stream != nil && v.tiles[i].stream.Status().State == player.StatePlaying &&
+			v.tiles[i].status.State == player.StatePlaying
+	})
+}
+
+func loadWall(t *testing.T, path string) *wall.Wall {
+	t.Helper()
+	w, err := wall.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func names(w *wall.Wall) string {
+	var n []string
+	for _, c := range w.Cameras {
+		n = append(n, c.Name)
+	}
+	return strings.Join(n, ",")
+}
+
+func TestWallOpensNamedCamerasAndSavesEdits(t *testing.T) {
+	srv := rtsptest.StartDemo(t, demo.Config{})
+	path := filepath.Join(t.TempDir(), "wall.json")
+	orig := fmt.Sprintf(`{"version": 1, "layout": "auto", "page": 2, "cameras": [
+  {"name": "Front door", "url": %q, "transport": "tcp", "rotate": 90},
+  {"url": %q, "transport": "udp"}
+]}`, srv.URL(), srv.URL())
+	os.WriteFile(path, []byte(orig), 0o600)
+	v, _ := newTestViewer(t, Options{Wall: loadWall(t, path), WallPath: path, Secrets: secrets.NewWithBackend(nil)})
+	onUI(v.Start)
+	tiles := v.Tiles()
+	if len(tiles) != 2 || tiles[0].Name() != "Front door" || tiles[1].Name() != "127.0.0.1" {
+		t.Fatalf("tiles %d, names %q %q", len(tiles), tiles[0].Name(), tiles[1].Name())
+	}
+	if v.tiles[0].transport != player.TransportTCP || v.tiles[1].transport != player.TransportUDP {
+		t.Fatalf("transports %v %v", v.tiles[0].transport, v.tiles[1].transport)
+	}
+	waitPicture(t, tiles[0])
+	if b, _ := os.ReadFile(path); string(b) != orig {
+		t.Fatalf("opening the wall rewrote it:\n%s", b)
+	}
+
+	onUI(func() { v.renameTile(v.tiles[1], "Garage") })
+	w := loadWall(t, path)
+	if names(w) != "Front door,Garage" || tiles[1].Name() != "Garage" {
+		t.Fatalf("after rename: %q, tile %q", names(w), tiles[1].Name())
+	}
+	if strings.Join(w.ExtraKeys(), ",") != "page" || strings.Join(w.Cameras[0].ExtraKeys(), ",") != "rotate" {
+		t.Fatalf("unknown keys lost: %v %v", w.ExtraKeys(), w.Cameras[0].ExtraKeys())
+	}
+
+	onUI(func() { v.removeTile(v.tiles[0]) })
+	if w := loadWall(t, path); names(w) != "Garage" || len(v.Tiles()) != 1 {
+		t.Fatalf("after remove: %q, %d tiles", names(w), len(v.Tiles()))
+	}
+
+	onUI(func() {
+		v.address.SetText(srv.URL())
+		v.transport.SetSelected("TCP")
+		test.Tap(v.add)
+	})
+	w = loadWall(t, path)
+	if len(w.Cameras) != 2 || w.Cameras[1].URL != srv.URL() || w.Cameras[1].Transport != "tcp" {
+		t.Fatalf("after Add: %+v", w.Cameras)
+	}
+}
+
+// TestDemoIsNotSaved: the demo (and any address given at launch) is a
+// temporary tile; the first camera added starts the saved wall.
+func TestDemoIsNotSaved(t *testing.T) {
+	srv := rtsptest.StartDemo(t, demo.Config{})
+	path := filepath.Join(t.TempDir(), "rtspview", "wall.json")
+	v, _ := newTestViewer(t, Options{URLs: []string{srv.URL()}, WallPath: path, Secrets: secrets.NewWithBackend(nil)})
+	onUI(v.Start)
+	waitPicture(t, v.Tiles()[0])
+	if _, err := os.Stat(path); err == nil {
+		t.Fatal("the demo was saved as a wall")
+	}
+	onUI(func() {
+		v.address.SetText(strings.Replace(srv.URL(), "127.0.0.1", "localhost", 1))
+		test.Tap(v.add)
+	})
+	w := loadWall(t, path)
+	if len(w.Cameras) != 1 || !strings.Contains(w.Cameras[0].URL, "localhost") {
+		t.Fatalf("wall %+v", w.Cameras)
+	}
+}
+
+// logBuffer collects slog output from every goroutine.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+func captureLogs(t *testing.T) *logBuffer {
+	lb := &logBuffer{}
+	old := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(lb, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	t.Cleanup(func() { slog.SetDefault(old) })
+	return lb
+}
+
+// TestPasswordTypedOnceGoesToTheKeyringAndIsReused: the password the
+// person typed is reused for Play and a transport switch without asking,
+// is in the keyring and not in the file (nor the logs), and the next
+// session plays the camera from the keyring.
+func TestPasswordTypedOnceGoesToTheKeyringAndIsReused(t *testing.T) {
+	const pw = "hunter22-wall"
+	logs := captureLogs(t)
+	srv := rtsptest.StartDemo(t, demo.Config{Username: "viewer", Password: pw})
+	path := filepath.Join(t.TempDir(), "wall.json")
+	kr := &memKeyring{items: map[string]string{}}
+	v, w := newTestViewer(t, Options{Transport: player.TransportTCP, WallPath: path, Secrets: secrets.NewWithBackend(kr)})
+	onUI(func() { v.Start(); v.openWith(srv.URL(), "viewer", pw, true, player.TransportTCP, 0) })
+	waitPlaying(t, v, 0)
+	file, _ := os.ReadFile(path)
+	if bytes.Contains(file, []byte(pw)) {
+		t.Fatalf("password in the wall file:\n%s", file)
+	}
+	saved := loadWall(t, path)
+	if len(saved.Cameras) != 1 || saved.Cameras[0].User != "viewer" || saved.Cameras[0].PasswordRef != "keyring" {
+		t.Fatalf("wall %s", file)
+	}
+	if kr.items[secrets.Service+"/"+secrets.Key(srv.URL(), "viewer")] != pw {
+		t.Fatalf("not in the keyring: %v", kr.items)
+	}
+
+	// Play again over UDP from the (password-less) address bar: no dialog.
+	onUI(func() {
+		v.address.SetText(srv.URL())
+		v.transport.SetSelected("UDP")
+		test.Tap(v.play)
+	})
+	waitPlaying(t, v, 0)
+	if n := len(w.Canvas().Overlays().List()); n != 0 {
+		t.Fatalf("%d dialogs after a transport switch", n)
+	}
+	if v.tiles[0].transport != player.TransportUDP || loadWall(t, path).Cameras[0].Transport != "udp" {
+		t.Fatal("transport switch not kept")
+	}
+
+	// The next session: the keyring gives the password back.
+	v2, w2 := newTestViewer(t, Options{Wall: loadWall(t, path), WallPath: path, Secrets: secrets.NewWithBackend(kr)})
+	onUI(v2.Start)
+	waitPlaying(t, v2, 0)
+	if n := len(w2.Canvas().Overlays().List()); n != 0 {
+		t.Fatalf("%d dialogs in the next session", n)
+	}
+	for what, s := range map[string]string{"logs": logs.String(), "status": v.StatusText(), "title": w.Title(), "tile": v.Tiles()[0].Overlay() + v.Tiles()[0].Name()} {
+		if strings.Contains(s, pw) {
+			t.Errorf("password in the %s", what)
+		}
+	}
+}
+
+// TestNoKeyringKeepsThePasswordForTheSession: without a keyring the tile
+// says once that the password is for this session, the file has no
+// reference, and Play reuses the password.
+func TestNoKeyringKeepsThePasswordForTheSession(t *testing.T) {
+	const pw = "hunter22-nokeyring"
+	srv := rtsptest.StartDemo(t, demo.Config{Username: "viewer", Password: pw})
+	path := filepath.Join(t.TempDir(), "wall.json")
+	v, w := newTestViewer(t, Options{Transport: player.TransportTCP, WallPath: path, Secrets: secrets.NewWithBackend(nil)})
+	onUI(func() { v.Start(); v.openWith(srv.URL(), "viewer", pw, true, player.TransportTCP, 0) })
+	waitPlaying(t, v, 0)
+	waitFor(t, 2*time.Second, "the session-only note", func() bool { return v.Tiles()[0].Overlay() == sessionOnlyText })
+	file, _ := os.ReadFile(path)
+	if bytes.Contains(file, []byte(pw)) || bytes.Contains(file, []byte("password_ref")) {
+		t.Fatalf("wall file:\n%s", file)
+	}
+	onUI(func() {
+		v.address.SetText(srv.URL())
+		test.Tap(v.play)
+	})
+	waitPlaying(t, v, 0)
+	if n := len(w.Canvas().Overlays().List()); n != 0 {
+		t.Fatalf("%d dialogs on the second Play", n)
+	}
+	waitFor(t, 2*time.Second, "the note gone (said once)", func() bool { return v.Tiles()[0].Overlay() == "" })
+}
+
+func TestTileMenuOpensOnRightClick(t *testing.T) {
+	srv := rtsptest.StartDemo(t, demo.Config{})
+	v, w := newTestViewer(t, Options{Secrets: secrets.NewWithBackend(nil)})
+	onUI(func() {
+		v.address.SetText(srv.URL())
+		test.Tap(v.add)
+	})
+	tile := v.Tiles()[0]
+	if !tile.deco.menu.Visible() {
+		t.Fatal("no ⋮ button")
+	}
+	onUI(func() { test.TapSecondary(tile) })
+	if len(w.Canvas().Overlays().List()) != 1 {
+		t.Fatal("no menu on right-click")
+	}
+}
