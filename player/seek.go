@@ -467,47 +467,72 @@ func (s *Stream) control(cl *rtsp.Client, c command) error {
 			o.Scale = speed
 		}
 		s.pb.paused.Store(false)
-		s.pb.mu.Lock()
-		pauseFirst := s.pb.pauseFirst && cl.State() == rtsp.StatePlaying
-		s.pb.mu.Unlock()
-		if pauseFirst {
-			if err := cl.Pause(ctx); err != nil {
-				return fmt.Errorf("seek: %w", err)
-			}
-		}
-		wasPaused := pauseFirst || cl.State() == rtsp.StatePaused
-		res, err := s.playFrom(ctx, cl, a, track, o, true, wasPaused)
-		var se *rtsp.StatusError
-		retry := errors.As(err, &se) && se.Code == 455
-		if sync, _ := res.SyncFor(track); err == nil && sync.SeqNum == nil && !wasPaused && cl.CanPause() {
-			// No RTP-Info seq: packets sent before the seek cannot be told
-			// from those after it. gortsplib's server, for one, gives
-			// RTP-Info only to a PLAY after PAUSE (or the first). Do that
-			// now and for every later seek.
-			retry = true
-		}
-		if retry {
-			// 455 Method Not Valid in This State, or no RTP-Info: this
-			// server wants PAUSE before a PLAY that moves (RFC 2326
-			// section 10.5).
-			s.pb.mu.Lock()
-			s.pb.pauseFirst = true
-			s.pb.mu.Unlock()
-			if perr := cl.Pause(ctx); perr != nil {
-				return fmt.Errorf("seek: %w", perr)
-			}
-			res, err = s.playFrom(ctx, cl, a, track, o, true, true)
-		}
+		res, err := s.seekPlay(ctx, cl, a, track, o)
 		if err != nil {
-			return fmt.Errorf("seek: %w", err)
+			return err
 		}
-		s.setStatus(Status{State: StatePlaying, Text: "Playing · " + s.transportName()})
 		if o.Scale != 0 && res.ScaleRefused {
+			// gst-rtsp-server 1.22 answers a Scale of 2 with "Scale: 1"
+			// yet plays the file at twice its speed (a segment rate),
+			// with RTP timestamps at 1x: the pictures run ahead of
+			// every position. A PLAY without Scale from the same point
+			// leaves the server truly at 1x, whatever it made of the
+			// Scale; after a 4xx it costs one needless PLAY.
+			o.Scale = 0
+			if _, err := s.seekPlay(ctx, cl, a, track, o); err != nil {
+				return err
+			}
+			s.pb.mu.Lock()
+			s.pb.speedRefused = true
+			s.pb.mu.Unlock()
+			s.setStatus(Status{State: StatePlaying, Text: "Playing · " + s.transportName()})
 			return ErrSpeedRefused
 		}
+		s.setStatus(Status{State: StatePlaying, Text: "Playing · " + s.transportName()})
 		return nil
 	}
 	return nil
+}
+
+// seekPlay sends the PLAY of a seek or speed change with o, pausing
+// first where the server needs it, and learns that need from a 455 or a
+// PLAY answered without RTP-Info.
+func (s *Stream) seekPlay(ctx context.Context, cl *rtsp.Client, a *attempt, track int, o rtsp.PlayOptions) (rtsp.PlayResult, error) {
+	s.pb.mu.Lock()
+	pauseFirst := s.pb.pauseFirst && cl.State() == rtsp.StatePlaying
+	s.pb.mu.Unlock()
+	if pauseFirst {
+		if err := cl.Pause(ctx); err != nil {
+			return rtsp.PlayResult{}, fmt.Errorf("seek: %w", err)
+		}
+	}
+	wasPaused := pauseFirst || cl.State() == rtsp.StatePaused
+	res, err := s.playFrom(ctx, cl, a, track, o, true, wasPaused)
+	var se *rtsp.StatusError
+	retry := errors.As(err, &se) && se.Code == 455
+	if sync, _ := res.SyncFor(track); err == nil && sync.SeqNum == nil && !wasPaused && cl.CanPause() {
+		// No RTP-Info seq: packets sent before the seek cannot be told
+		// from those after it. gortsplib's server, for one, gives
+		// RTP-Info only to a PLAY after PAUSE (or the first). Do that
+		// now and for every later seek.
+		retry = true
+	}
+	if retry {
+		// 455 Method Not Valid in This State, or no RTP-Info: this
+		// server wants PAUSE before a PLAY that moves (RFC 2326
+		// section 10.5).
+		s.pb.mu.Lock()
+		s.pb.pauseFirst = true
+		s.pb.mu.Unlock()
+		if perr := cl.Pause(ctx); perr != nil {
+			return res, fmt.Errorf("seek: %w", perr)
+		}
+		res, err = s.playFrom(ctx, cl, a, track, o, true, true)
+	}
+	if err != nil {
+		return res, fmt.Errorf("seek: %w", err)
+	}
+	return res, nil
 }
 
 func (s *Stream) transportName() string {

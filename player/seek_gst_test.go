@@ -351,4 +351,18 @@ func TestSpeedGst(t *testing.T) {
 	if p.npt < 3*time.Second || p.npt > 6*time.Second {
 		t.Fatalf("after the speed change the picture is at %v", p.npt)
 	}
+	// "Stays at 1×" means the pictures too, not only the answer: two
+	// seconds on, the picture shows about two seconds more of the clip,
+	// and the position says the same moment it shows.
+	time.Sleep(2 * time.Second)
+	pics := l.since(asked)
+	last := pics[len(pics)-1]
+	t.Logf("2 s after the refused 2x: position %.3f s, picture shows frame %d (%.3f s); first after the change %.3f s",
+		secs(last.npt), last.code, secs(last.content()), secs(p.npt))
+	if last.code < 0 || last.content()-last.npt > 300*time.Millisecond || last.npt-last.content() > 300*time.Millisecond {
+		t.Fatalf("position %v but the picture shows %v", last.npt, last.content())
+	}
+	if moved := last.content() - p.content(); moved > 3*time.Second {
+		t.Fatalf("the clip moved %v in about 2 s after a refused 2x", moved)
+	}
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"image/color"
 	"sync"
@@ -87,51 +86,17 @@ type TransportBar struct {
 	clock  *canvas.Text
 	status *canvas.Text // "Ended", "LIVE", or what went wrong
 	slider *seekSlider
-	speed  *widget.Select
-	row    *fyne.Container
-	themed *container.ThemeOverride
+	// speed shows the speed and opens a menu of the others: a Select
+	// would take the width of a slider in a tile of a wall.
+	speed     *widget.Button
+	speedMenu *fyne.Menu // the menu last opened (for tests)
+	row       *fyne.Container
+	themed    *container.ThemeOverride
 
 	mu      sync.Mutex // guards queue and running
 	queue   []barAction
 	running bool
 	wg      sync.WaitGroup // the worker
-}
-
-// maxQueued bounds the controls waiting for a slow server; seeks are
-// merged, so this is only reached by clicking other controls fast.
-const maxQueued = 8
-
-type actKind int
-
-const (
-	actSeek actKind = iota
-	actPause
-	actResume
-	actSpeed
-)
-
-// barAction is one control for the worker, for the stream it was meant
-// for.
-type barAction struct {
-	pb    Playback
-	gen   uint64
-	kind  actKind
-	to    time.Duration
-	speed float64
-}
-
-func (a barAction) run() error {
-	switch a.kind {
-	case actSeek:
-		return a.pb.Seek(a.to)
-	case actPause:
-		return a.pb.Pause()
-	case actResume:
-		return a.pb.Resume()
-	case actSpeed:
-		return a.pb.SetSpeed(a.speed)
-	}
-	return nil
 }
 
 // barTheme keeps the bar light on dark whatever the window's theme: it
@@ -155,7 +120,9 @@ func NewTransportBar(do func(func())) *TransportBar {
 	b.bg = canvas.NewRectangle(barBackground)
 	b.play = widget.NewButtonWithIcon("", theme.MediaPauseIcon(), b.togglePlay)
 	b.play.Importance = widget.LowImportance
-	b.back = widget.NewButton("−10 s", func() { b.used(); b.jump(-seekStep) })
+	// An ASCII minus: U+2212 is not in Fyne's bundled font, and where no
+	// system font stands in (Windows under Wine) it shows as a box.
+	b.back = widget.NewButton("-10 s", func() { b.used(); b.jump(-seekStep) })
 	b.back.Importance = widget.LowImportance
 	b.fwd = widget.NewButton("+10 s", func() { b.used(); b.jump(seekStep) })
 	b.fwd.Importance = widget.LowImportance
@@ -164,12 +131,8 @@ func NewTransportBar(do func(func())) *TransportBar {
 	b.status = canvas.NewText("", noteYellow)
 	b.status.TextStyle.Bold = true
 	b.slider = newSeekSlider(b)
-	labels := make([]string, len(speeds))
-	for i, s := range speeds {
-		labels[i] = s.label
-	}
-	b.speed = widget.NewSelect(labels, b.speedPicked)
-	b.speed.Selected = "1×"
+	b.speed = widget.NewButton("1×", b.showSpeeds)
+	b.speed.Importance = widget.LowImportance
 	b.row = container.New(&barLayout{b}, b.play, b.back, b.fwd, b.clock, b.status, b.slider, b.speed)
 	b.themed = container.NewThemeOverride(b.row, barTheme{theme.DefaultTheme()})
 	b.ExtendBaseWidget(b)
@@ -271,6 +234,10 @@ func (b *TransportBar) Update() {
 	switch {
 	case b.seeking:
 		b.pos = b.target
+	case b.ended && b.dur > 0:
+		// The last picture is a frame short of the end; "00:19 / 00:20"
+		// under "Ended" reads as if a second were missing.
+		b.pos = b.dur
 	case st.HasPosition:
 		b.pos = st.Position
 	}
@@ -315,7 +282,7 @@ func (b *TransportBar) render(st player.Stats) {
 		b.slider.Value = min(shown.Seconds(), b.slider.Max)
 	}
 	if b.speedAsked == 0 {
-		b.speed.Selected = speedLabel(st.Speed)
+		b.speed.SetText(speedLabel(st.Speed))
 	}
 	b.status.Text, b.status.Color = b.note, noteYellow
 	if b.ended && !b.seeking && b.note == "" {
@@ -362,342 +329,6 @@ func speedLabel(x float64) string {
 		}
 	}
 	return "1×"
-}
-
-func (b *TransportBar) inFlight() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.running
-}
-
-// togglePlay is the play/pause button: pause, resume, or at the end play
-// again from the start.
-func (b *TransportBar) togglePlay() {
-	b.used()
-	if b.pb == nil || b.mode == barHidden {
-		return
-	}
-	if b.mode == barRecorded && b.ended && !b.seeking {
-		b.seekTo(0)
-		return
-	}
-	b.note = ""
-	b.wantPaused = !b.paused
-	b.toggles++
-	kind := actPause
-	if !b.wantPaused {
-		kind = actResume
-	}
-	b.enqueue(barAction{kind: kind})
-	b.Update()
-}
-
-// jump moves by d from the place shown (or the place already asked for,
-// so three quick presses of +10 s go 30 s), kept inside the recording: a
-// jump past the end lands a second before it rather than failing.
-func (b *TransportBar) jump(d time.Duration) {
-	if b.mode != barRecorded {
-		return
-	}
-	from := b.pos
-	if b.seeking {
-		from = b.target
-	}
-	to := from + d
-	if b.dur > 0 && to > b.dur-time.Second {
-		to = b.dur - time.Second
-	}
-	b.seekTo(max(to, 0))
-}
-
-// seekTo plays from to.
-func (b *TransportBar) seekTo(to time.Duration) {
-	if b.pb == nil || b.mode != barRecorded {
-		return
-	}
-	b.note = ""
-	b.seeking, b.target = true, to
-	b.enqueue(barAction{kind: actSeek, to: to})
-	b.Update()
-}
-
-func (b *TransportBar) speedPicked(label string) {
-	b.used()
-	for _, s := range speeds {
-		if s.label == label && b.pb != nil && b.mode == barRecorded {
-			b.note = ""
-			b.speedAsked++
-			b.enqueue(barAction{kind: actSpeed, speed: s.x})
-		}
-	}
-}
-
-// Key handles ← → (seek ±10 s) and space (play/pause) for the tile's
-// bar; false when the key is not one of them or the bar is hidden.
-func (b *TransportBar) Key(ev *fyne.KeyEvent) bool {
-	if b.mode == barHidden {
-		return false
-	}
-	switch ev.Name {
-	case fyne.KeyLeft:
-		b.jump(-seekStep)
-	case fyne.KeyRight:
-		b.jump(seekStep)
-	case fyne.KeySpace:
-		b.togglePlay()
-	default:
-		return false
-	}
-	return b.mode == barRecorded || ev.Name == fyne.KeySpace
-}
-
-// enqueue hands a to the worker, starting it if it is not running. A seek
-// replaces a seek still waiting, so dragging the slider over a slow
-// server plays from where it was let go, not from every place passed.
-func (b *TransportBar) enqueue(a barAction) {
-	a.pb, a.gen = b.pb, b.gen
-	b.mu.Lock()
-	n := len(b.queue)
-	switch {
-	case n > 0 && a.kind == actSeek && b.queue[n-1].kind == actSeek:
-		b.queue[n-1] = a
-	case n < maxQueued:
-		b.queue = append(b.queue, a)
-	default:
-		b.mu.Unlock()
-		b.done(a, errors.New("busy"))
-		return
-	}
-	start := !b.running
-	b.running = true
-	b.mu.Unlock()
-	if start {
-		b.wg.Add(1)
-		go b.work()
-	}
-}
-
-// work runs the queued controls in order and ends when none is left.
-func (b *TransportBar) work() {
-	defer b.wg.Done()
-	for {
-		b.mu.Lock()
-		if len(b.queue) == 0 {
-			b.running = false
-			b.mu.Unlock()
-			return
-		}
-		a := b.queue[0]
-		b.queue = b.queue[1:]
-		b.mu.Unlock()
-		err := a.run()
-		b.do(func() { b.done(a, err) })
-	}
-}
-
-// done runs on the UI thread with a control's outcome.
-func (b *TransportBar) done(a barAction, err error) {
-	if a.gen != b.gen {
-		return // for a stream this tile no longer shows
-	}
-	switch a.kind {
-	case actPause, actResume:
-		b.toggles = max(b.toggles-1, 0)
-	case actSpeed:
-		b.speedAsked = max(b.speedAsked-1, 0)
-	case actSeek:
-		if err != nil {
-			b.seeking = false
-		}
-	}
-	b.note = controlSentence(a, err)
-	b.Update()
-}
-
-// controlSentence says in a few words why a control did nothing; "" when
-// it worked.
-func controlSentence(a barAction, err error) string {
-	switch {
-	case err == nil:
-		return ""
-	case errors.Is(err, player.ErrSpeedRefused):
-		return fmt.Sprintf("Server refused %s; playing at 1×", speedLabel(a.speed))
-	case errors.Is(err, player.ErrBeyondEnd):
-		return "That is past the end"
-	case errors.Is(err, player.ErrNotPlaying):
-		return "Not playing yet"
-	case errors.Is(err, player.ErrNotSeekable):
-		return "A live stream cannot seek"
-	}
-	return player.Sentence(err, "")
-}
-
-// seekSlider is the position slider. ← → on it jump ±10 s like
-// everywhere else on the tile, instead of the slider's own small step.
-type seekSlider struct {
-	widget.Slider
-	bar *TransportBar
-}
-
-func newSeekSlider(b *TransportBar) *seekSlider {
-	s := &seekSlider{bar: b}
-	s.Max, s.Step = 1, 0.1
-	s.Orientation = widget.Horizontal
-	s.OnChanged = func(float64) {
-		b.drag = true
-		b.clock.Text = positionText(b.statsForClock(), time.Duration(s.Value*float64(time.Second)))
-		b.clock.Refresh()
-	}
-	s.OnChangeEnded = func(v float64) {
-		b.drag = false
-		b.used()
-		b.seekTo(time.Duration(v * float64(time.Second)))
-	}
-	s.ExtendBaseWidget(s)
-	return s
-}
-
-// statsForClock is enough of Stats to write a dragged position.
-func (b *TransportBar) statsForClock() player.Stats {
-	if b.pb == nil {
-		return player.Stats{Duration: b.dur}
-	}
-	return b.pb.Stats()
-}
-
-// TypedKey implements fyne.Focusable: the slider holds the focus once
-// tapped.
-func (s *seekSlider) TypedKey(ev *fyne.KeyEvent) {
-	if !s.bar.Key(ev) {
-		s.Slider.TypedKey(ev)
-	}
-}
-
-// CreateRenderer implements fyne.Widget.
-func (b *TransportBar) CreateRenderer() fyne.WidgetRenderer {
-	return &barRenderer{b: b}
-}
-
-type barRenderer struct{ b *TransportBar }
-
-func (r *barRenderer) Layout(size fyne.Size) {
-	b := r.b
-	b.themed.Resize(size)
-	b.themed.Move(fyne.NewPos(0, 0))
-	b.row.Resize(size) // the override does not pass on a same-size resize
-	w := size.Width
-	if b.mode == barLive {
-		// Live needs two controls, not a band across the picture.
-		p := theme.Padding()
-		w = p + b.play.MinSize().Width + p + b.status.MinSize().Width + 3*p
-	}
-	b.bg.Resize(fyne.NewSize(w, size.Height))
-	b.bg.Move(fyne.NewPos(0, 0))
-}
-
-func (r *barRenderer) MinSize() fyne.Size { return r.b.row.MinSize() }
-
-func (r *barRenderer) Refresh() {
-	r.Layout(r.b.Size())
-	r.b.bg.Refresh()
-	r.b.themed.Refresh()
-}
-
-func (r *barRenderer) Objects() []fyne.CanvasObject {
-	return []fyne.CanvasObject{r.b.bg, r.b.themed}
-}
-
-func (r *barRenderer) Destroy() {}
-
-// barLayout places the bar's row: play, −10 s, +10 s, the clock, a note,
-// the slider taking what is left, speed. A narrow tile drops speed, then
-// the jumps, then the note, so that play, the clock and a slider wide
-// enough to aim at always remain.
-type barLayout struct{ b *TransportBar }
-
-const minSliderWidth = 60
-
-func (l *barLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
-	b := l.b
-	p := theme.Padding()
-	h := size.Height
-	place := func(o fyne.CanvasObject, x, w float32) float32 {
-		ms := o.MinSize()
-		o.Resize(fyne.NewSize(w, ms.Height))
-		o.Move(fyne.NewPos(x, (h-ms.Height)/2))
-		if !o.Visible() {
-			o.Show()
-		}
-		return x + w + p
-	}
-	hide := func(objs ...fyne.CanvasObject) {
-		for _, o := range objs {
-			if o.Visible() {
-				o.Hide()
-			}
-		}
-	}
-	x := p
-	x = place(b.play, x, b.play.MinSize().Width)
-	if b.mode == barLive {
-		hide(b.back, b.fwd, b.clock, b.slider, b.speed)
-		place(b.status, x, b.status.MinSize().Width)
-		return
-	}
-	rest := size.Width - x - b.clock.MinSize().Width - 2*p
-	jumps := b.back.MinSize().Width + b.fwd.MinSize().Width + 2*p
-	note := float32(0)
-	if b.status.Text != "" {
-		note = b.status.MinSize().Width + p
-	}
-	speed := b.speed.MinSize().Width + p
-	showJumps, showNote, showSpeed := false, false, false
-	for _, o := range []struct {
-		on *bool
-		w  float32
-	}{{&showNote, note}, {&showJumps, jumps}, {&showSpeed, speed}} {
-		if o.w > 0 && rest-o.w >= minSliderWidth {
-			*o.on = true
-			rest -= o.w
-		}
-	}
-	if showJumps {
-		x = place(b.back, x, b.back.MinSize().Width)
-		x = place(b.fwd, x, b.fwd.MinSize().Width)
-	} else {
-		hide(b.back, b.fwd)
-	}
-	x = place(b.clock, x, b.clock.MinSize().Width)
-	if showNote {
-		x = place(b.status, x, b.status.MinSize().Width)
-	} else {
-		hide(b.status)
-	}
-	right := size.Width - p
-	if showSpeed {
-		sw := b.speed.MinSize().Width
-		right -= sw
-		place(b.speed, right, sw)
-		right -= p
-	} else {
-		hide(b.speed)
-	}
-	if b.dur > 0 && right-x >= minSliderWidth/2 {
-		place(b.slider, x, right-x)
-	} else {
-		hide(b.slider) // open-ended: nothing to slide along
-	}
-}
-
-func (l *barLayout) MinSize(_ []fyne.CanvasObject) fyne.Size {
-	b := l.b
-	p := theme.Padding()
-	h := max(b.play.MinSize().Height, b.speed.MinSize().Height, b.slider.MinSize().Height)
-	w := p + b.play.MinSize().Width + p + b.clock.MinSize().Width + p
-	if b.mode == barLive {
-		w = p + b.play.MinSize().Width + p + b.status.MinSize().Width + p
-	}
-	return fyne.NewSize(w, h)
 }
 
 // newTileBar makes t's bar: its results go through t's do (set by the

@@ -196,8 +196,8 @@ func TestBarRecorded(t *testing.T) {
 	if b.Mode() != barRecorded || b.ClockText() != "00:12 / 00:20" {
 		t.Fatalf("mode %v clock %q", b.Mode(), b.ClockText())
 	}
-	if b.slider.Value != 12 || b.slider.Max != 20 || b.speed.Selected != "1×" {
-		t.Fatalf("slider %v/%v speed %q", b.slider.Value, b.slider.Max, b.speed.Selected)
+	if b.slider.Value != 12 || b.slider.Max != 20 || b.speed.Text != "1×" {
+		t.Fatalf("slider %v/%v speed %q", b.slider.Value, b.slider.Max, b.speed.Text)
 	}
 	for _, o := range []fyne.CanvasObject{b.play, b.back, b.fwd, b.clock, b.slider, b.speed} {
 		if !o.Visible() {
@@ -223,9 +223,9 @@ func TestBarRecorded(t *testing.T) {
 	if !strings.HasSuffix(pb.Calls(), "seek 5s") || b.ClockText() != "00:05 / 00:20" {
 		t.Fatalf("slider: calls %q clock %q", pb.Calls(), b.ClockText())
 	}
-	use(b, func() { b.speed.SetSelected("2×") })
-	if !strings.HasSuffix(pb.Calls(), "speed 2") || b.speed.Selected != "2×" || b.StatusText() != "" {
-		t.Fatalf("speed: calls %q selected %q note %q", pb.Calls(), b.speed.Selected, b.StatusText())
+	use(b, func() { b.speedPicked("2×") })
+	if !strings.HasSuffix(pb.Calls(), "speed 2") || b.speed.Text != "2×" || b.StatusText() != "" {
+		t.Fatalf("speed: calls %q shown %q note %q", pb.Calls(), b.speed.Text, b.StatusText())
 	}
 }
 
@@ -241,7 +241,7 @@ func TestBarPausedAndEnded(t *testing.T) {
 		t.Fatalf("resume: calls %q", pb.Calls())
 	}
 	pb.set(func(p *scriptedPlayback) {
-		p.state, p.st.Ended, p.st.Position = player.StateEnded, true, 20*time.Second
+		p.state, p.st.Ended, p.st.Position = player.StateEnded, true, 19960*time.Millisecond
 	})
 	onUI(b.Update)
 	if b.StatusText() != "Ended" || b.play.Icon != theme.MediaReplayIcon() || b.ClockText() != "00:20 / 00:20" {
@@ -254,13 +254,34 @@ func TestBarPausedAndEnded(t *testing.T) {
 	}
 }
 
+func TestBarSpeedMenu(t *testing.T) {
+	pb := recording()
+	b := newTestBar(t, pb, 800)
+	onUI(func() { test.Tap(b.speed) })
+	c := fyne.CurrentApp().Driver().CanvasForObject(b)
+	if c.Overlays().Top() == nil || b.speedMenu == nil {
+		t.Fatal("tapping the speed opened no menu")
+	}
+	var labels []string
+	for _, it := range b.speedMenu.Items {
+		labels = append(labels, fmt.Sprintf("%s%v", it.Label, map[bool]string{true: "✓"}[it.Checked]))
+	}
+	if strings.Join(labels, " ") != "0.5× 1×✓ 2× 4×" {
+		t.Fatalf("menu %q", labels)
+	}
+	use(b, b.speedMenu.Items[2].Action)
+	if pb.Calls() != "speed 2" || b.speed.Text != "2×" {
+		t.Fatalf("picked 2×: calls %q shown %q", pb.Calls(), b.speed.Text)
+	}
+}
+
 func TestBarSpeedRefused(t *testing.T) {
 	pb := recording()
 	pb.refuse = true
 	b := newTestBar(t, pb, 800)
-	use(b, func() { b.speed.SetSelected("4×") })
-	if pb.Calls() != "speed 4" || b.speed.Selected != "1×" || b.StatusText() != "Server refused 4×; playing at 1×" {
-		t.Fatalf("calls %q selected %q note %q", pb.Calls(), b.speed.Selected, b.StatusText())
+	use(b, func() { b.speedPicked("4×") })
+	if pb.Calls() != "speed 4" || b.speed.Text != "1×" || b.StatusText() != "Server refused 4×; playing at 1×" {
+		t.Fatalf("calls %q shown %q note %q", pb.Calls(), b.speed.Text, b.StatusText())
 	}
 	if !b.status.Visible() {
 		t.Fatal("the refusal is not on the bar")
@@ -286,19 +307,25 @@ func TestBarNotPlayingYet(t *testing.T) {
 // and a slider; in a large one it shows everything and stays one row.
 func TestBarNarrow(t *testing.T) {
 	pb := recording()
-	b := newTestBar(t, pb, 200)
-	for _, o := range []fyne.CanvasObject{b.play, b.clock, b.slider} {
+	// A tile of a 4×4 wall on a 1280 wide screen.
+	b := newTestBar(t, pb, 320)
+	for _, o := range []fyne.CanvasObject{b.play, b.clock, b.slider, b.speed} {
 		if !o.Visible() {
-			t.Fatalf("%T hidden in a 200 wide bar", o)
+			t.Fatalf("%T hidden in a 320 wide bar", o)
 		}
 	}
-	for _, o := range []fyne.CanvasObject{b.back, b.fwd, b.speed} {
+	for _, o := range []fyne.CanvasObject{b.back, b.fwd} {
 		if o.Visible() {
-			t.Fatalf("%T shown in a 200 wide bar", o)
+			t.Fatalf("%T shown in a 320 wide bar", o)
 		}
 	}
-	if end := b.slider.Position().X + b.slider.Size().Width; end > 200 || b.slider.Size().Width < minSliderWidth/2 {
-		t.Fatalf("slider %v at %v in a 200 wide bar", b.slider.Size(), b.slider.Position())
+	if end := b.speed.Position().X + b.speed.Size().Width; end > 320 || b.slider.Size().Width < minSliderWidth {
+		t.Fatalf("slider %v, speed ends at %v in a 320 wide bar", b.slider.Size(), end)
+	}
+	// The smallest tile keeps play and the clock inside it.
+	onUI(func() { b.Resize(fyne.NewSize(160, b.MinSize().Height)) })
+	if !b.play.Visible() || !b.clock.Visible() || b.clock.Position().X+b.clock.MinSize().Width > 160 {
+		t.Fatalf("160 wide: play %v clock %v at %v", b.play.Visible(), b.clock.Visible(), b.clock.Position())
 	}
 	h := b.MinSize().Height
 	onUI(func() { b.Resize(fyne.NewSize(1800, h)) })

@@ -275,7 +275,7 @@ func (v *Viewer) onStatus(ts *tileState, gen uint64, st player.Status) {
 		return
 	}
 	switch st.State {
-	case player.StatePlaying:
+	case player.StatePlaying, player.StateEnded: // the bar says Ended
 		ts.tile.SetOverlay(v.wallPlaying(ts))
 	default:
 		ts.tile.SetOverlay(st.Text)
