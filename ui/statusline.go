@@ -36,7 +36,13 @@ func statusLine(st player.Status, stats player.Stats, tiles int) string {
 		if stats.TLS {
 			via += " + TLS"
 		}
-		parts = append(parts, "Playing", via)
+		word := "Playing"
+		if stats.Paused {
+			// A live pause keeps the session and drops pictures, so the
+			// state stays playing; a person sees a frozen picture.
+			word = "Paused"
+		}
+		parts = append(parts, word, via)
 		if stats.Width > 0 {
 			parts = append(parts, fmt.Sprintf("%d×%d", stats.Width, stats.Height))
 		}

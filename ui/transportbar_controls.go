@@ -123,7 +123,10 @@ func (b *TransportBar) showSpeeds() {
 	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(b.speed)
 	// Above the button: the bar sits at the bottom of the tile, often
 	// the bottom of the window, where a menu below would be cut off.
-	m.ShowAtPosition(at.SubtractXY(0, m.MinSize().Height))
+	// Right edges aligned: the button is at the tile's right edge, often
+	// the window's, where a menu starting at it would be cut off.
+	x := max(at.X+b.speed.Size().Width-m.MinSize().Width, 0)
+	m.ShowAtPosition(fyne.NewPos(x, at.Y-m.MinSize().Height))
 }
 
 // speedPicked asks for the speed written as label ("2×").

@@ -286,10 +286,16 @@ func TestBarSpeedRefused(t *testing.T) {
 	if !b.status.Visible() {
 		t.Fatal("the refusal is not on the bar")
 	}
-	// The next control clears it.
+	// The next control clears it, and so does the end.
 	use(b, func() { test.Tap(b.fwd) })
 	if b.StatusText() != "" {
 		t.Fatalf("note %q after a seek", b.StatusText())
+	}
+	use(b, func() { b.speedPicked("2×") })
+	pb.set(func(p *scriptedPlayback) { p.state, p.st.Ended = player.StateEnded, true })
+	onUI(b.Update)
+	if b.StatusText() != "Ended" {
+		t.Fatalf("at the end the bar says %q", b.StatusText())
 	}
 }
 
@@ -407,4 +413,14 @@ func TestBarSeeksRealRecording(t *testing.T) {
 		b.Update()
 		return b.ClockText() != held && !tile.Stream().Stats().Paused
 	})
+}
+
+// TestStatusLinePausedLive: a paused live stream keeps its session
+// playing; the status line says what a person sees.
+func TestStatusLinePausedLive(t *testing.T) {
+	st := player.Status{State: player.StatePlaying}
+	stats := player.Stats{Transport: "tcp", Width: 1280, Height: 720, Live: true, Paused: true}
+	if got := statusLine(st, stats, 1); got != "Paused · TCP · 1280×720 · 0 fps" {
+		t.Fatalf("%q", got)
+	}
 }
