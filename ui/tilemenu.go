@@ -34,6 +34,7 @@ func (v *Viewer) askRename(ts *tileState) {
 				v.renameTile(ts, name.Text)
 			}
 		}, v.win)
+	name.OnSubmitted = func(string) { d.Submit() } // Enter renames, as in a file manager
 	d.Resize(fyne.NewSize(380, 0))
 	d.Show()
 	v.win.Canvas().Focus(name)

@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 
 	"github.com/rtspview/rtspview/internal/secrets"
 	"github.com/rtspview/rtspview/internal/wall"
@@ -81,7 +82,13 @@ func (ws *wallState) noteKeyring(cams []wall.Camera) {
 func (v *Viewer) openWall() {
 	ws := v.walls()
 	if v.opts.Notice != "" {
+		// A dialog, not only the status line: the line is the selected
+		// tile's within a second, and a wall that did not open is
+		// something a person must see to go and fix the file.
 		v.status.SetText(v.opts.Notice)
+		d := dialog.NewInformation("The saved wall was not opened", v.opts.Notice, v.win)
+		d.Resize(fyne.NewSize(560, 0))
+		d.Show()
 	}
 	ws.loading = true
 	defer func() { ws.loading = false }()
@@ -203,7 +210,9 @@ func (v *Viewer) wallPlaying(ts *tileState) string {
 		return ""
 	}
 	if errors.Is(err, secrets.ErrNoKeyring) {
-		ts.w.cam.PasswordRef = ""
+		// The file's reference stays: the keyring may be back next
+		// session (a desktop session rather than a bare X), with the
+		// password still in it.
 		if !ts.w.toldSessionOnly {
 			ts.w.toldSessionOnly = true
 			return sessionOnlyText

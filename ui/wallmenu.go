@@ -21,7 +21,7 @@ import (
 func (v *Viewer) newWallButton() fyne.CanvasObject {
 	var b *widget.Button
 	b = widget.NewButtonWithIcon("Wall", theme.GridIcon(), func() {
-		where := "Not saved: opened from the command line"
+		where := "This wall is not saved (a temporary one)"
 		if p := v.walls().path; p != "" {
 			where = "Saved in " + p
 		}

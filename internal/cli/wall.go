@@ -44,8 +44,8 @@ func openWall(opts *ui.Options, file string, stderr io.Writer) int {
 		case errors.Is(err, fs.ErrNotExist):
 			opts.WallPath = path // the first camera added starts it
 		default:
-			opts.Notice = fmt.Sprintf("The saved wall was not opened and is left as it is: %v", err)
-			fmt.Fprintln(stderr, opts.Notice)
+			opts.Notice = fmt.Sprintf("%v\n\nThe file is left as it is: fix it and start rtspview again, or remove it to start a new wall. Until then, cameras added are not saved.", err)
+			fmt.Fprintln(stderr, "the saved wall was not opened:", err)
 		}
 	}
 	return 0
