@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
+	"go.uber.org/goleak"
+
 	"github.com/rtspview/rtspview/player"
 	"github.com/rtspview/rtspview/rtsp/rtsptest"
 )
@@ -340,6 +342,22 @@ func TestBarNarrow(t *testing.T) {
 	}
 }
 
+// TestBarClockRange: an NVR's recording (a=range:clock=…) shows wall-clock
+// times, and the slider and jumps still work in play time from its start.
+func TestBarClockRange(t *testing.T) {
+	start := time.Date(2026, 11, 28, 22, 0, 0, 0, time.Local)
+	pb := recording()
+	pb.set(func(p *scriptedPlayback) { p.st.ClockStart, p.st.Duration = start, time.Hour })
+	b := newTestBar(t, pb, 800)
+	if b.ClockText() != "22:00:12 / 23:00:00" || b.slider.Max != 3600 {
+		t.Fatalf("clock %q slider max %v", b.ClockText(), b.slider.Max)
+	}
+	use(b, func() { test.Tap(b.fwd) })
+	if pb.Calls() != "seek 22s" || b.ClockText() != "22:00:22 / 23:00:00" {
+		t.Fatalf("+10 s: calls %q clock %q", pb.Calls(), b.ClockText())
+	}
+}
+
 func TestPositionText(t *testing.T) {
 	start := time.Date(2026, 11, 28, 22, 0, 0, 0, time.Local)
 	for _, c := range []struct {
@@ -364,6 +382,8 @@ func TestPositionText(t *testing.T) {
 // the viewer from 13 s, and uses the bar as a person would: −10 s shows
 // 3 s, then → goes on to 13 s, then pause holds the position.
 func TestBarSeeksRealRecording(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) }) // after the viewer and server are gone
 	clip := rtsptest.MakeClip(t, rtsptest.ClipOptions{})
 	url := rtsptest.StartGst(t, rtsptest.GstOptions{File: clip, Path: "/vod"})
 	v, _ := newTestViewer(t, Options{URLs: []string{url}, Transport: player.TransportTCP, Start: 13 * time.Second})
