@@ -24,7 +24,7 @@ type Tile struct {
 	bg      *canvas.Rectangle
 	posted  atomic.Bool // a frame refresh is queued on the UI thread
 	onTap   func(*Tile)
-	deco    tileDeco // name badge and ⋮ menu (ui/tiledeco.go)
+	deco    tileDeco     // title row: name and ⋮ menu (ui/tiledeco.go)
 	do      func(func()) // fyne.Do; see Viewer.do
 	bar     *TransportBar
 	lastW   int

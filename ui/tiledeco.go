@@ -54,6 +54,9 @@ func newTileDeco(t *Tile) tileDeco {
 // picture.
 func (d *tileDeco) layout(size fyne.Size) {
 	d.lastSize = size
+	if size.Width <= 0 {
+		return // not laid out yet (a name set before the tile is shown)
+	}
 	if !d.nameBg.Visible() {
 		d.menu.Move(fyne.NewPos(size.Width-d.menu.MinSize().Width, 0))
 		d.menu.Resize(d.menu.MinSize())
