@@ -277,3 +277,26 @@ func TestTileMenuOpensOnRightClick(t *testing.T) {
 		t.Fatal("no menu on right-click")
 	}
 }
+
+// TestHandWrittenPasswordMovesToTheKeyring: a password a person wrote
+// into a wall file's url plays, and the next save puts it in the keyring
+// and takes it out of the file.
+func TestHandWrittenPasswordMovesToTheKeyring(t *testing.T) {
+	const pw = "hunter22-by-hand"
+	srv := rtsptest.StartDemo(t, demo.Config{Username: "viewer", Password: pw})
+	path := filepath.Join(t.TempDir(), "wall.json")
+	withPw := strings.Replace(srv.URL(), "rtsp://", "rtsp://viewer:"+pw+"@", 1)
+	os.WriteFile(path, []byte(fmt.Sprintf(`{"version": 1, "cameras": [{"name": "Door", "url": %q, "transport": "tcp"}]}`, withPw)), 0o600)
+	kr := &memKeyring{items: map[string]string{}}
+	v, _ := newTestViewer(t, Options{Wall: loadWall(t, path), WallPath: path, Secrets: secrets.NewWithBackend(kr)})
+	onUI(v.Start)
+	waitPlaying(t, v, 0)
+	file, _ := os.ReadFile(path)
+	w := loadWall(t, path)
+	if bytes.Contains(file, []byte(pw)) || w.Cameras[0].PasswordRef != "keyring" || w.Cameras[0].Name != "Door" {
+		t.Fatalf("wall file:\n%s", file)
+	}
+	if kr.items[secrets.Service+"/"+secrets.Key(srv.URL(), "viewer")] != pw {
+		t.Fatal("not in the keyring")
+	}
+}
