@@ -235,6 +235,9 @@ func (v *Viewer) selectTile(t *Tile) {
 		if ts.tile == t {
 			v.selected = i
 			v.address.SetText(player.RedactURL(ts.url))
+			// The selector shows the camera's own transport, so Play on a
+			// wall camera does not switch (and save) it to another one.
+			v.transport.SetSelected(ts.transport.Label())
 		}
 	}
 	v.mu.Unlock()

@@ -300,3 +300,21 @@ func TestHandWrittenPasswordMovesToTheKeyring(t *testing.T) {
 		t.Fatal("not in the keyring")
 	}
 }
+
+// TestSelectingATileShowsItsTransport: Play after a click on a wall
+// camera keeps that camera's transport.
+func TestSelectingATileShowsItsTransport(t *testing.T) {
+	srv := rtsptest.StartDemo(t, demo.Config{})
+	w := &wall.Wall{Cameras: []wall.Camera{{Name: "A", URL: srv.URL(), Transport: "tcp"}, {Name: "B", URL: srv.URL(), Transport: "udp"}}}
+	v, _ := newTestViewer(t, Options{Wall: w, Secrets: secrets.NewWithBackend(nil)})
+	onUI(v.Start)
+	tiles := v.Tiles()
+	onUI(func() { test.Tap(tiles[0]) })
+	if v.transport.Selected != "TCP" {
+		t.Fatalf("selector %q after selecting the TCP camera", v.transport.Selected)
+	}
+	onUI(func() { test.Tap(tiles[1]); test.Tap(v.play) })
+	if v.transport.Selected != "UDP" || v.tiles[1].transport != player.TransportUDP {
+		t.Fatalf("selector %q, tile %v", v.transport.Selected, v.tiles[1].transport)
+	}
+}
