@@ -35,34 +35,18 @@ func Load(path string) (*Wall, error) {
 		return nil, fmt.Errorf("cannot read the wall file %s: %w", path, err)
 	}
 	defer f.Close()
-	data := make([]byte, maxFileSize+1)
-	n, err := readFull(f, data)
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the wall file %s: %w", path, err)
 	}
-	if n > maxFileSize {
+	if len(data) > maxFileSize {
 		return nil, fmt.Errorf("%s: %w: it is larger than %d MB", path, ErrNotAWall, maxFileSize>>20)
 	}
-	w, err := Parse(data[:n])
+	w, err := Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return w, nil
-}
-
-func readFull(f *os.File, buf []byte) (int, error) {
-	n := 0
-	for n < len(buf) {
-		m, err := f.Read(buf[n:])
-		n += m
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return n, nil
-			}
-			return n, err
-		}
-	}
-	return n, nil
 }
 
 // Save writes w to path so that a crash or a full disk never leaves a
