@@ -262,3 +262,13 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestLoadRefusesAHugeFile: a wrong path (a video, a disk image) fails
+// fast instead of being read whole.
+func TestLoadRefusesAHugeFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.json")
+	os.WriteFile(path, make([]byte, maxFileSize+10), 0o600)
+	if _, err := Load(path); !errors.Is(err, ErrNotAWall) || !strings.Contains(err.Error(), "larger than 4 MB") {
+		t.Fatalf("err %v", err)
+	}
+}
