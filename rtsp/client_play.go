@@ -84,6 +84,9 @@ func (c *Client) PlayRange(ctx context.Context, o PlayOptions) (PlayResult, erro
 	if err := c.checkState("PLAY", StateSetUp, StatePlaying, StatePaused); err != nil {
 		return PlayResult{}, err
 	}
+	c.mu.Lock()
+	again := c.state == StatePlaying || c.state == StatePaused
+	c.mu.Unlock()
 	res, resp, err := c.sendPlay(ctx, o)
 	var se *StatusError
 	if err != nil && wantsScale(o.Scale) && errors.As(err, &se) && se.Code >= 400 && se.Code < 500 && se.Code != 401 {
@@ -102,6 +105,18 @@ func (c *Client) PlayRange(ctx context.Context, o PlayOptions) (PlayResult, erro
 	}
 	if wantsScale(o.Scale) && math.Abs(res.Scale-o.Scale) > 0.01 {
 		res.ScaleRefused = true
+	}
+	if again {
+		// A seek or resume: the sequence numbers jump to where the server
+		// restarts, which is not loss (RFC 3550's counts would take it
+		// for thousands of lost packets).
+		c.mu.Lock()
+		tracks := append([]*setupTrack(nil), c.tracks...)
+		c.mu.Unlock()
+		for _, t := range tracks {
+			sync, _ := res.SyncFor(t.Index)
+			t.stats.resync(sync.SeqNum)
+		}
 	}
 	if err := c.startPlaying(); err != nil {
 		return PlayResult{}, err

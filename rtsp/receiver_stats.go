@@ -28,8 +28,16 @@ type receiverStats struct {
 	baseSeq   uint16
 	maxSeq    uint16
 	cycles    uint32
-	received  uint64
-	bytes     uint64
+	// A seek or resume restarts the sequence numbers where the server
+	// says (RTP-Info seq) or at the next packet: the jump is not loss.
+	// What was expected before it is kept in priorExpected, so the
+	// counts stay cumulative for the receiver reports.
+	priorExpected uint64
+	resyncNext    bool // the next packet starts the new run
+	resyncKnown   bool // … at resyncSeq, which RTP-Info gave
+	resyncSeq     uint16
+	received      uint64
+	bytes         uint64
 	// For the fraction-lost field of each report interval.
 	expectedPrior uint64
 	receivedPrior uint64
@@ -60,7 +68,24 @@ func (s *receiverStats) updateRTP(pkt []byte, arrival time.Time) bool {
 		s.ssrc = ssrc
 		s.baseSeq, s.maxSeq, s.cycles = seq, seq, 0
 		s.received, s.expectedPrior, s.receivedPrior = 0, 0, 0
+		s.priorExpected, s.resyncNext, s.resyncKnown = 0, false, false
 		s.transit, s.jitter = 0, 0
+	}
+	if s.resyncNext {
+		if s.resyncKnown && seq-s.resyncSeq >= 0x8000 {
+			// A packet from before the seek, still on its way: received,
+			// but not the start of the new run.
+			s.received++
+			s.bytes += uint64(len(pkt))
+			return true
+		}
+		start := seq
+		if s.resyncKnown {
+			start = s.resyncSeq
+		}
+		s.priorExpected = s.expected()
+		s.baseSeq, s.maxSeq, s.cycles = start, start, 0
+		s.resyncNext, s.resyncKnown = false, false
 	}
 	if d := seq - s.maxSeq; d != 0 && d < 0x8000 {
 		if seq < s.maxSeq {
@@ -111,7 +136,21 @@ func (s *receiverStats) expected() uint64 {
 		return 0
 	}
 	ext := uint64(s.cycles)<<16 | uint64(s.maxSeq)
-	return ext - uint64(s.baseSeq) + 1
+	return s.priorExpected + ext - uint64(s.baseSeq) + 1
+}
+
+// resync starts a new run of sequence numbers after a seek or resume: at
+// seq when the PLAY answer's RTP-Info gave one, else at the next packet.
+func (s *receiverStats) resync(seq *uint16) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.started {
+		return // the first packet starts the count anyway
+	}
+	s.resyncNext, s.resyncKnown = true, seq != nil
+	if seq != nil {
+		s.resyncSeq = *seq
+	}
 }
 
 // report builds the reception report block for this interval, or false
