@@ -83,13 +83,7 @@ func (v *Viewer) removeTile(ts *tileState) {
 		shared = shared || secrets.Key(o.w.cam.URL, u) == key
 	}
 	v.mu.Unlock()
-	if old != nil {
-		v.wg.Add(1)
-		go func() {
-			defer v.wg.Done()
-			old.Close()
-		}()
-	}
+	v.closeInBackground(old)
 	ts.tile.Attach(nil)
 	v.layoutGrid()
 	ws := v.walls()

@@ -180,15 +180,7 @@ func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transpo
 	ts.gen++
 	gen := ts.gen
 	v.mu.Unlock()
-	if old != nil {
-		// TEARDOWN must not freeze the window, but the viewer owns the
-		// goroutine: Close waits for it.
-		v.wg.Add(1)
-		go func() {
-			defer v.wg.Done()
-			old.Close()
-		}()
-	}
+	v.closeInBackground(old)
 	tile := ts.tile
 	cfg := player.Config{
 		URL:            rawURL,
@@ -305,4 +297,18 @@ func (v *Viewer) Tiles() []*Tile {
 		out[i] = ts.tile
 	}
 	return out
+}
+
+// closeInBackground closes a stream the window no longer shows. TEARDOWN
+// must not freeze the window, but the viewer owns the goroutine: Close
+// waits for it. A nil stream is nothing to close.
+func (v *Viewer) closeInBackground(s *player.Stream) {
+	if s == nil {
+		return
+	}
+	v.wg.Add(1)
+	go func() {
+		defer v.wg.Done()
+		s.Close()
+	}()
 }
