@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/png"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -30,6 +31,18 @@ func Run(opts Options) error {
 	}
 	w.Resize(fyne.NewSize(960, 600))
 	v := NewViewer(w, opts)
+	// Once the app stops (the window closed, Quit, or SIGINT/SIGTERM,
+	// which Fyne turns into Quit) its loop takes no more fyne.Do work and
+	// Fyne runs it on the caller's goroutine instead: streams still
+	// winding down must not touch widgets then.
+	var stopped atomic.Bool
+	a.Lifecycle().SetOnStopped(func() { stopped.Store(true) })
+	do := v.do
+	v.do = func(f func()) {
+		if !stopped.Load() {
+			do(f)
+		}
+	}
 	var shotErr error
 	if opts.Screenshot != "" {
 		go func() {
