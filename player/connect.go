@@ -252,6 +252,11 @@ func (s *Stream) play(cl *rtsp.Client) error {
 			case now.Sub(lastAt) > s.cfg.MediaTimeout:
 				return errNoMedia
 			}
+			if s.hidden.Load() {
+				// A hidden stream decodes nothing, so no picture is no
+				// fault; the wait for one starts when it is shown.
+				playStart = now
+			}
 			if s.firstFrameDur.Load() == 0 && now.Sub(playStart) > noPictureTimeout {
 				return ErrNoPicture
 			}

@@ -84,7 +84,8 @@ type auBuf struct {
 	hasNPT   bool
 	codec    decode.Codec
 	keyframe bool
-	damaged  bool // packets of it were lost: the decoder conceals
+	damaged  bool  // packets of it were lost: the decoder conceals
+	arrived  int64 // Unix ns the unit's last packet arrived (latency.go)
 }
 
 // auQueue bounds received-but-not-yet-decoded access units. When decoding
@@ -102,7 +103,8 @@ func (s *Stream) decodeLoop() {
 		}
 	}()
 	var codec, failed decode.Codec
-	var gen uint64 // the generation the decoder has seen
+	var gen uint64   // the generation the decoder has seen
+	needKey := false // units were skipped while hidden: wait for a keyframe
 	for {
 		var b *auBuf
 		select {
@@ -113,6 +115,21 @@ func (s *Stream) decodeLoop() {
 		if b.gen != s.pb.gen.Load() {
 			s.free <- b // queued before a seek
 			continue
+		}
+		if s.hidden.Load() {
+			// Not shown: the unit is not decoded, which is what makes a
+			// hidden tile cheap. The references it carried are lost, so
+			// decoding starts again at a keyframe.
+			s.free <- b
+			needKey = true
+			continue
+		}
+		if needKey {
+			if !b.keyframe {
+				s.free <- b
+				continue
+			}
+			needKey = false
 		}
 		if b.gen != gen && dec != nil {
 			// A seek: a fresh decoder holds no reference picture from
@@ -143,7 +160,7 @@ func (s *Stream) decodeLoop() {
 			dec.SetOutputSize(w, h)
 		}
 		out, err := s.decodeUnit(dec, b)
-		npt, hasNPT := b.npt, b.hasNPT
+		npt, hasNPT, arrived := b.npt, b.hasNPT, b.arrived
 		s.free <- b
 		if err != nil || out == nil {
 			continue
@@ -157,7 +174,7 @@ func (s *Stream) decodeLoop() {
 		sw, sh := dec.SourceSize()
 		s.srcW.Store(int32(sw))
 		s.srcH.Store(int32(sh))
-		s.frames.publish(out)
+		s.frames.publishAt(out, arrived)
 		s.pb.picture(npt, hasNPT, time.Now())
 		s.decoded.Add(1)
 		if s.firstFrameDur.Load() == 0 {

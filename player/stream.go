@@ -114,6 +114,7 @@ type Stream struct {
 	free   chan *auBuf
 	boxW   atomic.Int32
 	boxH   atomic.Int32
+	hidden atomic.Bool // nothing is decoded (hidden.go)
 
 	decoded       atomic.Uint64
 	dropped       atomic.Uint64
