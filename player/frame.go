@@ -17,6 +17,10 @@ type frameSlot struct {
 	shown   *image.RGBA
 	fresh   bool
 	seq     uint64
+	// When the last RTP packet of the ready and shown pictures arrived
+	// (Unix ns, 0 unknown), swapped with them so the UI can measure the
+	// pipeline's latency of the very picture it puts on the canvas.
+	readyAt, shownAt int64
 }
 
 // back returns the buffer the decoder may write into (nil at first).
@@ -27,10 +31,15 @@ func (f *frameSlot) back() *image.RGBA {
 }
 
 // publish makes img (which the decoder just wrote) the newest picture.
-func (f *frameSlot) publish(img *image.RGBA) {
+func (f *frameSlot) publish(img *image.RGBA) { f.publishAt(img, 0) }
+
+// publishAt is publish for a picture whose access unit's last packet
+// arrived at arrived (Unix ns).
+func (f *frameSlot) publishAt(img *image.RGBA, arrived int64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.writing, f.ready = f.ready, img
+	f.readyAt = arrived
 	f.fresh = true
 	f.seq++
 }
@@ -42,8 +51,17 @@ func (f *frameSlot) take() (img *image.RGBA, seq uint64, changed bool) {
 	defer f.mu.Unlock()
 	if f.fresh {
 		f.shown, f.ready = f.ready, f.shown
+		f.shownAt, f.readyAt = f.readyAt, f.shownAt
 		f.fresh = false
 		changed = true
 	}
 	return f.shown, f.seq, changed
+}
+
+// arrival returns when the last packet of the picture the latest take
+// returned arrived (Unix ns; 0 unknown).
+func (f *frameSlot) arrival() int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.shownAt
 }

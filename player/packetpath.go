@@ -120,6 +120,7 @@ type attempt struct {
 	pool    []*rtp.Packet
 	bufs    map[*rtp.Packet][]byte
 	skipped bool  // a unit was dropped because the queue overflowed
+	arrived int64 // Unix ns the latest packet arrived (latency.go)
 	lane    *lane // Auto's race (auto.go) this attempt runs in; nil outside one
 
 	// The give-up timer (UDP, packetpath.go) and a seek (seek.go) share
@@ -169,6 +170,7 @@ func (a *attempt) onPacket(_ int, b []byte) {
 	if a.closed {
 		return
 	}
+	a.arrived = time.Now().UnixNano()
 	if a.holding {
 		// A PLAY's answer is awaited: which packets are new only its
 		// RTP-Info tells (docs/QUIRKS.md #7: media may come first).
@@ -342,6 +344,7 @@ func (s *Stream) queue(a *attempt, au depack.AccessUnit) {
 	b.codec = a.codec
 	b.keyframe = au.Keyframe
 	b.damaged = damaged
+	b.arrived = a.arrived
 	s.auCh <- b // never blocks: auCh has room for every buffer in free
 }
 
