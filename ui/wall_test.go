@@ -91,7 +91,7 @@ func names(w *wall.Wall) string {
 func TestWallOpensNamedCamerasAndSavesEdits(t *testing.T) {
 	srv := rtsptest.StartDemo(t, demo.Config{})
 	path := filepath.Join(t.TempDir(), "wall.json")
-	orig := fmt.Sprintf(`{"version": 1, "layout": "auto", "page": 2, "cameras": [
+	orig := fmt.Sprintf(`{"version": 1, "layout": "auto", "x-grid-gap": 2, "cameras": [
   {"name": "Front door", "url": %q, "transport": "tcp", "rotate": 90},
   {"url": %q, "transport": "udp"}
 ]}`, srv.URL(), srv.URL())
@@ -115,7 +115,7 @@ func TestWallOpensNamedCamerasAndSavesEdits(t *testing.T) {
 	if names(w) != "Front door,Garage" || tiles[1].Name() != "Garage" {
 		t.Fatalf("after rename: %q, tile %q", names(w), tiles[1].Name())
 	}
-	if strings.Join(w.ExtraKeys(), ",") != "page" || strings.Join(w.Cameras[0].ExtraKeys(), ",") != "rotate" {
+	if strings.Join(w.ExtraKeys(), ",") != "x-grid-gap" || strings.Join(w.Cameras[0].ExtraKeys(), ",") != "rotate" {
 		t.Fatalf("unknown keys lost: %v %v", w.ExtraKeys(), w.Cameras[0].ExtraKeys())
 	}
 

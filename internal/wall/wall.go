@@ -26,6 +26,16 @@ const Version = 1
 // Layout "auto" arranges the tiles in a square-ish grid by their count.
 const LayoutAuto = "auto"
 
+// Layouts are the layouts this version arranges: "auto" (1, 2x2, 3x3 or
+// 4x4 by the number of cameras), a square grid "1x1" to "5x5", and "1+5"
+// and "1+7" (one large tile with five or seven small ones around it). A
+// file may name another (a later rtspview's): it is kept as written and
+// arranged as "auto" (KnownLayout).
+var Layouts = []string{LayoutAuto, "1x1", "2x2", "3x3", "4x4", "5x5", "1+5", "1+7"}
+
+// KnownLayout reports whether name is one of Layouts.
+func KnownLayout(name string) bool { return slices.Contains(Layouts, name) }
+
 // PasswordRefKeyring in Camera.PasswordRef means the camera's password is
 // in the OS keyring (see docs/wall-format.md for the item's name).
 const PasswordRefKeyring = "keyring"
@@ -44,8 +54,13 @@ var (
 // Wall is a wall file's content.
 type Wall struct {
 	Version int      // 1; a file without it is read as version 1
-	Layout  string   // "auto" (the default)
+	Layout  string   // "auto" (the default); see Layouts
 	Cameras []Camera // in tile order
+	// Page is the page of the layout shown, from 1; 0 reads as 1. A page
+	// past the last is the last (cameras may have been removed by hand).
+	Page int
+	// TourSeconds turns the pages every that many seconds; 0 = no tour.
+	TourSeconds int
 
 	// extra holds the top-level keys this version does not know, raw, so
 	// they are written back as they were.
@@ -70,7 +85,7 @@ type Camera struct {
 
 // known lists the keys Wall and Camera read; everything else is extra.
 var (
-	wallKeys   = []string{"version", "layout", "cameras"}
+	wallKeys   = []string{"version", "layout", "page", "tour_seconds", "cameras"}
 	cameraKeys = []string{"name", "url", "sub_url", "transport", "user", "password_ref"}
 )
 
@@ -103,6 +118,16 @@ func Parse(data []byte) (*Wall, error) {
 		}
 		if w.Layout == "" {
 			w.Layout = LayoutAuto
+		}
+	}
+	for _, k := range []struct {
+		key string
+		to  *int
+	}{{"page", &w.Page}, {"tour_seconds", &w.TourSeconds}} {
+		if raw, ok := top[k.key]; ok && !isNull(raw) {
+			if err := json.Unmarshal(raw, k.to); err != nil || *k.to < 0 {
+				return nil, fmt.Errorf("%w: %q is not a whole number from 0", ErrNotAWall, k.key)
+			}
 		}
 	}
 	raw, ok := top["cameras"]
@@ -193,6 +218,14 @@ func (w *Wall) Marshal() ([]byte, error) {
 	}
 	writeKey(&b, "  ", "version", version, false)
 	writeKey(&b, "  ", "layout", layout, true)
+	// Written only when they say something, so a wall saved by an
+	// rtspview without pages or tours reads the same.
+	if w.Page > 1 {
+		writeKey(&b, "  ", "page", w.Page, true)
+	}
+	if w.TourSeconds > 0 {
+		writeKey(&b, "  ", "tour_seconds", w.TourSeconds, true)
+	}
 	b.WriteString(",\n  \"cameras\": [")
 	for i, c := range w.Cameras {
 		if i > 0 {

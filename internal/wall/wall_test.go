@@ -42,6 +42,24 @@ func TestParse(t *testing.T) {
 			in:   `{"version": 1, "cameras": [{"url": "rtsp://cam/1", "user": "admin", "password_ref": "keyring", "transport": "https"}]}`,
 			want: &Wall{Version: 1, Layout: "auto", Cameras: []Camera{{URL: "rtsp://cam/1", User: "admin", PasswordRef: "keyring", Transport: "https"}}},
 		},
+		{
+			name: "layout, page and tour",
+			in:   `{"version": 1, "layout": "1+5", "page": 2, "tour_seconds": 20, "cameras": []}`,
+			want: &Wall{Version: 1, Layout: "1+5", Page: 2, TourSeconds: 20},
+		},
+		{
+			name: "a later rtspview's layout is kept",
+			in:   `{"version": 1, "layout": "2+10"}`,
+			want: &Wall{Version: 1, Layout: "2+10"},
+		},
+		{
+			name: "null page and tour are defaults",
+			in:   `{"version": 1, "page": null, "tour_seconds": null}`,
+			want: &Wall{Version: 1, Layout: "auto"},
+		},
+		{name: "page text", in: `{"version": 1, "page": "2"}`, wantErr: ErrNotAWall, errText: "\"page\" is not a whole number"},
+		{name: "page negative", in: `{"version": 1, "page": -1}`, wantErr: ErrNotAWall, errText: "\"page\""},
+		{name: "tour fraction", in: `{"version": 1, "tour_seconds": 2.5}`, wantErr: ErrNotAWall, errText: "\"tour_seconds\""},
 		{name: "empty file", in: ``, wantErr: ErrNotAWall, errText: "the file is empty"},
 		{name: "broken JSON", in: "{\n\"version\": 1,\n\"cameras\": [\n}", wantErr: ErrNotAWall, errText: "line 4"},
 		{name: "a list", in: `[1, 2]`, wantErr: ErrNotAWall, errText: "not an object"},
@@ -100,7 +118,10 @@ func TestUnknownKeysSurviveARoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if got := w2.ExtraKeys(); !reflect.DeepEqual(got, []string{"page", "x-other-tool"}) {
+	if w2.Page != 2 { // once an unknown key, now the wall's own
+		t.Fatalf("page %d\n%s", w2.Page, out)
+	}
+	if got := w2.ExtraKeys(); !reflect.DeepEqual(got, []string{"x-other-tool"}) {
 		t.Fatalf("top-level extras %v\n%s", got, out)
 	}
 	if got := w2.Cameras[0].ExtraKeys(); !reflect.DeepEqual(got, []string{"ptz", "rotate"}) {
@@ -270,5 +291,56 @@ func TestLoadRefusesAHugeFile(t *testing.T) {
 	os.WriteFile(path, make([]byte, maxFileSize+10), 0o600)
 	if _, err := Load(path); !errors.Is(err, ErrNotAWall) || !strings.Contains(err.Error(), "larger than 4 MB") {
 		t.Fatalf("err %v", err)
+	}
+}
+
+func TestLayoutPageAndTourRoundTrip(t *testing.T) {
+	cases := []struct {
+		name string
+		in   Wall
+		want string // the top of the file, up to "cameras"
+	}{
+		{"defaults write only the layout", Wall{}, "{\n  \"version\": 1,\n  \"layout\": \"auto\",\n  \"cameras\""},
+		{"page 1 is the default", Wall{Layout: "3x3", Page: 1}, "{\n  \"version\": 1,\n  \"layout\": \"3x3\",\n  \"cameras\""},
+		{"page and tour", Wall{Layout: "1+7", Page: 3, TourSeconds: 10}, "{\n  \"version\": 1,\n  \"layout\": \"1+7\",\n  \"page\": 3,\n  \"tour_seconds\": 10,\n  \"cameras\""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			data, err := c.in.Marshal()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(string(data), c.want) {
+				t.Fatalf("wrote\n%s\nwant it to start\n%s", data, c.want)
+			}
+			back, err := Parse(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := c.in
+			want.Version = Version
+			if want.Layout == "" {
+				want.Layout = LayoutAuto
+			}
+			if want.Page == 1 {
+				want.Page = 0 // not written: read back as the default
+			}
+			if !reflect.DeepEqual(*back, want) {
+				t.Fatalf("read back %+v, want %+v", *back, want)
+			}
+		})
+	}
+}
+
+func TestKnownLayout(t *testing.T) {
+	for _, name := range []string{"auto", "1x1", "2x2", "5x5", "1+5", "1+7"} {
+		if !KnownLayout(name) {
+			t.Errorf("%q not known", name)
+		}
+	}
+	for _, name := range []string{"", "6x6", "2×2", "AUTO"} {
+		if KnownLayout(name) {
+			t.Errorf("%q known", name)
+		}
 	}
 }
