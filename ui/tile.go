@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -29,6 +30,7 @@ type Tile struct {
 	bar     *TransportBar
 	lastW   int
 	lastH   int
+	paint   paintStats // pictures put on the canvas (ui/paintstats.go)
 }
 
 // NewTile returns an empty tile; Attach gives it a stream.
@@ -93,6 +95,7 @@ func (t *Tile) showFrame() {
 	}
 	t.image.Image = img
 	t.image.Refresh()
+	t.paint.count(t.stream.FrameArrival(), time.Now())
 	t.bar.frameShown()
 }
 

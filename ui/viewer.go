@@ -38,6 +38,9 @@ type Options struct {
 	Notice string
 	// Secrets keeps camera passwords; nil uses the OS keyring.
 	Secrets *secrets.Store
+	// StatsFile, when set, gets a JSON report of what each tile paints
+	// every second and at exit (ui/paintstats.go; scripts/bench-wall.sh).
+	StatsFile string
 }
 
 // Viewer is the main window's content: address bar, transport selector,
@@ -56,7 +59,8 @@ type Viewer struct {
 	tunnelPort *widget.Entry
 	proxy      *widget.Entry
 	grid       *fyne.Container
-	wall       wallState // the wall file and the passwords (ui/wall.go)
+	wall       wallState  // the wall file and the passwords (ui/wall.go)
+	stats      *statsFile // Options.StatsFile's writer, nil without (ui/paintstats.go)
 
 	// do brings work from other goroutines onto the UI thread: fyne.Do.
 	// Fyne's test driver runs fyne.Do on the calling goroutine, so tests
@@ -120,6 +124,9 @@ func (v *Viewer) Start() {
 	}
 	v.wg.Add(1)
 	go v.tick()
+	if v.opts.StatsFile != "" {
+		v.startStatsFile()
+	}
 }
 
 // Close stops every stream and the ticker; it returns when all are gone.
@@ -134,6 +141,7 @@ func (v *Viewer) Close() {
 	v.mu.Lock()
 	tiles := v.tiles
 	v.mu.Unlock()
+	v.writeFinalStats(tiles)
 	var wg sync.WaitGroup
 	for _, ts := range tiles {
 		if ts.stream != nil {

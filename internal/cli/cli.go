@@ -68,6 +68,7 @@ func runGUI(args []string, stderr io.Writer) int {
 	verbose := fs.Bool("verbose", false, "debug log on stderr, without credentials (or set RTSPVIEW_VERBOSE=1)")
 	wallFile := fs.String("wall", "", "open the camera wall in FILE and save edits there (default: the saved wall)")
 	start := fs.String("start", "", "play recordings from this play time (12s, 00:01:30) or wall-clock time (2026-11-28T22:00:00Z)")
+	statsFile := fs.String("stats-file", "", "write what each tile paints (fps, latency) as JSON to FILE every second and at exit")
 	fs.Usage = func() { usage(stderr) }
 	urls, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -79,7 +80,7 @@ func runGUI(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, player.Sentence(err, ""))
 		return 2
 	}
-	opts := ui.Options{URLs: urls, Transport: tr, Screenshot: *shot, After: *after, Insecure: *insecure, Proxy: *proxy}
+	opts := ui.Options{URLs: urls, Transport: tr, Screenshot: *shot, After: *after, Insecure: *insecure, Proxy: *proxy, StatsFile: *statsFile}
 	if opts.Start, opts.StartClock, err = player.ParseStart(*start); err != nil {
 		fmt.Fprintln(stderr, player.Sentence(err, ""))
 		return 2
