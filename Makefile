@@ -6,7 +6,7 @@ BIN     ?= bin/rtspview
 export GOTOOLCHAIN = local
 export LANG = en_US.UTF-8
 
-.PHONY: all setup setup-dist build run test test-go vet fuzz bench bench-ffmpeg screenshot docs clean \
+.PHONY: all setup setup-dist build run test test-go vet fuzz bench bench-ffmpeg bench-wall screenshot docs clean \
 	dist dist-linux dist-windows dist-darwin test-dist licenses
 
 all: build
@@ -47,6 +47,11 @@ bench: setup
 # Side by side: our first frame against ffmpeg's on the same streams.
 bench-ffmpeg: build
 	./scripts/bench-ffmpeg.sh
+
+# The real window under Xvfb with N = 1, 4, 9, 16 cameras against N × ffmpeg:
+# painted fps, latency, CPU and RSS (COUNTS, SIZES, DURATION to narrow it).
+bench-wall: build
+	./scripts/bench-wall.sh
 
 screenshot: build
 	./scripts/screenshot.sh docs/screenshot.png
