@@ -45,7 +45,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
   rtspview [--transport auto|udp|tcp|http|https] [--insecure] [--proxy URL] [--start TIME] [--verbose] [--screenshot FILE --after DURATION] [URL…]
-  rtspview [--wall FILE] [--screenshot FILE --after DURATION]
+  rtspview [--wall FILE] [--screenshot FILE --after DURATION] [--stats-file FILE]
   rtspview probe [--transport …] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--proxy URL] [--start TIME] [--json] [--verbose] URL
   rtspview demo-server [--addr 127.0.0.1:8554]
   rtspview bench [--streams N] [--duration D] [--size WxH] [--transport T] [--json] [URL]
@@ -54,6 +54,9 @@ func usage(w io.Writer) {
 With no URL the viewer opens the saved camera wall (see docs/wall-format.md),
 or plays its built-in demo stream when there is none. Addresses given here
 open as a temporary wall: the saved one is left as it is.
+--stats-file FILE writes, every second and at exit, what each tile paints:
+painted and decoded fps, drops, latency from the last RTP packet to the
+canvas (scripts/bench-wall.sh reads it).
 `)
 }
 
