@@ -19,6 +19,9 @@ import (
 type Tile struct {
 	widget.BaseWidget
 
+	// onDoubleTap shows the tile full or back (ui/fullview.go).
+	onDoubleTap func(*Tile)
+
 	stream  *player.Stream
 	image   *canvas.Image
 	overlay *canvas.Text

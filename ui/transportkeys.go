@@ -6,6 +6,9 @@ import "fyne.io/fyne/v2"
 // clicked): ← → seek the selected tile ±10 s, space pauses or plays it.
 // The address bar keeps its own arrows while it has the focus.
 func (v *Viewer) typedKey(ev *fyne.KeyEvent) {
+	if v.wallKey(ev) { // full view, fullscreen, pages (ui/fullview.go)
+		return
+	}
 	v.mu.Lock()
 	if len(v.tiles) == 0 {
 		v.mu.Unlock()

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"math"
 	"strings"
 	"sync"
 	"time"
@@ -60,6 +59,7 @@ type Viewer struct {
 	proxy      *widget.Entry
 	grid       *fyne.Container
 	wall       wallState  // the wall file and the passwords (ui/wall.go)
+	view       wallView   // layout, pages, full tile, tour (ui/pages.go)
 	stats      *statsFile // Options.StatsFile's writer, nil without (ui/paintstats.go)
 
 	// do brings work from other goroutines onto the UI thread: fyne.Do.
@@ -104,7 +104,7 @@ func NewViewer(win fyne.Window, opts Options) *Viewer {
 	v.status.Truncation = fyne.TextTruncateEllipsis
 	v.grid = container.NewGridWithColumns(1)
 	about := widget.NewButtonWithIcon("", theme.InfoIcon(), v.showAbout)
-	win.SetContent(container.NewBorder(v.newAddressBar(container.NewHBox(v.newWallButton(), about)), v.status, nil, nil, v.grid))
+	win.SetContent(container.NewBorder(v.newAddressBar(container.NewHBox(v.newWallButton(), about)), v.newViewBar(), nil, nil, v.grid))
 	win.Canvas().SetOnTypedKey(v.typedKey)
 	return v
 }
@@ -113,6 +113,7 @@ func NewViewer(win fyne.Window, opts Options) *Viewer {
 func (v *Viewer) Start() {
 	v.launching = true // the URLs given at launch take opts.Start
 	v.openWall()
+	v.restoreView()
 	for i, u := range v.opts.URLs {
 		v.open(u, "", "", i > 0)
 	}
@@ -174,6 +175,7 @@ func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transpo
 		v.tiles = append(v.tiles, ts)
 		v.selected = len(v.tiles) - 1
 		ts.tile.onTap = v.selectTile
+		ts.tile.onDoubleTap = v.toggleFull
 		ts.tile.do = v.do
 	} else {
 		ts = v.tiles[v.selected]
@@ -244,21 +246,8 @@ func (v *Viewer) selectTile(t *Tile) {
 	v.refreshStatus()
 }
 
-func (v *Viewer) layoutGrid() {
-	v.mu.Lock()
-	objs := make([]fyne.CanvasObject, len(v.tiles))
-	for i, ts := range v.tiles {
-		objs[i] = ts.tile
-	}
-	v.mu.Unlock()
-	cols := int(math.Ceil(math.Sqrt(float64(len(objs)))))
-	if cols < 1 {
-		cols = 1
-	}
-	v.grid.Layout = container.NewGridWithColumns(cols).Layout
-	v.grid.Objects = objs
-	v.grid.Refresh()
-}
+// layoutGrid lays the tiles out after one came or went (ui/pages.go).
+func (v *Viewer) layoutGrid() { v.arrange() }
 
 // onStatus runs on the UI thread for every state change of the gen'th
 // stream opened in the tile ts (perhaps one already replaced).
