@@ -256,6 +256,9 @@ func (s *Stream) play(cl *rtsp.Client) error {
 				// A hidden stream decodes nothing, so no picture is no
 				// fault; the wait for one starts when it is shown.
 				playStart = now
+				if now.UnixNano()-s.hiddenAt.Load() > int64(parkAfter) {
+					return errParked
+				}
 			}
 			if s.firstFrameDur.Load() == 0 && now.Sub(playStart) > noPictureTimeout {
 				return ErrNoPicture

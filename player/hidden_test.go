@@ -49,3 +49,31 @@ func TestHiddenStreamDecodesNothingAndComesBackAtAKeyframe(t *testing.T) {
 		t.Fatalf("shown again mid-GOP: %d decode errors, %d concealed (want a start at a keyframe)", x.DecodeErrors, x.FramesConcealed)
 	}
 }
+
+func TestHiddenStreamClosesItsSessionAndReopensWhenShown(t *testing.T) {
+	defer func(d time.Duration) { parkAfter = d }(parkAfter)
+	parkAfter = 300 * time.Millisecond
+	srv := rtsptest.StartDemo(t, demo.Config{})
+	s := Start(Config{URL: srv.URL(), Transport: TransportTCP, Reconnect: true})
+	defer s.Close()
+	waitStats(t, s, 15*time.Second, "first pictures", func(st Stats) bool { return st.FramesDecoded >= 5 })
+
+	s.SetHidden(true)
+	waitStats(t, s, 15*time.Second, "session closed while hidden", func(x Stats) bool { return x.Parked })
+	if st := s.Status(); st.State == StatePlaying || st.State == StateFailed {
+		t.Fatalf("parked stream's status %+v", st)
+	}
+	// Closed: no packets come any more.
+	p := s.Stats().PacketsReceived
+	waitStats(t, s, 15*time.Second, "still parked", func(x Stats) bool { return x.Parked })
+	if s.Stats().PacketsReceived != p {
+		t.Fatal("packets arrive for a parked stream")
+	}
+
+	decoded := s.Stats().FramesDecoded
+	s.SetHidden(false)
+	waitStats(t, s, 15*time.Second, "pictures when shown again", func(x Stats) bool { return !x.Parked && x.FramesDecoded >= decoded+5 })
+	if st := s.Status(); st.State != StatePlaying {
+		t.Fatalf("shown again: %+v", st)
+	}
+}

@@ -46,6 +46,9 @@ type Stats struct {
 	FirstFrameTime time.Duration // start → first decoded frame (latest attempt)
 	Fallbacks      []Fallback
 	Reconnects     int
+	// Parked: hidden for parkAfter, the session is closed until the
+	// stream is shown again (Stream.SetHidden).
+	Parked bool
 
 	// Seekable is true for a recording: the SDP's range is finite
 	// (a=range:npt=0-20) or absolute (clock=). Live is true once the

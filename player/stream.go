@@ -115,6 +115,11 @@ type Stream struct {
 	boxW   atomic.Int32
 	boxH   atomic.Int32
 	hidden atomic.Bool // nothing is decoded (hidden.go)
+	// hiddenAt is when the stream was last hidden (unix nanos), parked
+	// true while its session is closed for it, shown wakes run then.
+	hiddenAt atomic.Int64
+	parked   atomic.Bool
+	shown    chan struct{}
 
 	decoded       atomic.Uint64
 	dropped       atomic.Uint64
@@ -151,7 +156,7 @@ func Start(cfg Config) *Stream {
 	if cfg.HTTPSPort == 0 {
 		cfg.HTTPSPort = 443
 	}
-	s := &Stream{cfg: cfg, auCh: make(chan *auBuf, auQueue), free: make(chan *auBuf, auQueue), decErr: make(chan error, 1)}
+	s := &Stream{cfg: cfg, auCh: make(chan *auBuf, auQueue), free: make(chan *auBuf, auQueue), decErr: make(chan error, 1), shown: make(chan struct{}, 1)}
 	for i := 0; i < auQueue; i++ {
 		s.free <- &auBuf{}
 	}
@@ -207,6 +212,7 @@ func (s *Stream) Stats() Stats {
 	cl, att := s.client, s.att
 	s.mu.Unlock()
 	st.FramesDecoded = decoded
+	st.Parked = s.parked.Load()
 	st.FramesDropped = s.dropped.Load()
 	st.FramesConcealed = s.concealed.Load()
 	st.DecodeErrors = s.decodeErrors.Load()
@@ -252,6 +258,13 @@ func (s *Stream) run() {
 		err := s.session(try)
 		if s.ctx.Err() != nil {
 			return
+		}
+		if errors.Is(err, errParked) {
+			if !s.park() {
+				return
+			}
+			try = 0
+			continue
 		}
 		if s.firstFrameDur.Load() > 0 {
 			// This session showed a picture: a later failure is a new
