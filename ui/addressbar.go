@@ -38,7 +38,10 @@ func (v *Viewer) newAddressBar(extra fyne.CanvasObject) fyne.CanvasObject {
 	v.tunnelRow = container.NewBorder(nil, nil,
 		container.NewHBox(widget.NewLabel("Tunnel port"), container.NewGridWrap(fyne.NewSize(90, v.tunnelPort.MinSize().Height), v.tunnelPort)),
 		nil, v.proxy)
-	v.transport = widget.NewSelect(labels, func(string) { v.showTunnelRow() })
+	v.transport = widget.NewSelect(labels, func(string) {
+		v.showTunnelRow()
+		v.transportPicked() // the selected tile switches at once
+	})
 	v.transport.SetSelected(v.opts.Transport.Label())
 	v.play = widget.NewButton("Play", func() { v.playAddress(false) })
 	v.play.Importance = widget.HighImportance

@@ -16,11 +16,26 @@ import (
 // showTileMenu opens the tile's menu at the absolute position at: the ⋮
 // button, or where the right-click was.
 func (v *Viewer) showTileMenu(ts *tileState, at fyne.Position) {
+	widget.ShowPopUpMenuAtPosition(v.tileMenu(ts), v.win.Canvas(), at)
+}
+
+// tileMenu is the tile's menu; a move the tile cannot make is greyed out.
+func (v *Viewer) tileMenu(ts *tileState) *fyne.Menu {
+	i, n := v.tileIndex(ts)
+	left := fyne.NewMenuItem("Move left", func() { v.moveTile(ts, -1) })
+	left.Disabled = i <= 0
+	right := fyne.NewMenuItem("Move right", func() { v.moveTile(ts, 1) })
+	right.Disabled = i < 0 || i >= n-1
 	menu := fyne.NewMenu("",
 		fyne.NewMenuItem("Rename…", func() { v.askRename(ts) }),
+		fyne.NewMenuItem("Edit address…", func() { v.askEditAddress(ts) }),
+		fyne.NewMenuItem("Snapshot", func() { v.snapshot(ts) }),
+		fyne.NewMenuItemSeparator(),
+		left, right,
+		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Remove", func() { v.askRemove(ts) }),
 	)
-	widget.ShowPopUpMenuAtPosition(menu, v.win.Canvas(), at)
+	return menu
 }
 
 // askRename asks for the tile's new name; an empty one shows the host.
@@ -72,8 +87,8 @@ func (v *Viewer) removeTile(ts *tileState) {
 	if v.selected >= len(v.tiles) {
 		v.selected = max(len(v.tiles)-1, 0)
 	}
-	old := ts.stream
-	ts.stream = nil
+	old, handing := ts.stream, ts.ho.old
+	ts.stream, ts.ho.old = nil, nil
 	ts.gen++ // the closing stream's last words are not this tile's state
 	user, _ := ts.w.cam.Credentials()
 	key := secrets.Key(ts.w.cam.URL, user)
@@ -84,6 +99,7 @@ func (v *Viewer) removeTile(ts *tileState) {
 	}
 	v.mu.Unlock()
 	v.closeInBackground(old)
+	v.closeInBackground(handing)
 	ts.tile.Attach(nil)
 	v.layoutGrid()
 	ws := v.walls()

@@ -94,6 +94,7 @@ type tileState struct {
 	// agreed to send the credentials to (player.Config.CredentialHosts).
 	credHosts []string
 	w         tileWall // name and wall entry (ui/wall.go)
+	ho        handover // stream switch without a black frame (ui/substream.go)
 }
 
 // NewViewer builds the window content in win. Call Start to begin playing
@@ -145,9 +146,11 @@ func (v *Viewer) Close() {
 	v.writeFinalStats(tiles)
 	var wg sync.WaitGroup
 	for _, ts := range tiles {
-		if ts.stream != nil {
-			wg.Add(1)
-			go func(s *player.Stream) { defer wg.Done(); s.Close() }(ts.stream)
+		for _, s := range []*player.Stream{ts.stream, ts.ho.old} {
+			if s != nil {
+				wg.Add(1)
+				go func(s *player.Stream) { defer wg.Done(); s.Close() }(s)
+			}
 		}
 	}
 	wg.Wait()
@@ -189,21 +192,25 @@ func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transpo
 	ts.transport, ts.tunnelPort = tr, tunnelPort
 	ts.gen++
 	gen := ts.gen
+	closeNow, keep := ts.beginHandover(old, gen)
+	dial, dialUser, dialPass := ts.dialURL(rawURL, user, pass)
 	v.mu.Unlock()
-	v.closeInBackground(old)
+	for _, s := range closeNow {
+		v.closeInBackground(s)
+	}
 	tile := ts.tile
 	cfg := player.Config{
-		URL:            rawURL,
+		URL:            dial,
 		Transport:      tr,
-		Username:       user,
-		Password:       pass,
+		Username:       dialUser,
+		Password:       dialPass,
 		Insecure:       v.opts.Insecure,
 		TLSFor:         v.pinnedTLS,
 		Proxy:          strings.TrimSpace(v.proxy.Text),
 		TunnelPort:     tunnelPort,
 		Reconnect:      true,
 		DecoderThreads: decoderThreads(len(v.tiles)),
-		OnFrame:        tile.FrameReady,
+		OnFrame:        v.frameFor(ts, gen),
 		OnStatus: func(st player.Status) {
 			v.do(func() { v.onStatus(ts, gen, st) })
 		},
@@ -216,8 +223,12 @@ func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transpo
 	v.mu.Lock()
 	ts.stream = s
 	v.mu.Unlock()
-	tile.Attach(s)
-	tile.SetOverlay("Connecting…")
+	if keep {
+		s.SetSize(tile.lastW, tile.lastH)
+	} else {
+		tile.Attach(s)
+		tile.SetOverlay("Connecting…")
+	}
 	v.layoutGrid()
 	v.wallChanged(ts)
 }
@@ -233,16 +244,21 @@ func decoderThreads(n int) int {
 
 func (v *Viewer) selectTile(t *Tile) {
 	v.mu.Lock()
+	label := ""
 	for i, ts := range v.tiles {
 		if ts.tile == t {
 			v.selected = i
 			v.address.SetText(player.RedactURL(ts.url))
-			// The selector shows the camera's own transport, so Play on a
-			// wall camera does not switch (and save) it to another one.
-			v.transport.SetSelected(ts.transport.Label())
+			label = ts.transport.Label()
 		}
 	}
 	v.mu.Unlock()
+	if label != "" {
+		// The selector shows the camera's own transport, so Play on a
+		// wall camera does not switch (and save) it to another one. Set
+		// outside v.mu: a change of the selector (transportPicked) takes it.
+		v.transport.SetSelected(label)
+	}
 	v.refreshStatus()
 }
 
@@ -262,6 +278,9 @@ func (v *Viewer) onStatus(ts *tileState, gen uint64, st player.Status) {
 	current := ts.stream != nil && ts.stream.Status().State == st.State
 	ts.status = st
 	v.mu.Unlock()
+	if v.holdForHandover(ts, gen, st) {
+		return
+	}
 	ts.tile.bar.Update() // paused, ended, live: the bar shows it at once
 	if !current && st.State != player.StateFailed {
 		return
