@@ -28,13 +28,17 @@ type handover struct {
 	keep bool
 	// old is the stream the tile still shows while gen's stream
 	// connects; nil when no handover is in flight.
-	old *player.Stream
-	gen uint64
+	old    *player.Stream
+	gen    uint64
+	oldGen uint64 // old's number, to give it the tile back (abandonSub)
 	// sub asks openWith to dial the camera's sub_url; playingSub is what
 	// the current stream dials.
 	sub, playingSub bool
 	// ticks counts the status ticks the tile has wanted the other stream.
 	ticks int
+	// subFailed: the sub-stream did not play; the tile stays on the main
+	// stream until the camera's addresses are edited.
+	subFailed bool
 }
 
 // beginHandover runs in openWith under v.mu, with cur the tile's stream
@@ -54,7 +58,7 @@ func (ts *tileState) beginHandover(cur *player.Stream, gen uint64) (closeNow []*
 		// tile still shows ho.old; the stream never seen goes.
 		closeNow = append(closeNow, cur)
 	} else {
-		ho.old = cur
+		ho.old, ho.oldGen = cur, gen-1
 	}
 	ho.gen = gen
 	return closeNow, true
@@ -135,9 +139,30 @@ func (v *Viewer) holdForHandover(ts *tileState, gen uint64, st player.Status) bo
 	case player.StateConnecting:
 		return true
 	case player.StateFailed, player.StateReconnecting:
+		if v.abandonSub(ts, gen) {
+			return true
+		}
 		v.finishHandover(ts, gen)
 	}
 	return false
+}
+
+// abandonSub gives the tile back to the main stream it still shows when
+// the sub-stream it was switching to fails: a broken sub_url must not
+// take a working camera off the wall. UI thread.
+func (v *Viewer) abandonSub(ts *tileState, gen uint64) bool {
+	v.mu.Lock()
+	ho := &ts.ho
+	if ho.old == nil || ho.gen != gen || !ho.playingSub || ho.old.Status().State != player.StatePlaying {
+		v.mu.Unlock()
+		return false
+	}
+	failed := ts.stream
+	ts.stream, ts.gen, ts.status = ho.old, ho.oldGen, ho.old.Status()
+	ho.old, ho.playingSub, ho.sub, ho.subFailed = nil, false, false, true
+	v.mu.Unlock()
+	v.closeInBackground(failed)
+	return true
 }
 
 // reopen restarts the tile's camera in place over tr, handing over to the
@@ -227,7 +252,7 @@ func (v *Viewer) wantsSubStream(ts *tileState) (want, ok bool) {
 	v.mu.Lock()
 	idle := ts.stream == nil || ts.ho.old != nil || ts.status.State != player.StatePlaying
 	v.mu.Unlock()
-	if idle || ts.w.cam.SubURL == "" || wall.StripPassword(ts.url) != wall.StripPassword(ts.w.cam.URL) || !ts.tile.Visible() {
+	if idle || ts.ho.subFailed || ts.w.cam.SubURL == "" || wall.StripPassword(ts.url) != wall.StripPassword(ts.w.cam.URL) || !ts.tile.Visible() {
 		ts.ho.ticks = 0
 		return false, false
 	}

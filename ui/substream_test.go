@@ -162,3 +162,26 @@ func TestSubStreamDebounced(t *testing.T) {
 		}
 	})
 }
+
+// TestBrokenSubStreamKeepsTheMain: a sub_url where nothing answers does
+// not take the camera off the wall: the tile stays on its main stream.
+func TestBrokenSubStreamKeepsTheMain(t *testing.T) {
+	srv := rtsptest.StartDemo(t, demo.Config{})
+	dead := fmt.Sprintf("rtsp://127.0.0.1:%d/sub", rtsptest.FreePort(t))
+	path := filepath.Join(t.TempDir(), "wall.json")
+	os.WriteFile(path, []byte(fmt.Sprintf(`{"version": 1, "cameras": [{"url": %q, "sub_url": %q, "transport": "tcp"}]}`, srv.URL(), dead)), 0o600)
+	v, w := newTestViewer(t, Options{Wall: loadWall(t, path), WallPath: path, Secrets: secrets.NewWithBackend(nil)})
+	onUI(v.Start)
+	waitPlaying(t, v, 0)
+	ts := v.tiles[0]
+	main := ts.stream
+	onUI(func() { w.Resize(fyne.NewSize(400, 300)) })
+	waitFor(t, 20*time.Second, "the sub-stream given up", func() bool {
+		v.checkSubStreams()
+		return ts.ho.subFailed
+	})
+	waitPlaying(t, v, 0)
+	if ts.stream != main || ts.tile.Stream() != main || !shownPicture(ts.tile) || ts.tile.Overlay() != "" {
+		t.Fatalf("the tile left its main stream (overlay %q)", ts.tile.Overlay())
+	}
+}

@@ -95,7 +95,7 @@ func (v *Viewer) editAddress(ts *tileState, rawURL, subURL string, tr player.Tra
 		(subChanged && ts.ho.playingSub)
 	if subChanged {
 		ts.ho.playingSub, ts.ho.ticks = false, 0 // the width decides again
-		ts.ho.sub = false
+		ts.ho.sub, ts.ho.subFailed = false, false
 	}
 	port := ts.tunnelPort
 	v.mu.Unlock()
