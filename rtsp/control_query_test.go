@@ -32,28 +32,11 @@ func (tc *tokenCamera) serve(c net.Conn) {
 	addr := c.LocalAddr().String()
 	for i := 0; i < 16; i++ { // OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN: bounded anyway
 		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
-		line, err := br.ReadString('\n')
+		req, err := rtsptest.ReadRequestHead(br)
 		if err != nil {
 			return
 		}
-		f := strings.Fields(line)
-		if len(f) != 3 {
-			return
-		}
-		method, target := f[0], f[1]
-		cseq := ""
-		for j := 0; j < 64; j++ {
-			h, err := br.ReadString('\n')
-			if err != nil {
-				return
-			}
-			if h = strings.TrimSpace(h); h == "" {
-				break
-			}
-			if k, v, ok := strings.Cut(h, ":"); ok && strings.EqualFold(k, "CSeq") {
-				cseq = strings.TrimSpace(v)
-			}
-		}
+		method, target, cseq := req.Method, req.Target, req.CSeq
 		tc.mu.Lock()
 		tc.requests = append(tc.requests, method+" "+target)
 		tc.mu.Unlock()

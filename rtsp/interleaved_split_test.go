@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +13,8 @@ import (
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"go.uber.org/goleak"
+
+	"github.com/rtspview/rtspview/rtsp/rtsptest"
 )
 
 // splitFrame is one '$' frame (RFC 2326 §10.12) in wire form.
@@ -77,24 +78,11 @@ func (s *splitServer) serve(c net.Conn) {
 	br := bufio.NewReader(c)
 	for i := 0; i < 20; i++ { // handshake, a keepalive, TEARDOWN: bounded anyway
 		_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
-		line, err := br.ReadString('\n')
+		req, err := rtsptest.ReadRequestHead(br)
 		if err != nil {
 			return
 		}
-		method := strings.Fields(line)[0]
-		cseq := ""
-		for j := 0; j < 64; j++ {
-			h, err := br.ReadString('\n')
-			if err != nil {
-				return
-			}
-			if h = strings.TrimSpace(h); h == "" {
-				break
-			}
-			if k, v, ok := strings.Cut(h, ":"); ok && strings.EqualFold(k, "CSeq") {
-				cseq = strings.TrimSpace(v)
-			}
-		}
+		method, cseq := req.Method, req.CSeq
 		s.mu.Lock()
 		s.requests = append(s.requests, method)
 		s.mu.Unlock()
