@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -293,11 +292,7 @@ func TestAutoTransportNetns(t *testing.T) {
 	// One namespace up front: a sandbox that forbids them skips (or fails)
 	// here once, with the reason, before anything is built.
 	newNetns(t)
-	bin := filepath.Join(t.TempDir(), "rtspview")
-	build := exec.Command("go", "build", "-o", bin, "github.com/rtspview/rtspview")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin, _ := buildViewer(t)
 
 	// 1. A firewall drops every UDP datagram: SETUP over UDP succeeds (it
 	// is RTSP over TCP) but no RTP arrives, so after a 300 ms head start

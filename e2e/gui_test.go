@@ -15,22 +15,11 @@ import (
 // TestGUIScreenshot runs the real viewer under the X server of the test
 // command (Xvfb) on its built-in demo stream and checks the picture.
 func TestGUIScreenshot(t *testing.T) {
-	if os.Getenv("DISPLAY") == "" {
-		if os.Getenv("RTSPVIEW_REQUIRE_PEERS") != "" {
-			t.Fatal("no DISPLAY: run through `make test`, which starts Xvfb")
-		}
-		t.Skip("no DISPLAY")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "rtspview")
-	build := exec.Command("go", "build", "-o", bin, "github.com/rtspview/rtspview")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		t.Fatal(err)
-	}
+	needDisplay(t)
+	bin, dir := buildViewer(t)
 	shot := filepath.Join(dir, "shot.png")
 	cmd := exec.Command(bin, "--screenshot", shot, "--after", "4s")
-	cmd.Env = append(os.Environ(), "LANG=en_US.UTF-8")
+	cmd.Env = viewerEnv(dir) // no saved wall: the demo
 	out, err := runWithTimeout(cmd, 60*time.Second)
 	if err != nil {
 		t.Fatalf("viewer: %v\n%s", err, out)

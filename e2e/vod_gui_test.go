@@ -23,12 +23,7 @@ import (
 // window shows is read off screenshots: the clip's pictures carry their
 // frame number (rtsptest.ReadFrameCode).
 func TestGUIRecordedKeys(t *testing.T) {
-	if os.Getenv("DISPLAY") == "" {
-		if os.Getenv("RTSPVIEW_REQUIRE_PEERS") != "" {
-			t.Fatal("no DISPLAY: run through `make test`, which starts Xvfb")
-		}
-		t.Skip("no DISPLAY")
-	}
+	needDisplay(t)
 	for _, tool := range []string{"xdotool", "import"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			rtsptest.Unavailable(t, "driving the window needs %s (scripts/setup.sh installs it): %v", tool, err)
@@ -36,16 +31,10 @@ func TestGUIRecordedKeys(t *testing.T) {
 	}
 	clip := rtsptest.MakeClip(t, rtsptest.ClipOptions{FrameCode: true})
 	url := rtsptest.StartGst(t, rtsptest.GstOptions{File: clip, Path: "/vod"})
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "rtspview")
-	build := exec.Command("go", "build", "-o", bin, "github.com/rtspview/rtspview")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		t.Fatal(err)
-	}
+	bin, dir := buildViewer(t)
 	// An empty wall file: the launch address is the only tile.
 	cmd := exec.Command(bin, "--transport", "tcp", "--start", "13s", url)
-	cmd.Env = append(os.Environ(), "LANG=en_US.UTF-8", "HOME="+dir, "XDG_CONFIG_HOME="+dir)
+	cmd.Env = viewerEnv(dir)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
