@@ -59,8 +59,9 @@ type Decoder struct {
 	swsKey      scaleKey
 	buf         []byte // access unit plus zero padding, grown and reused
 
-	outW, outH int // requested output size; 0 picks from the source
-	srcW, srcH int // size of the last decoded picture
+	outW, outH int    // requested output size; 0 picks from the source
+	srcW, srcH int    // size of the last decoded picture
+	serial     uint64 // pictures that came out so far (picture.go)
 }
 
 // scaleKey is everything the scale context depends on; a change in any
@@ -222,6 +223,7 @@ func (d *Decoder) receive() error {
 		d.last.Unref()
 		d.last.MoveRef(d.recv)
 		d.pending = true
+		d.serial++
 		// With LowDelay the picture is the one this access unit made;
 		// with frame threading it may be an earlier one, and only
 		// FFmpeg's own flags speak for it.
@@ -231,11 +233,10 @@ func (d *Decoder) receive() error {
 }
 
 // scale converts d.last to RGBA at the output size and copies it into dst.
+// d.last keeps the picture until the next one replaces it, for Hold: the
+// decoder's reference list mostly holds it anyway, so this costs no copy.
 func (d *Decoder) scale(dst *image.RGBA) (*image.RGBA, error) {
-	defer func() {
-		d.last.Unref()
-		d.pending = false
-	}()
+	defer func() { d.pending = false }()
 	d.concealed = d.lastDamaged
 	sw, sh := d.last.Width(), d.last.Height()
 	if sw <= 0 || sh <= 0 {
