@@ -111,6 +111,9 @@ func (s *Stream) decodeLoop() {
 		case <-s.ctx.Done():
 			return
 		case b = <-s.auCh:
+		case a := <-s.snap.ask:
+			s.snapAsked(dec, a) // snapshot.go
+			continue
 		}
 		if b.gen != s.pb.gen.Load() {
 			s.free <- b // queued before a seek
@@ -175,6 +178,7 @@ func (s *Stream) decodeLoop() {
 		s.srcW.Store(int32(sw))
 		s.srcH.Store(int32(sh))
 		s.frames.publishAt(out, arrived)
+		s.snapPublished(dec)
 		s.pb.picture(npt, hasNPT, time.Now())
 		s.decoded.Add(1)
 		if s.firstFrameDur.Load() == 0 {

@@ -126,6 +126,7 @@ type Stream struct {
 	concealed     atomic.Uint64 // pictures shown with parts concealed after loss
 	decodeErrors  atomic.Uint64 // access units the decoder rejected
 	decErr        chan error    // the decoder cannot be made: the stream fails
+	snap          snapshots     // Snapshot's asks to the decode loop
 	attemptStart  atomic.Int64  // unix nanos of the current attempt's start
 	firstFrameDur atomic.Int64  // nanos, 0 until the first frame of the attempt
 	srcW, srcH    atomic.Int32
@@ -161,6 +162,7 @@ func Start(cfg Config) *Stream {
 		s.free <- &auBuf{}
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.snap.ask = make(chan *snapAsk)
 	s.pb.cmds = make(chan command)
 	s.pb.speed = 1
 	s.url = cfg.URL
