@@ -8,7 +8,8 @@
 # Streams: a realistic camera clip (testsrc2 with motion plus temporal
 # noise, x264 at ~3 Mb/s, 25 fps, a keyframe every 2 s, no B-frames as
 # cameras send), encoded once into ~/.cache/rtspview/bench (RTSPVIEW_BENCH_CACHE)
-# and served from the file by gst-rtsp-server, one pipeline per client:
+# and served from the file by gst-rtsp-server as a live camera (--live: an
+# open range, no seeking), one pipeline per client:
 # a live x264 encoder would eat the CPU being measured.
 #
 # For each N: rtspview --wall (N tiles of the stream, TCP) --stats-file
@@ -90,7 +91,7 @@ echo "# bench-wall $(date -u +%Y-%m-%dT%H:%MZ) · $(nproc) cores · $(uname -m) 
 for size in $sizes; do
   clip "$size" >"$tmp/clip"
   read -r file br <"$tmp/clip"
-  gst port --file "$file" --path /cam
+  gst port --file "$file" --live --path /cam
   url="rtsp://127.0.0.1:$port/cam"
   echo
   echo "## $size, H.264 $((br / 1000)) kb/s, 25 fps, GOP 2 s, TCP, ${duration} s window"

@@ -78,6 +78,7 @@ func runGUI(args []string, stderr io.Writer) int {
 		return 2
 	}
 	setupLogging(stderr, *verbose)
+	startPprof()
 	tr, err := player.ParseTransport(*transport)
 	if err != nil {
 		fmt.Fprintln(stderr, player.Sentence(err, ""))

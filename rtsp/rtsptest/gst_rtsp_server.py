@@ -64,6 +64,9 @@ def main():
     p.add_argument("--file", default="",
                    help="serve this MP4 (H.264) as recorded media: one pipeline per client, "
                    "seekable, a=range:npt=0-<duration> in the SDP")
+    p.add_argument("--live", action="store_true",
+                   help="with --file: serve it as a live camera does (no seeking, no duration, "
+                   "an open a=range), so clients show a live view rather than a recording")
     p.add_argument("--tcp-only", action="store_true",
                    help="offer only TCP interleaved: a UDP SETUP gets 461 Unsupported transport")
     a = p.parse_args()
@@ -79,6 +82,13 @@ def main():
         # puts a finite a=range in the SDP and seeks on PLAY with a Range.
         launch = ("( filesrc location=%s ! qtdemux ! h264parse ! "
                   "rtph264pay name=pay0 pt=96 config-interval=-1 )" % a.file)
+        if a.live:
+            # A live source in the same bin makes the whole media live
+            # (its state change answers NO_PREROLL): gst-rtsp-server then
+            # writes an open a=range:npt=now- and does not seek, as for a
+            # camera. The silent branch ends in a fakesink, not a stream.
+            launch = launch[:-1] + ("audiotestsrc is-live=true wave=silence "
+                                    "samplesperbuffer=4800 ! fakesink )")
     if a.intra_refresh and a.codec == "h264":
         launch = launch.replace("key-int-max=%d " % a.fps, "intra-refresh=true key-int-max=%d " % (2 * a.fps))
 
