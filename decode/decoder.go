@@ -58,6 +58,7 @@ type Decoder struct {
 	sws         *astiav.SoftwareScaleContext
 	swsKey      scaleKey
 	buf         []byte // access unit plus zero padding, grown and reused
+	skipLF      bool   // the loop filter is off (skip.go)
 
 	outW, outH int    // requested output size; 0 picks from the source
 	srcW, srcH int    // size of the last decoded picture

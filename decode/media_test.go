@@ -105,18 +105,20 @@ func (c clip) make(tb testing.TB, dir string) (aus [][]byte, path string) {
 // referenceRGBA has ffmpeg decode path and convert the pictures numbered
 // in frames to w×h RGBA with libswscale's bilinear filter, the same
 // conversion Decoder uses, and returns them by picture number.
-func referenceRGBA(tb testing.TB, path string, frames []int, w, h int) map[int][]byte {
+//
+// decoderOpts go before -i: decoder options such as -skip_loop_filter.
+func referenceRGBA(tb testing.TB, path string, frames []int, w, h int, decoderOpts ...string) map[int][]byte {
 	tb.Helper()
 	var sel []string
 	for _, n := range frames {
 		sel = append(sel, fmt.Sprintf("eq(n\\,%d)", n))
 	}
 	out := filepath.Join(tb.TempDir(), "ref.rgba")
-	var in []string
+	in := append([]string(nil), decoderOpts...)
 	if strings.HasSuffix(path, ".jpg") {
-		in = []string{"-f", "image2", "-i", path}
+		in = append(in, "-f", "image2", "-i", path)
 	} else {
-		in = []string{"-i", path}
+		in = append(in, "-i", path)
 	}
 	ffmpeg(tb, append(in,
 		"-vf", fmt.Sprintf("select='%s',scale=%d:%d:flags=bilinear", strings.Join(sel, "+"), w, h),
