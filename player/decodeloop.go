@@ -103,8 +103,9 @@ func (s *Stream) decodeLoop() {
 		}
 	}()
 	var codec, failed decode.Codec
-	var gen uint64   // the generation the decoder has seen
-	needKey := false // units were skipped while hidden: wait for a keyframe
+	var gen uint64         // the generation the decoder has seen
+	needKey := false       // units were skipped while hidden: wait for a keyframe
+	var gov decodeGovernor // skips pictures when decoding falls behind (degrade.go)
 	for {
 		var b *auBuf
 		select {
@@ -127,12 +128,22 @@ func (s *Stream) decodeLoop() {
 			needKey = true
 			continue
 		}
+		level, lostRefs := gov.observe(time.Now(), len(s.auCh), s.dropped.Load())
+		s.decodeLevel.Store(int32(level))
+		if lostRefs {
+			needKey = true // the inter pictures' references were skipped
+		}
 		if needKey {
 			if !b.keyframe {
 				s.free <- b
 				continue
 			}
 			needKey = false
+		}
+		if gov.skip(level, b.codec, b.data, b.keyframe) {
+			s.free <- b
+			s.skipped.Add(1)
+			continue
 		}
 		if b.gen != gen && dec != nil {
 			// A seek: a fresh decoder holds no reference picture from
@@ -161,6 +172,10 @@ func (s *Stream) decodeLoop() {
 		if sw, sh := dec.SourceSize(); sw > 0 {
 			w, h := fit(sw, sh, int(s.boxW.Load()), int(s.boxH.Load()))
 			dec.SetOutputSize(w, h)
+			// Deblocking smooths edges a few source pixels wide; shown
+			// at half the width or less they are averaged away, and the
+			// filter is a fifth of the decoding time (decode/skip.go).
+			dec.SetSkipLoopFilter(2*w <= sw)
 		}
 		out, err := s.decodeUnit(dec, b)
 		npt, hasNPT, arrived := b.npt, b.hasNPT, b.arrived

@@ -24,6 +24,11 @@ type Stats struct {
 
 	FramesDecoded uint64
 	FramesDropped uint64 // access units skipped because decoding fell behind
+	// DecodeLevel is how much the decoder skips to keep up, and
+	// FramesSkipped the pictures it left out so (player/degrade.go): a
+	// tile above DecodeAll shows a reduced frame rate.
+	DecodeLevel   DecodeLevel
+	FramesSkipped uint64
 	// FramesConcealed counts decoded pictures that lost data on the way
 	// (or that FFmpeg flagged as corrupt): shown with the missing parts
 	// filled in from neighbouring pictures rather than dropped.

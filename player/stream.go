@@ -123,6 +123,8 @@ type Stream struct {
 
 	decoded       atomic.Uint64
 	dropped       atomic.Uint64
+	skipped       atomic.Uint64 // units the decode level left out (degrade.go)
+	decodeLevel   atomic.Int32  // DecodeLevel
 	concealed     atomic.Uint64 // pictures shown with parts concealed after loss
 	decodeErrors  atomic.Uint64 // access units the decoder rejected
 	decErr        chan error    // the decoder cannot be made: the stream fails
@@ -216,6 +218,8 @@ func (s *Stream) Stats() Stats {
 	st.FramesDecoded = decoded
 	st.Parked = s.parked.Load()
 	st.FramesDropped = s.dropped.Load()
+	st.FramesSkipped = s.skipped.Load()
+	st.DecodeLevel = DecodeLevel(s.decodeLevel.Load())
 	st.FramesConcealed = s.concealed.Load()
 	st.DecodeErrors = s.decodeErrors.Load()
 	st.Width, st.Height = int(s.srcW.Load()), int(s.srcH.Load())
