@@ -166,7 +166,7 @@ func (v *Viewer) arrange() {
 	v.grid.Refresh()
 	for i, t := range tiles {
 		if streams[i] != nil {
-			streams[i].SetHidden(indexOf(shown, t) < 0)
+			streams[i].SetHidden(v.minimised || indexOf(shown, t) < 0)
 		}
 	}
 	wv.pageLabel.SetText(fmt.Sprintf("%d / %d", wv.page+1, wv.pages))
@@ -175,6 +175,7 @@ func (v *Viewer) arrange() {
 	} else {
 		wv.pageBox.Hide()
 	}
+	v.markTiles()
 }
 
 // shownTiles returns the tiles in the grid container.

@@ -1,0 +1,51 @@
+//go:build darwin
+
+package ui
+
+/*
+#cgo CFLAGS: -x objective-c
+#cgo LDFLAGS: -framework Cocoa
+#include <stdint.h>
+#import <Cocoa/Cocoa.h>
+
+// rv_window_hidden is 1 when the NSWindow is in the Dock (miniaturized),
+// ordered out, or fully out of sight (another Space, covered, the screen
+// locked: occlusionState, macOS 10.9), else 0.
+static int rv_window_hidden(uintptr_t ptr) {
+	NSWindow *w = (NSWindow *)(void *)ptr;
+	if (w == nil) {
+		return 0;
+	}
+	if ([w isMiniaturized] || ![w isVisible]) {
+		return 1;
+	}
+	return ([w occlusionState] & NSWindowOcclusionStateVisible) == 0;
+}
+*/
+import "C"
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver"
+)
+
+// windowMinimised reports whether win is out of sight on macOS. Cocoa
+// wants the main thread: the caller runs it through fyne.Do.
+//
+// Not built or run here: this project's macOS build is made only by the
+// release workflow on a macOS runner (README), so this file is untested.
+func windowMinimised(win fyne.Window) bool {
+	nw, ok := win.(driver.NativeWindow)
+	if !ok {
+		return false // the headless test driver
+	}
+	hidden := false
+	nw.RunNative(func(ctx any) {
+		m, ok := ctx.(driver.MacWindowContext)
+		if !ok || m.NSWindow == 0 {
+			return
+		}
+		hidden = C.rv_window_hidden(C.uintptr_t(m.NSWindow)) != 0
+	})
+	return hidden
+}
