@@ -175,7 +175,6 @@ func (v *Viewer) arrange() {
 	} else {
 		wv.pageBox.Hide()
 	}
-	v.markTiles()
 }
 
 // shownTiles returns the tiles in the grid container.

@@ -58,11 +58,9 @@ type Viewer struct {
 	tunnelPort *widget.Entry
 	proxy      *widget.Entry
 	grid       *fyne.Container
-	wall       wallState   // the wall file and the passwords (ui/wall.go)
-	view       wallView    // layout, pages, full tile, tour (ui/pages.go)
-	stats      *statsFile  // Options.StatsFile's writer, nil without (ui/paintstats.go)
-	clock      *paintClock // the tiles' pictures go up together (ui/painttick.go)
-	keys       wallKeys    // the wall's keys, stats overlay switch, Remove question (ui/wallarea.go)
+	wall       wallState  // the wall file and the passwords (ui/wall.go)
+	view       wallView   // layout, pages, full tile, tour (ui/pages.go)
+	stats      *statsFile // Options.StatsFile's writer, nil without (ui/paintstats.go)
 
 	// do brings work from other goroutines onto the UI thread: fyne.Do.
 	// Fyne's test driver runs fyne.Do on the calling goroutine, so tests
@@ -106,12 +104,11 @@ type tileState struct {
 // opts.URLs and Close to stop everything.
 func NewViewer(win fyne.Window, opts Options) *Viewer {
 	v := &Viewer{win: win, opts: opts, stop: make(chan struct{}), do: fyne.Do}
-	v.clock = newPaintClock(func(f func()) { v.do(f) }) // v.do may be swapped by tests
 	v.status = widget.NewLabel("Paste an rtsp:// or rtsps:// address and press Enter.")
 	v.status.Truncation = fyne.TextTruncateEllipsis
 	v.grid = container.NewGridWithColumns(1)
 	about := widget.NewButtonWithIcon("", theme.InfoIcon(), v.showAbout)
-	win.SetContent(container.NewBorder(v.newAddressBar(container.NewHBox(v.newWallButton(), about)), v.newViewBar(), nil, nil, v.initWallKeys()))
+	win.SetContent(container.NewBorder(v.newAddressBar(container.NewHBox(v.newWallButton(), about)), v.newViewBar(), nil, nil, v.grid))
 	win.Canvas().SetOnTypedKey(v.typedKey)
 	return v
 }
@@ -146,7 +143,6 @@ func (v *Viewer) Close() {
 		close(v.stop)
 	}
 	v.wg.Wait()
-	v.clock.stop()
 	v.mu.Lock()
 	tiles := v.tiles
 	v.mu.Unlock()
@@ -182,12 +178,10 @@ func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transpo
 	var ts *tileState
 	if add || len(v.tiles) == 0 {
 		ts = &tileState{tile: NewTile()}
-		ts.tile.clock = v.clock
 		v.tiles = append(v.tiles, ts)
 		v.selected = len(v.tiles) - 1
-		ts.tile.onTap = v.tileTapped
-		ts.tile.onDoubleTap = v.tileDoubleTapped
-		ts.tile.drag.on = v.tileDragged
+		ts.tile.onTap = v.selectTile
+		ts.tile.onDoubleTap = v.toggleFull
 		ts.tile.do = v.do
 	} else {
 		ts = v.tiles[v.selected]
@@ -262,7 +256,6 @@ func (v *Viewer) selectTile(t *Tile) {
 		}
 	}
 	v.mu.Unlock()
-	v.markTiles()
 	if label != "" {
 		// The selector shows the camera's own transport, so Play on a
 		// wall camera does not switch (and save) it to another one. Set
