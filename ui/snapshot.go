@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -8,9 +10,13 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+
+	"github.com/rtspview/rtspview/player"
 )
 
 // picturesDir is where snapshots go: $XDG_PICTURES_DIR, else Pictures in
@@ -44,25 +50,83 @@ func snapshotName(name string, at time.Time) string {
 	return fmt.Sprintf("%s %s.png", name, at.Format("2006-01-02 15-04-05"))
 }
 
-// snapshot saves the picture the tile shows as a PNG in the pictures
-// folder and says where. It returns the file's path ("" when nothing was
-// saved). UI thread.
-func (v *Viewer) snapshot(ts *tileState) string {
-	img, ok := ts.tile.Image().(*image.RGBA)
-	if !ok || img.Rect.Dx() <= 16 {
-		// Attach's placeholder: the camera has shown nothing yet.
+// snapshot saves the tile's current picture, at the size the camera sends
+// it (not the tile's, which the decoder scales to), as a PNG in the
+// pictures folder and says where. The wait for the picture (up to
+// player's 3 s) and the PNG encoding run on a goroutine the Viewer owns,
+// so the window never freezes; the dialog comes back through v.do. The
+// channel gets the file's path, or "" when nothing was saved, once the
+// dialog is up (tests wait on it). UI thread.
+func (v *Viewer) snapshot(ts *tileState) <-chan string {
+	done := make(chan string, 1)
+	// While a switch keeps the old stream's picture up, that is the one
+	// on screen.
+	s := ts.stream
+	if ts.ho.old != nil {
+		s = ts.ho.old
+	}
+	if s == nil {
 		dialog.ShowInformation("Snapshot", "There is no picture to save yet.", v.win)
-		return ""
+		done <- ""
+		return done
 	}
-	path, err := v.saveSnapshot(img, displayName(ts.w.cam), time.Now())
+	name, at := displayName(ts.w.cam), time.Now()
+	v.wg.Add(1)
+	go func() {
+		defer v.wg.Done()
+		path, err := v.takeSnapshot(s, name, at)
+		if errors.Is(err, context.Canceled) {
+			done <- "" // the window is closing
+			return
+		}
+		v.do(func() {
+			if err != nil {
+				dialog.ShowInformation("Snapshot not saved", sentence(err), v.win)
+			} else {
+				d := dialog.NewInformation("Snapshot saved", path, v.win)
+				d.Resize(fyne.NewSize(480, 0))
+				d.Show()
+			}
+			done <- path
+		})
+	}()
+	return done
+}
+
+// takeSnapshot waits for s's full-size picture, or the Viewer's Close,
+// and saves it.
+func (v *Viewer) takeSnapshot(s *player.Stream, name string, at time.Time) (string, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		select {
+		case <-v.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	img, err := s.Snapshot(ctx)
+	cancel()
+	<-watched
 	if err != nil {
-		dialog.ShowInformation("Snapshot not saved", err.Error(), v.win)
-		return ""
+		return "", err
 	}
-	d := dialog.NewInformation("Snapshot saved", path, v.win)
-	d.Resize(fyne.NewSize(480, 0))
-	d.Show()
-	return path
+	return v.saveSnapshot(img, name, at)
+}
+
+// sentence makes an error's words a sentence: capital first, full stop.
+func sentence(err error) string {
+	msg := err.Error()
+	if msg == "" {
+		return msg
+	}
+	r, n := utf8.DecodeRuneInString(msg)
+	msg = string(unicode.ToUpper(r)) + msg[n:]
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
 }
 
 // saveSnapshot writes img under the pictures folder, with a number added

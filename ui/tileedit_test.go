@@ -77,14 +77,29 @@ func TestEditAddressSavesAndReplaysInPlace(t *testing.T) {
 	}
 }
 
+// TestSnapshotSavesThePicture: the PNG has the camera's size (the demo's
+// 1280×720), not the tile's, which the decoder scales the picture to.
 func TestSnapshotSavesThePicture(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("XDG_PICTURES_DIR", dir)
 	srv := rtsptest.StartDemo(t, demo.Config{})
 	v, _ := twoCameraWall(t, srv)
 	waitPicture(t, v.Tiles()[1])
-	var path string
-	onUI(func() { path = v.snapshot(v.tiles[1]) })
+	if w := v.Tiles()[1].Image().Bounds().Dx(); w >= 1280 {
+		t.Fatalf("the tile's picture is %d wide: not scaled, nothing to test", w)
+	}
+	snap := func() string {
+		var done <-chan string
+		onUI(func() { done = v.snapshot(v.tiles[1]) })
+		select {
+		case path := <-done:
+			return path
+		case <-time.After(10 * time.Second):
+			t.Fatal("no snapshot in 10 s")
+			return ""
+		}
+	}
+	path := snap()
 	if filepath.Dir(path) != dir || !strings.HasPrefix(filepath.Base(path), "Yard 20") {
 		t.Fatalf("saved as %q", path)
 	}
@@ -94,12 +109,13 @@ func TestSnapshotSavesThePicture(t *testing.T) {
 	}
 	defer f.Close()
 	img, err := png.Decode(f)
-	if err != nil || img.Bounds().Dx() <= 16 {
-		t.Fatalf("not the picture: %v", err)
+	if err != nil {
+		t.Fatalf("not a PNG: %v", err)
 	}
-	var again string
-	onUI(func() { again = v.snapshot(v.tiles[1]) })
-	if again == "" || again == path {
+	if b := img.Bounds(); b.Dx() != 1280 || b.Dy() != 720 {
+		t.Fatalf("snapshot is %v, want the camera's 1280x720", b)
+	}
+	if again := snap(); again == "" || again == path {
 		t.Fatalf("a second snapshot: %q", again)
 	}
 }
