@@ -10,8 +10,9 @@ pkgs=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   libavfilter-dev libavdevice-dev
   # tests: a second RTSP client, an X server for screenshots, image checks,
-  # xdotool to click and type in the window as a person would
-  ffmpeg xvfb imagemagick x11-apps xdotool
+  # xdotool to click and type in the window as a person would, openbox as
+  # a window manager that really minimises it (e2e/minimise_test.go)
+  ffmpeg xvfb imagemagick x11-apps xdotool openbox
   # tests: gst-rtsp-server through python3-gi as an independent RTSP peer
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
