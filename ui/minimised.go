@@ -9,11 +9,15 @@ package ui
 // combines the two reasons a stream is hidden: the window is minimised, or
 // its tile is not on the page shown.
 
+// isMinimised is windowMinimised, a variable for the headless tests,
+// whose window the system knows nothing of.
+var isMinimised = windowMinimised
+
 // checkMinimised polls the window and hides or shows the streams when it
 // was minimised or restored. UI thread: Xlib and Cocoa are not
 // thread-safe, and GLFW calls them from this thread.
 func (v *Viewer) checkMinimised() {
-	m := windowMinimised(v.win)
+	m := isMinimised(v.win)
 	if m == v.minimised {
 		if m {
 			// A stream opened while minimised (a tour's page, a
