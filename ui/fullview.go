@@ -48,11 +48,10 @@ func (v *Viewer) FullTile() *Tile { return v.view.full }
 
 // wallKey takes the wall's keys before the selected tile's transport bar:
 // Enter shows the selected tile full and Esc goes back (or leaves the
-// window's fullscreen); F and F11 toggle fullscreen; ← → and PageUp /
-// PageDown turn pages in a grid of more than one page. In the full view,
-// and in a grid of one page, ← → are the tile's (seek ±10 s), as they
-// were before there were pages: there, nothing else could they mean. It
-// reports whether it took the key.
+// window's fullscreen); F and F11 toggle fullscreen; PageUp / PageDown
+// turn pages in a grid of more than one page. The arrows and Tab move the
+// selection (selectionKey, ui/selection.go). It reports whether it took
+// the key.
 func (v *Viewer) wallKey(ev *fyne.KeyEvent) bool {
 	wv := &v.view
 	switch ev.Name {
@@ -83,16 +82,6 @@ func (v *Viewer) wallKey(ev *fyne.KeyEvent) bool {
 	case fyne.KeyPageUp, fyne.KeyPageDown:
 		by := 1
 		if ev.Name == fyne.KeyPageUp {
-			by = -1
-		}
-		v.turnPage(by, true)
-		return true
-	case fyne.KeyLeft, fyne.KeyRight:
-		if wv.full != nil || wv.pages <= 1 {
-			return false
-		}
-		by := 1
-		if ev.Name == fyne.KeyLeft {
 			by = -1
 		}
 		v.turnPage(by, true)

@@ -175,6 +175,7 @@ func (v *Viewer) arrange() {
 	} else {
 		wv.pageBox.Hide()
 	}
+	v.markTiles()
 }
 
 // shownTiles returns the tiles in the grid container.

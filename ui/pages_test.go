@@ -154,9 +154,10 @@ func TestPagesTurnWithArrowsAndOnlyShownTilesDecode(t *testing.T) {
 		t.Fatalf("page indicator %q (visible %v)", v.view.pageLabel.Text, v.view.pageBox.Visible())
 	}
 
-	key(win, fyne.KeyRight)
+	// ← → move the selection (ui/selection_test.go); PageDown turns.
+	key(win, fyne.KeyPageDown)
 	if got := shown(v); len(got) != 2 || got[0] != tiles[4] || v.view.pageLabel.Text != "2 / 2" {
-		t.Fatalf("after →: %d tiles, %q", len(got), v.view.pageLabel.Text)
+		t.Fatalf("after PageDown: %d tiles, %q", len(got), v.view.pageLabel.Text)
 	}
 	if h := hidden(v); fmt.Sprint(h) != "[true true true true false false]" {
 		t.Fatalf("hidden %v", h)
@@ -164,13 +165,13 @@ func TestPagesTurnWithArrowsAndOnlyShownTilesDecode(t *testing.T) {
 	if v.selected != 4 {
 		t.Fatalf("selected %d, want the page's first tile", v.selected)
 	}
-	key(win, fyne.KeyRight) // wraps round
+	key(win, fyne.KeyPageDown) // wraps round
 	if p, _ := v.Page(); p != 1 {
-		t.Fatalf("after → on the last page: page %d", p)
+		t.Fatalf("after PageDown on the last page: page %d", p)
 	}
-	key(win, fyne.KeyLeft)
+	key(win, fyne.KeyPageUp)
 	if p, _ := v.Page(); p != 2 {
-		t.Fatalf("after ←: page %d", p)
+		t.Fatalf("after PageUp: page %d", p)
 	}
 	key(win, fyne.KeyPageUp)
 	if p, _ := v.Page(); p != 1 {
@@ -181,15 +182,9 @@ func TestPagesTurnWithArrowsAndOnlyShownTilesDecode(t *testing.T) {
 		t.Fatalf("after the next button: page %d", p)
 	}
 
-	// One page: the arrows are the selected tile's again (seek).
 	onUI(func() { v.view.layoutSel.SetSelected("3×3") })
 	if p, n := v.Page(); p != 1 || n != 1 || v.view.pageBox.Visible() {
 		t.Fatalf("3×3 of 6: page %d / %d, indicator visible %v", p, n, v.view.pageBox.Visible())
-	}
-	var took bool
-	onUI(func() { took = v.wallKey(&fyne.KeyEvent{Name: fyne.KeyRight}) })
-	if took {
-		t.Fatal("→ in a grid of one page did not go to the tile")
 	}
 	if h := hidden(v); fmt.Sprint(h) != "[false false false false false false]" {
 		t.Fatalf("hidden %v", h)
@@ -211,18 +206,14 @@ func TestFullViewAndBack(t *testing.T) {
 	if v.view.pageBox.Visible() {
 		t.Fatal("page indicator over a full tile")
 	}
-	var took bool
-	onUI(func() { took = v.wallKey(&fyne.KeyEvent{Name: fyne.KeyRight}) })
-	if took {
-		t.Fatal("→ in the full view did not go to the tile (seek)")
-	}
+	// ← → in the full view: ui/selection_test.go.
 	onUI(func() { test.DoubleTap(tiles[2]) })
 	if v.FullTile() != nil || len(shown(v)) != 4 {
 		t.Fatalf("second double-tap: still full, %d shown", len(shown(v)))
 	}
 
 	// Enter on the selected tile, on page 2; Esc back to page 2.
-	key(win, fyne.KeyRight)
+	key(win, fyne.KeyPageDown)
 	onUI(func() { v.selectTile(tiles[5]) })
 	key(win, fyne.KeyReturn)
 	if v.FullTile() != tiles[5] {
@@ -285,7 +276,7 @@ func TestLayoutPageAndTourSavedAndReloaded(t *testing.T) {
 	}
 	v, win := newWallViewer(t, 0, loadWall(t, path), path)
 	onUI(func() { v.selectTile(v.Tiles()[0]); v.view.layoutSel.SetSelected("1+5") })
-	key(win, fyne.KeyRight)
+	key(win, fyne.KeyPageDown)
 	onUI(func() { v.view.tourSel.SetSelected("Tour 20 s") })
 	saved := loadWall(t, path)
 	if saved.Layout != "1+5" || saved.Page != 2 || saved.TourSeconds != 20 || len(saved.Cameras) != 7 {

@@ -100,6 +100,7 @@ func (v *Viewer) tick() {
 		case <-t.C:
 			v.do(v.refreshStatus)
 			v.do(v.refreshBars)
+			v.do(v.refreshStatsOverlays)
 			v.do(v.checkSubStreams)
 			v.do(v.checkMinimised)
 		}

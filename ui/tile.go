@@ -34,6 +34,10 @@ type Tile struct {
 	lastW   int
 	lastH   int
 	paint   paintStats // pictures put on the canvas (ui/paintstats.go)
+
+	ring tileRing     // selected, or a drop target (ui/selection.go)
+	info statsOverlay // figures: key I or hover (ui/statsoverlay.go)
+	drag tileDrag     // drag to reorder (ui/tiledrag.go)
 }
 
 // NewTile returns an empty tile; Attach gives it a stream.
@@ -50,6 +54,8 @@ func NewTile() *Tile {
 	t.overlay.Alignment = fyne.TextAlignCenter
 	t.bar = newTileBar(t)
 	t.deco = newTileDeco(t)
+	t.ring = newTileRing()
+	t.info = newStatsOverlay(t)
 	t.ExtendBaseWidget(t)
 	return t
 }
@@ -137,6 +143,8 @@ func (r *tileRenderer) Layout(size fyne.Size) {
 	}
 	t.overlay.Resize(fyne.NewSize(size.Width, th))
 	t.overlay.Move(fyne.NewPos(0, bottom-th-theme.Padding()))
+	t.info.layout(size)
+	t.ring.rect.Resize(size)
 	// Ask the decoder for pictures the size of the tile in device pixels:
 	// scaling down in FFmpeg is cheaper than moving full frames to the GPU,
 	// which is what lets a wall of cameras run on a laptop.
@@ -163,7 +171,8 @@ func (r *tileRenderer) Refresh() {
 }
 
 func (r *tileRenderer) Objects() []fyne.CanvasObject {
-	return append([]fyne.CanvasObject{r.t.bg, r.t.image, r.t.overlay, r.t.bar}, r.t.deco.objects()...)
+	objs := append([]fyne.CanvasObject{r.t.bg, r.t.image, r.t.overlay, r.t.bar}, r.t.deco.objects()...)
+	return append(append(objs, r.t.info.objects()...), r.t.ring.rect)
 }
 
 func (r *tileRenderer) Destroy() {}

@@ -117,28 +117,9 @@ func (v *Viewer) editAddress(ts *tileState, rawURL, subURL string, tr player.Tra
 // moveTile moves the tile by delta places in the grid (and the wall);
 // the selection stays on the same camera.
 func (v *Viewer) moveTile(ts *tileState, delta int) {
-	v.mu.Lock()
-	i := -1
-	for j, o := range v.tiles {
-		if o == ts {
-			i = j
-		}
+	if i, _ := v.tileIndex(ts); i >= 0 {
+		v.moveTileTo(ts, i+delta) // ui/tiledrag.go
 	}
-	j := i + delta
-	if i < 0 || j < 0 || j >= len(v.tiles) {
-		v.mu.Unlock()
-		return
-	}
-	v.tiles[i], v.tiles[j] = v.tiles[j], v.tiles[i]
-	switch v.selected {
-	case i:
-		v.selected = j
-	case j:
-		v.selected = i
-	}
-	v.mu.Unlock()
-	v.layoutGrid()
-	v.saveWall()
 }
 
 // tileIndex is ts's place in the grid, -1 when it is gone.

@@ -62,15 +62,21 @@ func (v *Viewer) renameTile(ts *tileState, name string) {
 	v.saveWall()
 }
 
-// askRemove asks before taking a camera off the wall.
+// askRemove asks before taking a camera off the wall (the menu's Remove
+// and the Delete key); Enter answers Remove, Esc Cancel (overlayKey).
 func (v *Viewer) askRemove(ts *tileState) {
-	dialog.ShowConfirm("Remove camera",
+	d := dialog.NewConfirm("Remove camera",
 		fmt.Sprintf("Remove %q from the wall?", displayName(ts.w.cam)),
 		func(ok bool) {
+			v.keys.confirm = nil
 			if ok {
 				v.removeTile(ts)
 			}
 		}, v.win)
+	d.SetConfirmText("Remove")
+	d.SetDismissText("Cancel")
+	v.keys.confirm = d
+	d.Show()
 }
 
 // removeTile stops the tile's stream, takes it out of the grid and the

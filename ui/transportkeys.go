@@ -2,11 +2,15 @@ package ui
 
 import "fyne.io/fyne/v2"
 
-// typedKey takes the keys typed while no widget has the focus (a tile was
-// clicked): ← → seek the selected tile ±10 s, space pauses or plays it.
-// The address bar keeps its own arrows while it has the focus.
+// typedKey takes the keys typed while no widget has the focus, or the wall
+// has it (a tile was clicked, or Tab pressed: ui/wallarea.go): the wall's
+// keys first, then the selected tile's: ← → seek a recording ±10 s,
+// space pauses or plays. The address bar keeps its own keys (Enter =
+// Play, arrows) while it has the focus.
 func (v *Viewer) typedKey(ev *fyne.KeyEvent) {
-	if v.wallKey(ev) { // full view, fullscreen, pages (ui/fullview.go)
+	if v.overlayKey(ev) || // a dialog or menu is up (ui/wallarea.go)
+		v.wallKey(ev) || // full view, fullscreen, pages (ui/fullview.go)
+		v.selectionKey(ev) || v.actionKey(ev) { // ui/selection.go
 		return
 	}
 	v.mu.Lock()

@@ -61,6 +61,7 @@ type Viewer struct {
 	wall       wallState  // the wall file and the passwords (ui/wall.go)
 	view       wallView   // layout, pages, full tile, tour (ui/pages.go)
 	stats      *statsFile // Options.StatsFile's writer, nil without (ui/paintstats.go)
+	keys       wallKeys   // the wall's keys, stats overlay switch, Remove question (ui/wallarea.go)
 
 	// do brings work from other goroutines onto the UI thread: fyne.Do.
 	// Fyne's test driver runs fyne.Do on the calling goroutine, so tests
@@ -108,7 +109,7 @@ func NewViewer(win fyne.Window, opts Options) *Viewer {
 	v.status.Truncation = fyne.TextTruncateEllipsis
 	v.grid = container.NewGridWithColumns(1)
 	about := widget.NewButtonWithIcon("", theme.InfoIcon(), v.showAbout)
-	win.SetContent(container.NewBorder(v.newAddressBar(container.NewHBox(v.newWallButton(), about)), v.newViewBar(), nil, nil, v.grid))
+	win.SetContent(container.NewBorder(v.newAddressBar(container.NewHBox(v.newWallButton(), about)), v.newViewBar(), nil, nil, v.initWallKeys()))
 	win.Canvas().SetOnTypedKey(v.typedKey)
 	return v
 }
@@ -180,8 +181,9 @@ func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transpo
 		ts = &tileState{tile: NewTile()}
 		v.tiles = append(v.tiles, ts)
 		v.selected = len(v.tiles) - 1
-		ts.tile.onTap = v.selectTile
-		ts.tile.onDoubleTap = v.toggleFull
+		ts.tile.onTap = v.tileTapped
+		ts.tile.onDoubleTap = v.tileDoubleTapped
+		ts.tile.drag.on = v.tileDragged
 		ts.tile.do = v.do
 	} else {
 		ts = v.tiles[v.selected]
@@ -256,6 +258,7 @@ func (v *Viewer) selectTile(t *Tile) {
 		}
 	}
 	v.mu.Unlock()
+	v.markTiles()
 	if label != "" {
 		// The selector shows the camera's own transport, so Play on a
 		// wall camera does not switch (and save) it to another one. Set

@@ -1,0 +1,196 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/rtspview/rtspview/player"
+)
+
+// statsOverlay is the block of figures in a tile's top-left corner, under
+// the title row: transport, decoded resolution, fps, bitrate and loss.
+// Key I shows it on every tile; the pointer on a tile shows it there while
+// it stays. The text follows the viewer's once-a-second tick, not the
+// frames: numbers that change 25 times a second cannot be read anyway.
+type statsOverlay struct {
+	tile     *Tile
+	bg       *canvas.Rectangle
+	lines    [3]*canvas.Text
+	all      bool // key I
+	hover    bool // the pointer is on the tile
+	lastSize fyne.Size
+}
+
+// statsBackdrop darkens the picture under the figures so they read on a
+// bright scene too.
+var statsBackdrop = color.NRGBA{A: 0xb0}
+
+func newStatsOverlay(t *Tile) statsOverlay {
+	o := statsOverlay{tile: t, bg: canvas.NewRectangle(statsBackdrop)}
+	o.bg.Hide()
+	for i := range o.lines {
+		o.lines[i] = canvas.NewText("", color.White)
+		o.lines[i].TextSize = theme.TextSize() - 1
+		o.lines[i].Hide()
+	}
+	return o
+}
+
+func (o *statsOverlay) objects() []fyne.CanvasObject {
+	out := []fyne.CanvasObject{o.bg}
+	for _, l := range o.lines {
+		out = append(out, l)
+	}
+	return out
+}
+
+// shown reports whether the overlay is up.
+func (o *statsOverlay) shown() bool { return o.all || o.hover }
+
+func (o *statsOverlay) setAll(on bool) {
+	if o.all != on {
+		o.all = on
+		o.show()
+	}
+}
+
+func (o *statsOverlay) setHover(on bool) {
+	if o.hover != on {
+		o.hover = on
+		o.show()
+	}
+}
+
+// show puts the overlay up with fresh figures, or takes it down.
+func (o *statsOverlay) show() {
+	if !o.shown() {
+		o.bg.Hide()
+		for _, l := range o.lines {
+			l.Hide()
+		}
+		o.bg.Refresh()
+		return
+	}
+	o.bg.Show()
+	for _, l := range o.lines {
+		l.Show()
+	}
+	o.update()
+}
+
+// update writes the tile's current figures when the overlay is up.
+func (o *statsOverlay) update() {
+	if !o.shown() {
+		return
+	}
+	var st player.Stats
+	if s := o.tile.stream; s != nil {
+		st = s.Stats()
+	}
+	for i, text := range statsLines(st) {
+		o.lines[i].Text = text
+		o.lines[i].Refresh()
+	}
+	o.layout(o.lastSize)
+	o.bg.Refresh()
+}
+
+// layout places the block below the title row (the tile's renderer calls
+// it after the title row is laid out).
+func (o *statsOverlay) layout(size fyne.Size) {
+	o.lastSize = size
+	pad := theme.Padding()
+	top := pad
+	if d := &o.tile.deco; d.nameBg.Visible() {
+		top += d.nameBg.Size().Height
+	}
+	var w, h float32
+	for _, l := range o.lines {
+		s := l.MinSize()
+		w = max(w, s.Width)
+		h += s.Height
+	}
+	// Cut at the tile's edge: a small tile shows what fits.
+	w = min(w+2*pad, size.Width-2*pad)
+	h = min(h+2*pad, size.Height-top-pad)
+	o.bg.Move(fyne.NewPos(pad, top))
+	o.bg.Resize(fyne.NewSize(max(w, 0), max(h, 0)))
+	y := top + pad
+	for _, l := range o.lines {
+		s := l.MinSize()
+		l.Move(fyne.NewPos(2*pad, y))
+		l.Resize(fyne.NewSize(max(w-2*pad, 0), s.Height))
+		y += s.Height
+	}
+}
+
+// statsLines is the overlay's text: "TCP", "1280×720 · 25 fps",
+// "2.1 Mb/s · loss 0.3 % (12)".
+func statsLines(st player.Stats) [3]string {
+	via := st.Via
+	if via == "" {
+		via = strings.ToUpper(st.Transport)
+	}
+	if via == "" {
+		via = "not connected"
+	} else if st.TLS {
+		via += " + TLS"
+	}
+	res := "no picture yet"
+	if st.Width > 0 {
+		res = fmt.Sprintf("%d×%d", st.Width, st.Height)
+	}
+	loss := "no loss"
+	if st.PacketsLost > 0 {
+		// Of the packets sent: received plus those that never came.
+		pct := 100 * float64(st.PacketsLost) / float64(st.PacketsReceived+st.PacketsLost)
+		loss = fmt.Sprintf("loss %.1f %% (%d)", pct, st.PacketsLost)
+	}
+	return [3]string{
+		via,
+		fmt.Sprintf("%s · %.0f fps", res, st.FPS),
+		fmt.Sprintf("%.1f Mb/s · %s", st.Bitrate/1e6, loss),
+	}
+}
+
+// StatsText returns the overlay's lines, "" when it is hidden (for tests).
+func (t *Tile) StatsText() string {
+	if !t.info.shown() {
+		return ""
+	}
+	var parts []string
+	for _, l := range t.info.lines {
+		parts = append(parts, l.Text)
+	}
+	return strings.Join(parts, "\n")
+}
+
+// MouseIn implements desktop.Hoverable: the tile's figures while the
+// pointer is on it.
+func (t *Tile) MouseIn(*desktop.MouseEvent) { t.info.setHover(true) }
+
+// MouseMoved implements desktop.Hoverable.
+func (t *Tile) MouseMoved(*desktop.MouseEvent) {}
+
+// MouseOut implements desktop.Hoverable.
+func (t *Tile) MouseOut() { t.info.setHover(false) }
+
+// refreshStatsOverlays brings the figures of every overlay that is up
+// up to date; the viewer's tick calls it once a second. UI thread.
+func (v *Viewer) refreshStatsOverlays() {
+	v.mu.Lock()
+	tiles := make([]*Tile, len(v.tiles))
+	for i, ts := range v.tiles {
+		tiles[i] = ts.tile
+	}
+	v.mu.Unlock()
+	for _, t := range tiles {
+		t.info.update()
+	}
+}
