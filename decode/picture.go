@@ -82,3 +82,19 @@ func (p *Picture) Free() {
 // Serial counts the pictures that came out of the decoder: Hold returns
 // the picture Serial named as long as Serial has not moved since.
 func (d *Decoder) Serial() uint64 { return d.serial }
+
+// Ref returns another reference to the same picture, with its own Free.
+func (p *Picture) Ref() (*Picture, error) {
+	if p.f == nil {
+		return nil, fmt.Errorf("decode: %w", ErrClosed)
+	}
+	f := astiav.AllocFrame()
+	if f == nil {
+		return nil, errors.New("decode: allocating a frame failed")
+	}
+	if err := f.Ref(p.f); err != nil {
+		f.Free()
+		return nil, fmt.Errorf("decode: referencing the picture: %w", err)
+	}
+	return &Picture{f: f}, nil
+}

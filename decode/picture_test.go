@@ -70,6 +70,15 @@ func TestHoldKeepsTheFullPicture(t *testing.T) {
 	if meanAbsDiff(img.Pix, full.Pix) == 0 {
 		t.Fatal("held picture equals a later one")
 	}
+	q, err := p.Ref()
+	if err != nil {
+		t.Fatal(err)
+	}
 	p.Free()
 	p.Free()
+	img2, err := q.RGBA()
+	q.Free()
+	if err != nil || meanAbsDiff(img.Pix, img2.Pix) != 0 {
+		t.Fatalf("a second reference, its first freed: %v", err)
+	}
 }

@@ -177,6 +177,7 @@ func (s *Stream) decodeLoop() {
 			// filter is a fifth of the decoding time (decode/skip.go).
 			dec.SetSkipLoopFilter(2*w <= sw)
 		}
+		s.snapKeep(dec) // snapshot.go
 		out, err := s.decodeUnit(dec, b)
 		npt, hasNPT, arrived := b.npt, b.hasNPT, b.arrived
 		s.free <- b

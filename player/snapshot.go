@@ -23,8 +23,8 @@ var (
 	// ErrSnapshotHidden: the stream is hidden (SetHidden) and decodes
 	// nothing, and the decoder no longer holds its last picture.
 	ErrSnapshotHidden = errors.New("the camera is hidden and decodes nothing; show it to save a picture")
-	// ErrSnapshotPaused: the stream is paused and the decoder no longer
-	// holds the paused picture (units in flight were decoded after it).
+	// ErrSnapshotPaused: the stream is paused and its picture is not
+	// held (paused before any picture, or across a decoder change).
 	ErrSnapshotPaused = errors.New("the stream is paused and its picture is no longer held; play it to save a picture")
 	// ErrSnapshotClosed: the stream was closed.
 	ErrSnapshotClosed = errors.New("the stream is closed")
@@ -39,6 +39,10 @@ type snapshots struct {
 	dec     *decode.Decoder
 	serial  uint64
 	waiting []*snapAsk // for the next published picture
+	// kept is the picture on screen while paused: the pictures decoded
+	// then are not shown but replace it in the decoder (a live pause
+	// decodes on). Taken once per pause, freed at the next shown one.
+	kept *decode.Picture
 }
 
 // maxSnapWaiting bounds the asks waiting for a picture; the oldest is
@@ -123,6 +127,8 @@ func (s *Stream) snapAsked(dec *decode.Decoder, a *snapAsk) {
 	switch {
 	case dec != nil && dec == s.snap.dec && dec.Serial() == s.snap.serial:
 		a.answer(dec.Hold())
+	case s.snap.kept != nil:
+		a.answer(s.snap.kept.Ref())
 	case s.hidden.Load():
 		a.answer(nil, ErrSnapshotHidden)
 	case s.pb.paused.Load():
@@ -140,9 +146,33 @@ func (s *Stream) snapAsked(dec *decode.Decoder, a *snapAsk) {
 // the asks waiting for it. No allocation when none waits.
 func (s *Stream) snapPublished(dec *decode.Decoder) {
 	s.snap.dec, s.snap.serial = dec, dec.Serial()
+	if s.snap.kept != nil {
+		s.snap.kept.Free()
+		s.snap.kept = nil
+	}
 	for i, a := range s.snap.waiting {
 		a.answer(dec.Hold())
 		s.snap.waiting[i] = nil
 	}
 	s.snap.waiting = s.snap.waiting[:0]
+}
+
+// snapKeep runs on the decode loop before each access unit is decoded:
+// while paused, it keeps the picture on screen before the decoder replaces
+// it with one that is not shown. Playing, it costs an atomic load.
+func (s *Stream) snapKeep(dec *decode.Decoder) {
+	if !s.pb.paused.Load() || s.snap.kept != nil || dec == nil || dec != s.snap.dec || dec.Serial() != s.snap.serial {
+		return
+	}
+	if p, err := dec.Hold(); err == nil {
+		s.snap.kept = p
+	}
+}
+
+// snapRelease frees the kept picture once the decode loop has ended.
+func (s *Stream) snapRelease() {
+	if s.snap.kept != nil {
+		s.snap.kept.Free()
+		s.snap.kept = nil
+	}
 }

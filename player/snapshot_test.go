@@ -15,8 +15,8 @@ import (
 
 // TestSnapshotAtDecodedSize: a tile asks for 320×180 pictures of a 1280×720
 // camera; the snapshot is 1280×720, also while the stream is hidden (the
-// decoder still holds the last picture), and a stream that never shows a
-// picture says so within the bound.
+// decoder still holds the last picture) or paused, and a stream that never
+// shows a picture says so within the bound.
 func TestSnapshotAtDecodedSize(t *testing.T) {
 	ignore := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
@@ -45,6 +45,23 @@ func TestSnapshotAtDecodedSize(t *testing.T) {
 		})
 	}
 	s.SetHidden(false)
+
+	// A live pause decodes on without showing: the picture on screen is
+	// the one saved, not one decoded since.
+	if err := s.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	d := s.Stats().FramesDecoded
+	time.Sleep(500 * time.Millisecond)
+	if _, err := s.Snapshot(context.Background()); err != nil {
+		t.Fatalf("paused: %v", err)
+	}
+	if s.Stats().FramesDecoded != d {
+		t.Fatal("pictures shown while paused")
+	}
+	if err := s.Resume(); err != nil {
+		t.Fatal(err)
+	}
 
 	// A camera that never answers: a bounded wait and a sentence.
 	silent := rtsptest.SilentServer(t)

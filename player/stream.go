@@ -182,6 +182,7 @@ func (s *Stream) Close() {
 	s.closeMu.Do(func() {
 		s.cancel()
 		s.wg.Wait()
+		s.snapRelease()
 		s.setStatus(Status{State: StateClosed, Text: "Stopped"})
 	})
 }
