@@ -6,11 +6,21 @@ package ui
 #cgo LDFLAGS: -lX11
 #include <X11/Xlib.h>
 
+static int rv_ignore_error(Display *d, XErrorEvent *e) {
+	return 0;
+}
+
 // rv_window_viewable is 1 when the window is mapped and all its ancestors
-// are (IsViewable), 0 when not, -1 when the server cannot say.
+// are (IsViewable), 0 when not, -1 when the server cannot say. Xlib's
+// default error handler ends the process, so a window gone meanwhile
+// (BadWindow) is caught as GLFW itself does: a handler for the one call,
+// which is a round trip, so its error arrives within it.
 static int rv_window_viewable(void *dpy, unsigned long win) {
 	XWindowAttributes a;
-	if (!XGetWindowAttributes((Display *)dpy, (Window)win, &a)) {
+	XErrorHandler prev = XSetErrorHandler(rv_ignore_error);
+	Status ok = XGetWindowAttributes((Display *)dpy, (Window)win, &a);
+	XSetErrorHandler(prev);
+	if (!ok) {
 		return -1;
 	}
 	return a.map_state == IsViewable;
