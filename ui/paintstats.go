@@ -63,6 +63,10 @@ type tileStats struct {
 	Decoded    uint64  `json:"decoded"`
 	DecodeFPS  float64 `json:"decode_fps"` // the player's, over ~2 s
 	Dropped    uint64  `json:"dropped"`
+	// Skipped pictures the decoder left out to keep up, and the level it
+	// skips at now ("all pictures" when it keeps up; player.DecodeLevel).
+	Skipped     uint64 `json:"skipped"`
+	DecodeLevel string `json:"decode_level"`
 	// LatencySamples pictures timed; p50/p99 over all of them, in ms.
 	LatencySamples uint64  `json:"latency_samples"`
 	LatencyP50ms   float64 `json:"latency_p50_ms"`
@@ -141,6 +145,7 @@ func (f *statsFile) report(tiles []*tileState, now time.Time, final bool) statsR
 		if ts.stream != nil {
 			ps := ts.stream.Stats()
 			st.Decoded, st.DecodeFPS, st.Dropped = ps.FramesDecoded, ps.FPS, ps.FramesDropped
+			st.Skipped, st.DecodeLevel = ps.FramesSkipped, ps.DecodeLevel.String()
 		}
 		if m, ok := f.prev[ts.tile]; ok && now.After(m.at) && st.Painted >= m.painted {
 			st.PaintedFPS = float64(st.Painted-m.painted) / now.Sub(m.at).Seconds()

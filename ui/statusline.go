@@ -99,6 +99,7 @@ func (v *Viewer) tick() {
 			return
 		case <-t.C:
 			v.do(v.refreshStatus)
+			v.do(v.tunePaintClock)
 			v.do(v.refreshBars)
 			v.do(v.refreshStatsOverlays)
 			v.do(v.checkSubStreams)

@@ -34,6 +34,9 @@ type Tile struct {
 	lastW   int
 	lastH   int
 	paint   paintStats // pictures put on the canvas (ui/paintstats.go)
+	// clock puts the wall's new pictures on the canvas together, once
+	// per frame interval (ui/painttick.go); nil: each as it comes.
+	clock *paintClock
 
 	ring tileRing     // selected, or a drop target (ui/selection.go)
 	info statsOverlay // figures: key I or hover (ui/statsoverlay.go)
@@ -86,6 +89,10 @@ func (t *Tile) Overlay() string { return t.overlay.Text }
 // refresh at a time to the UI thread, so a slow UI skips frames instead of
 // queueing them.
 func (t *Tile) FrameReady() {
+	if t.clock != nil {
+		t.clock.frameReady(t)
+		return
+	}
 	if t.posted.Swap(true) {
 		return
 	}

@@ -187,7 +187,14 @@ func (b *TransportBar) used() {
 // was seen a second behind a burned-in time), and a wall of cameras does
 // not read Stats for every picture.
 func (b *TransportBar) frameShown() {
-	if time.Since(b.lastUpdate) < 100*time.Millisecond {
+	// A recording's clock moves with its pictures; a live bar ("LIVE")
+	// changes only with the state, which onStatus and the viewer's
+	// ticker bring: reading it again per picture is waste on a wall.
+	every := 100 * time.Millisecond
+	if b.mode != barRecorded {
+		every = time.Second
+	}
+	if time.Since(b.lastUpdate) < every {
 		return
 	}
 	b.Update()

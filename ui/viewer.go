@@ -58,10 +58,11 @@ type Viewer struct {
 	tunnelPort *widget.Entry
 	proxy      *widget.Entry
 	grid       *fyne.Container
-	wall       wallState  // the wall file and the passwords (ui/wall.go)
-	view       wallView   // layout, pages, full tile, tour (ui/pages.go)
-	stats      *statsFile // Options.StatsFile's writer, nil without (ui/paintstats.go)
-	keys       wallKeys   // the wall's keys, stats overlay switch, Remove question (ui/wallarea.go)
+	wall       wallState   // the wall file and the passwords (ui/wall.go)
+	view       wallView    // layout, pages, full tile, tour (ui/pages.go)
+	stats      *statsFile  // Options.StatsFile's writer, nil without (ui/paintstats.go)
+	clock      *paintClock // the tiles' pictures go up together (ui/painttick.go)
+	keys       wallKeys    // the wall's keys, stats overlay switch, Remove question (ui/wallarea.go)
 
 	// do brings work from other goroutines onto the UI thread: fyne.Do.
 	// Fyne's test driver runs fyne.Do on the calling goroutine, so tests
@@ -105,6 +106,7 @@ type tileState struct {
 // opts.URLs and Close to stop everything.
 func NewViewer(win fyne.Window, opts Options) *Viewer {
 	v := &Viewer{win: win, opts: opts, stop: make(chan struct{}), do: fyne.Do}
+	v.clock = newPaintClock(func(f func()) { v.do(f) }) // v.do may be swapped by tests
 	v.status = widget.NewLabel("Paste an rtsp:// or rtsps:// address and press Enter.")
 	v.status.Truncation = fyne.TextTruncateEllipsis
 	v.grid = container.NewGridWithColumns(1)
@@ -144,6 +146,7 @@ func (v *Viewer) Close() {
 		close(v.stop)
 	}
 	v.wg.Wait()
+	v.clock.stop()
 	v.mu.Lock()
 	tiles := v.tiles
 	v.mu.Unlock()
@@ -179,6 +182,7 @@ func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transpo
 	var ts *tileState
 	if add || len(v.tiles) == 0 {
 		ts = &tileState{tile: NewTile()}
+		ts.tile.clock = v.clock
 		v.tiles = append(v.tiles, ts)
 		v.selected = len(v.tiles) - 1
 		ts.tile.onTap = v.tileTapped
