@@ -440,7 +440,11 @@ func TestDragReordersTheWall(t *testing.T) {
 		})
 	}
 	drag(tiles[0], tiles[1], false)
+	onUI(func() { tiles[2].MouseIn(nil) }) // the pointer passes over it
 	drag(tiles[0], tiles[2], false)
+	if tiles[2].StatsText() != "" {
+		t.Fatal("figures on the tile under a dragged one")
+	}
 	if tiles[1].ring.target || !tiles[2].ring.target || !tiles[2].ring.rect.Visible() {
 		t.Fatal("the tile under the pointer is not marked as the drop place")
 	}

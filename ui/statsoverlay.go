@@ -29,7 +29,7 @@ type statsOverlay struct {
 
 // statsBackdrop darkens the picture under the figures so they read on a
 // bright scene too.
-var statsBackdrop = color.NRGBA{A: 0xb0}
+var statsBackdrop = color.NRGBA{A: 0xd8}
 
 func newStatsOverlay(t *Tile) statsOverlay {
 	o := statsOverlay{tile: t, bg: canvas.NewRectangle(statsBackdrop)}

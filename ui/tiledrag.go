@@ -48,6 +48,11 @@ func (v *Viewer) tileDragged(t *Tile, at fyne.Position, done bool) {
 	}
 	for _, s := range shownTiles(v.grid) {
 		s.ring.set(s.ring.selected, s == target && !done)
+		// Fyne gives the tiles passed over the pointer (MouseIn), and
+		// after the drop the tiles move under a pointer that did not: no
+		// MouseOut comes. The tint says where the tile lands; figures
+		// there would be noise, and stale after the drop.
+		s.info.setHover(false)
 	}
 	if !done {
 		return
