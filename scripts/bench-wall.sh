@@ -2,8 +2,9 @@
 # bench-wall.sh: the real window under Xvfb playing a wall of N cameras, as
 # it paints, next to N × ffmpeg decoding the same streams.
 #
-#   scripts/bench-wall.sh                 # N = 1 4 9 16 at 1280x720
-#   COUNTS="1 4" SIZES="1280x720 1920x1080" DURATION=15 scripts/bench-wall.sh
+#   scripts/bench-wall.sh                 # N = 1 4 9 16, 16 on pages of 4; 720p and 1080p
+#   COUNTS="1 4" SIZES="1920x1080" DURATION=15 scripts/bench-wall.sh
+#   COUNTS="4 16@2x2" scripts/bench-wall.sh  # 16 on pages of 4: 12 hidden
 #
 # Streams: a realistic camera clip (testsrc2 with motion plus temporal
 # noise, x264 at ~3 Mb/s, 25 fps, a keyframe every 2 s, no B-frames as
@@ -17,16 +18,20 @@
 # measured: painted fps per tile (counted where the tile puts a picture on
 # the canvas, ui/paintstats.go), decode fps, drops, the latency from the
 # last RTP packet of a picture to the canvas (p50/p99 over all tiles), the
-# process's CPU (/proc/PID/stat over the window) and peak RSS (VmHWM). Then
-# N × `ffmpeg -rtsp_transport tcp -i URL -f null -` on the same streams for
-# the same time: their summed CPU and RSS, and the ratio.
+# process's CPU (/proc/PID/stat over the window) and peak RSS (VmHWM), and
+# which tiles skipped pictures to keep up ("Reduced frame rate",
+# player/degrade.go). Then the headless pipeline (`rtspview bench`: the
+# same receive, decode and scale to the tile's size, no window), for the
+# painting's share; then N × `ffmpeg -rtsp_transport tcp -i URL -f null -`
+# on the same streams for the same time: their summed CPU and RSS, and the
+# ratio.
 #
 # Prints one markdown table per run. Every process it starts is stopped on
 # exit; each wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-counts=${COUNTS:-1 4 9 16}
-sizes=${SIZES:-1280x720}
+counts=${COUNTS:-1 4 9 16 16@2x2}
+sizes=${SIZES:-1280x720 1920x1080}
 duration=${DURATION:-15}
 cache=${RTSPVIEW_BENCH_CACHE:-$HOME/.cache/rtspview/bench}
 clip_s=60 # each client's pipeline plays the file once: warm-up + window + margin
@@ -96,16 +101,22 @@ for size in $sizes; do
   echo
   echo "## $size, H.264 $((br / 1000)) kb/s, 25 fps, GOP 2 s, TCP, ${duration} s window"
   echo
-  echo "| N | painted fps/tile min | median | decoded fps/tile min | dropped | latency p50 | p99 | CPU rtspview | CPU N×ffmpeg | ratio | RSS rtspview | RSS N×ffmpeg |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
-  for n in $counts; do
+  echo "| N | painted fps/tile min | median | decoded fps/tile min | dropped | reduced rate (tiles) | latency p50 | p99 | CPU window | CPU headless | CPU N×ffmpeg | window/ffmpeg | RSS window | RSS N×ffmpeg |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  for spec in $counts; do
+    # "16" is 16 cameras laid out automatically; "16@2x2" is 16 cameras
+    # on pages of four: twelve are on other pages (hidden tiles' cost).
+    n=${spec%@*} layout=auto
+    [ "$spec" != "$n" ] && layout=${spec#*@}
+    shown=$n
+    [ "$layout" != auto ] && shown=$((${layout%x*} * ${layout#*x} < n ? ${layout%x*} * ${layout#*x} : n))
     wallf=$tmp/wall-$n.json
     "$bench_py" -c '
 import json, sys
-n, url = int(sys.argv[1]), sys.argv[2]
-json.dump({"version": 1, "layout": "auto", "cameras": [
+n, url, layout = int(sys.argv[1]), sys.argv[2], sys.argv[4]
+json.dump({"version": 1, "layout": layout, "cameras": [
     {"name": "cam %d" % (i + 1), "url": url, "transport": "tcp"} for i in range(n)]},
-    open(sys.argv[3], "w"))' "$n" "$url" "$wallf"
+    open(sys.argv[3], "w"))' "$n" "$url" "$wallf" "$layout"
     stats=$tmp/stats-$n.json
     rm -f "$stats"
     DISPLAY=$display ./bin/rtspview --wall "$wallf" --stats-file "$stats" >"$tmp/rtspview-$n.log" 2>&1 &
@@ -116,7 +127,7 @@ json.dump({"version": 1, "layout": "auto", "cameras": [
       if [ -s "$stats" ] && "$bench_py" -c '
 import json, sys
 r = json.load(open(sys.argv[1])); t = r["tiles"]
-sys.exit(0 if len(t) == int(sys.argv[2]) and all(x["painted"] > 0 for x in t) else 1)' "$stats" "$n" 2>/dev/null; then
+sys.exit(0 if len(t) == int(sys.argv[2]) and sum(x["painted"] > 0 for x in t) >= int(sys.argv[3]) else 1)' "$stats" "$n" "$shown" 2>/dev/null; then
         break
       fi
       sleep 0.1
@@ -156,8 +167,23 @@ def pct(q):
         seen += hist[ms]
         if seen >= max(1, round(q * n)):
             return "%d ms" % ms if ms < 1000 else "≥1 s"
-print("%.1f | %.1f | %.1f | %d | %s | %s" % (min(painted), statistics.median(painted), min(decoded), dropped, pct(0.5), pct(0.99)))
+# Tiles shown (a hidden tile paints nothing: its figures are not those of a tile on screen).
+shown = [i for i, t in enumerate(b["tiles"]) if painted[i] > 0] or list(range(len(painted)))
+sp, sd = [painted[i] for i in shown], [decoded[i] for i in shown]
+reduced = [str(t["index"] + 1) for t in b["tiles"] if t.get("decode_level", "all pictures") != "all pictures"]
+skipped = sum(t.get("skipped", 0) - ta.get(t["index"], {}).get("skipped", 0) for t in b["tiles"])
+red = "none" if not reduced else "%d (%s; %d pictures skipped)" % (len(reduced), " ".join(reduced), skipped)
+print("%.1f | %.1f | %.1f | %d | %s | %s | %s" % (min(sp), statistics.median(sp), min(sd), dropped, red, pct(0.5), pct(0.99)))
 ' "$tmp/s0.json" "$tmp/s1.json")
+
+    # The headless pipeline (receive, decode, scale to the tile's size;
+    # no window) on the same streams, for the painting's share.
+    cols=1
+    while [ $((cols * cols)) -lt "$n" ]; do cols=$((cols + 1)); done
+    [ "$layout" != auto ] && cols=${layout%x*}
+    headless=$(./bin/rtspview bench --streams "$n" --duration "${duration}s" --size "$((960 / cols))x$((540 / cols))" --json "$url" 2>/dev/null |
+      "$bench_py" -c 'import json, sys; print("%.0f %%" % json.load(sys.stdin)["cpu_percent_of_one_core"])' || echo "–")
+    [ "$layout" != auto ] && headless="–" # bench has no pages: it decodes every stream
 
     # The same streams decoded by ffmpeg for the same time.
     ff=()
@@ -178,7 +204,9 @@ print("%.1f | %.1f | %.1f | %d | %s | %s" % (min(painted), statistics.median(pai
     wait "${ff[@]}" 2>/dev/null || true
     ff_cpu=$(awk -v c=$((c1 - c0)) -v hz="$hz" -v ns=$((t1 - t0)) 'BEGIN{printf "%.0f", 100*c/hz/(ns/1e9)}')
     ratio=$(awk -v a="$gui_cpu" -v b="$ff_cpu" 'BEGIN{ if (b > 0) printf "%.2f×", a/b; else print "–"}')
-    echo "| $n | $row | $gui_cpu % | $ff_cpu % | $ratio | $((rss / 1024)) MB | $((ffrss / 1024)) MB |"
+    label=$n
+    [ "$layout" != auto ] && label="$n on $layout pages ($((n - ${layout%x*} * ${layout#*x})) hidden; ffmpeg decodes all $n)"
+    echo "| $label | $row | $gui_cpu % | $headless | $ff_cpu % | $ratio | $((rss / 1024)) MB | $((ffrss / 1024)) MB |"
   done
 done
 echo

@@ -71,7 +71,9 @@ func TestPaintClockGathersTiles(t *testing.T) {
 	}
 }
 
-func TestPaintClockLosesNoPicture(t *testing.T) {
+// TestPaintClockBurst: a tile's second picture before the update brings
+// the update forward rather than let the newest wait too.
+func TestPaintClockBurst(t *testing.T) {
 	c, r := newClockForTest(time.Hour) // only a second picture can bring it
 	defer c.stop()
 	a := &Tile{}
