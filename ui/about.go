@@ -21,11 +21,20 @@ func aboutText() string {
 		info.Version, info.Commit, info.Go, info.FFmpeg, info.FFmpegLicense)
 }
 
+// wallFileText says where the camera wall is kept, so a person can copy
+// it to another PC or write one by script (docs/wall-format.md).
+func wallFileText(path string) string {
+	if path == "" {
+		return "Camera wall: this one is temporary (addresses from the command line) and is not saved"
+	}
+	return "Camera wall saved in " + path
+}
+
 // showAbout opens the About dialog: version, and every licence notice that
 // ships inside the binary (FFmpeg's LGPL and where its source comes from,
 // then each Go module), in a scrolling, selectable text.
 func (v *Viewer) showAbout() {
-	head := widget.NewLabel(aboutText())
+	head := widget.NewLabel(aboutText() + "\n" + wallFileText(v.walls().path))
 	head.Selectable = true
 	notices := widget.NewLabel(licenses.All())
 	notices.Selectable = true

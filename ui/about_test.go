@@ -1,0 +1,52 @@
+package ui
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// TestAboutShowsTheWallFile: the About dialog says where the wall is
+// kept, or that a command-line wall is not saved.
+func TestAboutShowsTheWallFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "wall.json")
+	for _, tc := range []struct {
+		path, want string
+	}{
+		{path, "Camera wall saved in " + path},
+		{"", "is temporary"},
+	} {
+		v, w := newTestViewer(t, Options{WallPath: tc.path})
+		onUI(v.showAbout)
+		var texts []string
+		for _, o := range w.Canvas().Overlays().List() {
+			walk(o, func(o fyne.CanvasObject) {
+				if l, ok := o.(*widget.Label); ok {
+					texts = append(texts, l.Text)
+				}
+			})
+		}
+		if all := strings.Join(texts, "\n"); !strings.Contains(all, tc.want) {
+			t.Errorf("wall path %q: About says\n%s\nwant %q in it", tc.path, all, tc.want)
+		}
+	}
+}
+
+// walk calls f for o and everything inside it.
+func walk(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
+	f(o)
+	switch c := o.(type) {
+	case *fyne.Container:
+		for _, o := range c.Objects {
+			walk(o, f)
+		}
+	case fyne.Widget:
+		for _, o := range test.WidgetRenderer(c).Objects() {
+			walk(o, f)
+		}
+	}
+}
