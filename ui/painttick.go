@@ -62,10 +62,20 @@ func (c *paintClock) setFrameRate(fps float64) {
 
 // frameReady notes that t has a new picture. Decoder goroutines call it.
 func (c *paintClock) frameReady(t *Tile) {
+	if c.schedule(t) {
+		// Outside the lock: the tests' do runs the update at once.
+		c.do(c.update)
+	}
+}
+
+// schedule adds t to the pending tiles and reports whether the update
+// must be queued now; otherwise a timer (or an update already queued)
+// takes it.
+func (c *paintClock) schedule(t *Tile) (postNow bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
-		return
+		return false
 	}
 	for _, p := range c.pending {
 		if p != t {
@@ -78,20 +88,20 @@ func (c *paintClock) frameReady(t *Tile) {
 		if c.timer != nil && c.timer.Stop() {
 			c.timer = nil
 			c.posted = true
-			c.do(c.update)
+			return true
 		}
-		return
+		return false
 	}
 	c.pending = append(c.pending, t)
 	if c.posted || c.timer != nil {
-		return
+		return false
 	}
 	if wait := c.interval - time.Since(c.last); wait > 0 {
 		c.timer = time.AfterFunc(wait, c.post)
-		return
+		return false
 	}
 	c.posted = true
-	c.do(c.update)
+	return true
 }
 
 // post queues the update on the UI thread (the timer's goroutine).

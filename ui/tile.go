@@ -25,15 +25,20 @@ type Tile struct {
 	stream  *player.Stream
 	image   *canvas.Image
 	overlay *canvas.Text
-	bg      *canvas.Rectangle
-	posted  atomic.Bool // a frame refresh is queued on the UI thread
-	onTap   func(*Tile)
-	deco    tileDeco     // title row: name and ⋮ menu (ui/tiledeco.go)
-	do      func(func()) // fyne.Do; see Viewer.do
-	bar     *TransportBar
-	lastW   int
-	lastH   int
-	paint   paintStats // pictures put on the canvas (ui/paintstats.go)
+	// bars are the letterbox (or pillarbox) round the picture: black
+	// where the picture does not reach, rather than one black rectangle
+	// under the whole tile, which a software OpenGL shades pixel by
+	// pixel at every repaint (a third of the window's drawing, measured
+	// under Xvfb).
+	bars   [2]*canvas.Rectangle
+	posted atomic.Bool // a frame refresh is queued on the UI thread
+	onTap  func(*Tile)
+	deco   tileDeco     // title row: name and ⋮ menu (ui/tiledeco.go)
+	do     func(func()) // fyne.Do; see Viewer.do
+	bar    *TransportBar
+	lastW  int
+	lastH  int
+	paint  paintStats // pictures put on the canvas (ui/paintstats.go)
 	// clock puts the wall's new pictures on the canvas together, once
 	// per frame interval (ui/painttick.go); nil: each as it comes.
 	clock *paintClock
@@ -46,9 +51,9 @@ type Tile struct {
 // NewTile returns an empty tile; Attach gives it a stream.
 func NewTile() *Tile {
 	t := &Tile{
-		image:   canvas.NewImageFromImage(image.NewRGBA(image.Rect(0, 0, 16, 9))),
+		image:   canvas.NewImageFromImage(blankPicture()),
 		overlay: canvas.NewText("", color.White),
-		bg:      canvas.NewRectangle(color.Black),
+		bars:    [2]*canvas.Rectangle{canvas.NewRectangle(color.Black), canvas.NewRectangle(color.Black)},
 		do:      fyne.Do,
 	}
 	t.image.FillMode = canvas.ImageFillContain
@@ -68,7 +73,7 @@ func NewTile() *Tile {
 func (t *Tile) Attach(s *player.Stream) {
 	t.stream = s
 	t.lastW, t.lastH = 0, 0
-	t.image.Image = image.NewRGBA(image.Rect(0, 0, 16, 9))
+	t.image.Image = blankPicture()
 	t.bar.attachStream(s)
 	t.Refresh()
 }
@@ -109,10 +114,55 @@ func (t *Tile) showFrame() {
 	if !changed || img == nil {
 		return
 	}
+	resized := t.image.Image == nil || t.image.Image.Bounds() != img.Bounds()
 	t.image.Image = img
 	t.image.Refresh()
+	if resized {
+		t.layoutBars()
+	}
 	t.paint.count(t.stream.FrameArrival(), time.Now())
 	t.bar.frameShown()
+}
+
+// blankPicture is a tile's picture before the first one: opaque black
+// 16:9, so the tile is black (its bars fill the rest) until the camera's
+// picture comes.
+func blankPicture() *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, 16, 9))
+	for i := 3; i < len(img.Pix); i += 4 {
+		img.Pix[i] = 0xff
+	}
+	return img
+}
+
+// layoutBars places the two black bars where the picture, kept to its
+// aspect ratio in the picture's place (the tile below its title row),
+// leaves that place empty: above and below it, or left and right. They
+// reach one unit under the picture, so no rounding shows a seam of the
+// window behind.
+func (t *Tile) layoutBars() {
+	pos, size := t.image.Position(), t.image.Size()
+	b := t.image.Image.Bounds()
+	if b.Dx() <= 0 || b.Dy() <= 0 || size.Width <= 0 || size.Height <= 0 {
+		t.bars[0].Move(pos)
+		t.bars[0].Resize(size)
+		t.bars[1].Resize(fyne.NewSize(0, 0))
+		return
+	}
+	aspect := float32(b.Dx()) / float32(b.Dy())
+	if size.Width/size.Height > aspect { // pillarbox: bars left and right
+		w := (size.Width-size.Height*aspect)/2 + 1
+		t.bars[0].Move(pos)
+		t.bars[1].Move(pos.Add(fyne.NewPos(size.Width-w, 0)))
+		t.bars[0].Resize(fyne.NewSize(w, size.Height))
+		t.bars[1].Resize(fyne.NewSize(w, size.Height))
+		return
+	}
+	h := (size.Height-size.Width/aspect)/2 + 1 // letterbox: above and below
+	t.bars[0].Move(pos)
+	t.bars[1].Move(pos.Add(fyne.NewPos(0, size.Height-h)))
+	t.bars[0].Resize(fyne.NewSize(size.Width, h))
+	t.bars[1].Resize(fyne.NewSize(size.Width, h))
 }
 
 // Image returns the picture currently shown (for tests and screenshots).
@@ -134,10 +184,10 @@ type tileRenderer struct{ t *Tile }
 
 func (r *tileRenderer) Layout(size fyne.Size) {
 	t := r.t
-	t.bg.Resize(size)
 	t.image.Resize(size)
 	t.image.Move(fyne.NewPos(0, 0))
-	t.deco.layout(size)
+	t.deco.layout(size) // may move the picture below the title row
+	t.layoutBars()
 	th := t.overlay.MinSize().Height
 	bottom := size.Height
 	if t.bar.Visible() {
@@ -171,14 +221,15 @@ func (r *tileRenderer) Layout(size fyne.Size) {
 func (r *tileRenderer) MinSize() fyne.Size { return fyne.NewSize(160, 90) }
 
 func (r *tileRenderer) Refresh() {
-	r.t.bg.Refresh()
+	r.t.bars[0].Refresh()
+	r.t.bars[1].Refresh()
 	r.t.image.Refresh()
 	r.t.overlay.Refresh()
 	r.Layout(r.t.Size()) // the bar may have come or gone
 }
 
 func (r *tileRenderer) Objects() []fyne.CanvasObject {
-	objs := append([]fyne.CanvasObject{r.t.bg, r.t.image, r.t.overlay, r.t.bar}, r.t.deco.objects()...)
+	objs := append([]fyne.CanvasObject{r.t.bars[0], r.t.bars[1], r.t.image, r.t.overlay, r.t.bar}, r.t.deco.objects()...)
 	return append(append(objs, r.t.info.objects()...), r.t.ring.rect)
 }
 
