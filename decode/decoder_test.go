@@ -665,3 +665,21 @@ func TestDecodeDamagedConceals(t *testing.T) {
 		checkSane(t, img)
 	}
 }
+
+func TestScaleFilter(t *testing.T) {
+	for _, tc := range []struct {
+		sw, sh, dw, dh int
+		want           string
+	}{
+		{1280, 720, 1280, 720, "bilinear"},
+		{1280, 720, 960, 540, "bilinear"},
+		{1280, 720, 640, 360, "area"},
+		{1280, 720, 240, 134, "area"},
+		{1280, 720, 640, 400, "bilinear"}, // shrinks to half one way only
+		{640, 360, 1280, 720, "bilinear"},
+	} {
+		if got := scaleFilter(tc.sw, tc.sh, tc.dw, tc.dh); got != tc.want {
+			t.Errorf("%dx%d to %dx%d: %s, want %s", tc.sw, tc.sh, tc.dw, tc.dh, got, tc.want)
+		}
+	}
+}

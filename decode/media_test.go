@@ -103,8 +103,8 @@ func (c clip) make(tb testing.TB, dir string) (aus [][]byte, path string) {
 }
 
 // referenceRGBA has ffmpeg decode path and convert the pictures numbered
-// in frames to w×h RGBA with libswscale's bilinear filter, the same
-// conversion Decoder uses, and returns them by picture number.
+// in frames to w×h RGBA with the libswscale filter Decoder picks for that
+// size (scaleFilter), and returns them by picture number.
 //
 // decoderOpts go before -i: decoder options such as -skip_loop_filter.
 func referenceRGBA(tb testing.TB, path string, frames []int, w, h int, decoderOpts ...string) map[int][]byte {
@@ -120,8 +120,9 @@ func referenceRGBA(tb testing.TB, path string, frames []int, w, h int, decoderOp
 	} else {
 		in = append(in, "-i", path)
 	}
+	sw, sh := probeSize(tb, path)
 	ffmpeg(tb, append(in,
-		"-vf", fmt.Sprintf("select='%s',scale=%d:%d:flags=bilinear", strings.Join(sel, "+"), w, h),
+		"-vf", fmt.Sprintf("select='%s',scale=%d:%d:flags=%s", strings.Join(sel, "+"), w, h, scaleFilter(sw, sh, w, h)),
 		"-fps_mode", "passthrough", "-pix_fmt", "rgba", "-f", "rawvideo", out)...)
 	b, err := os.ReadFile(out)
 	if err != nil {
@@ -138,6 +139,20 @@ func referenceRGBA(tb testing.TB, path string, frames []int, w, h int, decoderOp
 		ref[n] = b[i*size : (i+1)*size]
 	}
 	return ref
+}
+
+// probeSize asks ffprobe for the picture size of path's video.
+func probeSize(tb testing.TB, path string) (w, h int) {
+	tb.Helper()
+	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0",
+		"-show_entries", "stream=width,height", "-of", "csv=p=0", path).Output()
+	if err != nil {
+		tb.Fatalf("ffprobe %s: %v", path, err)
+	}
+	if _, err := fmt.Sscanf(strings.TrimSpace(string(out)), "%d,%d", &w, &h); err != nil {
+		tb.Fatalf("ffprobe %s: %q: %v", path, out, err)
+	}
+	return w, h
 }
 
 // meanAbsDiff is the mean absolute difference of two equal-length byte
