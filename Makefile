@@ -56,8 +56,9 @@ bench-wall: build
 screenshot: build
 	./scripts/screenshot.sh docs/screenshot.png
 
-# Regenerates docs/screenshot.png and the dialog pictures.
+# Regenerates docs/screenshot.png, the wall pictures and the dialog pictures.
 docs: screenshot
+	./scripts/screenshot-wall.sh
 	./scripts/screenshot-dialogs.sh
 	RTSPVIEW_DOCS=1 $(GO) test -count=1 -run DocsDialog ./ui
 

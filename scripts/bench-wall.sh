@@ -96,8 +96,9 @@ echo "# bench-wall $(date -u +%Y-%m-%dT%H:%MZ) · $(nproc) cores · $(uname -m) 
 for size in $sizes; do
   clip "$size" >"$tmp/clip"
   read -r file br <"$tmp/clip"
-  gst port --file "$file" --live --path /cam
-  url="rtsp://127.0.0.1:$port/cam"
+  pname=port_${size/x/_} # one server per size: gst names its fifo after the variable
+  gst "$pname" --file "$file" --live --path /cam
+  url="rtsp://127.0.0.1:${!pname}/cam"
   echo
   echo "## $size, H.264 $((br / 1000)) kb/s, 25 fps, GOP 2 s, TCP, ${duration} s window"
   echo
@@ -205,7 +206,11 @@ print("%.1f | %.1f | %.1f | %d | %s | %s | %s" % (min(sp), statistics.median(sp)
     ff_cpu=$(awk -v c=$((c1 - c0)) -v hz="$hz" -v ns=$((t1 - t0)) 'BEGIN{printf "%.0f", 100*c/hz/(ns/1e9)}')
     ratio=$(awk -v a="$gui_cpu" -v b="$ff_cpu" 'BEGIN{ if (b > 0) printf "%.2f×", a/b; else print "–"}')
     label=$n
-    [ "$layout" != auto ] && label="$n on $layout pages ($((n - ${layout%x*} * ${layout#*x})) hidden; ffmpeg decodes all $n)"
+    if [ "$layout" != auto ] && [ "$shown" -lt "$n" ]; then
+      label="$n on $layout pages ($((n - shown)) hidden; ffmpeg decodes all $n)"
+    elif [ "$layout" != auto ]; then
+      label="$n in $layout"
+    fi
     echo "| $label | $row | $gui_cpu % | $headless | $ff_cpu % | $ratio | $((rss / 1024)) MB | $((ffrss / 1024)) MB |"
   done
 done
