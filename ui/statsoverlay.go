@@ -19,12 +19,15 @@ import (
 // it stays. The text follows the viewer's once-a-second tick, not the
 // frames: numbers that change 25 times a second cannot be read anyway.
 type statsOverlay struct {
-	tile     *Tile
-	bg       *canvas.Rectangle
-	lines    [3]*canvas.Text
-	all      bool // key I
-	hover    bool // the pointer is on the tile
-	lastSize fyne.Size
+	tile  *Tile
+	bg    *canvas.Rectangle
+	lines [3]*canvas.Text
+	all   bool // key I
+	hover bool // the pointer moved on the tile and is there
+	// pointerIn and inAt: the pointer came onto the tile, where.
+	pointerIn bool
+	inAt      fyne.Position
+	lastSize  fyne.Size
 }
 
 // statsBackdrop darkens the picture under the figures so they read on a
@@ -171,15 +174,35 @@ func (t *Tile) StatsText() string {
 	return strings.Join(parts, "\n")
 }
 
-// MouseIn implements desktop.Hoverable: the tile's figures while the
-// pointer is on it.
-func (t *Tile) MouseIn(*desktop.MouseEvent) { t.info.setHover(true) }
+// MouseIn implements desktop.Hoverable. The figures wait for the pointer
+// to move on the tile (MouseMoved): a window that opens under a resting
+// pointer, or a tile that moves under it (a page turned, a layout
+// chosen), would otherwise cover a corner of the picture unasked.
+func (t *Tile) MouseIn(ev *desktop.MouseEvent) {
+	t.info.pointerIn = true
+	t.info.inAt = fyne.Position{}
+	if ev != nil {
+		t.info.inAt = ev.Position
+	}
+}
 
-// MouseMoved implements desktop.Hoverable.
-func (t *Tile) MouseMoved(*desktop.MouseEvent) {}
+// MouseMoved implements desktop.Hoverable: the tile's figures while the
+// pointer moves on it and stays.
+func (t *Tile) MouseMoved(ev *desktop.MouseEvent) {
+	if !t.info.pointerIn {
+		t.info.pointerIn, t.info.inAt = true, ev.Position // no MouseIn seen
+		return
+	}
+	if d := ev.Position.Subtract(t.info.inAt); d.X*d.X+d.Y*d.Y >= 4 {
+		t.info.setHover(true)
+	}
+}
 
 // MouseOut implements desktop.Hoverable.
-func (t *Tile) MouseOut() { t.info.setHover(false) }
+func (t *Tile) MouseOut() {
+	t.info.pointerIn = false
+	t.info.setHover(false)
+}
 
 // refreshStatsOverlays brings the figures of every overlay that is up
 // up to date; the viewer's tick calls it once a second. UI thread.
