@@ -55,9 +55,9 @@ const (
 type decodeGovernor struct {
 	level       DecodeLevel
 	windowStart time.Time
-	units       int    // units taken off the queue in this window
-	backlogged  int    // ... with two or more still waiting behind them
-	dropped     uint64 // Stream.dropped at the window's start
+	units       int       // units taken off the queue in this window
+	backlogged  int       // ... with two or more still waiting behind them
+	dropped     uint64    // Stream.dropped at the window's start
 	changed     time.Time // the level's last change, or the last backlog
 	steppedUp   time.Time // when the level last went back towards DecodeAll
 	hold        time.Duration
