@@ -1,5 +1,10 @@
 package ui
 
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver"
+)
+
 // A minimised window shows nothing, so it should decode nothing. Fyne 2.7
 // has no minimise event (its GLFW window keeps painting when iconified and
 // tells the app nothing), so the status ticker asks the window system about
@@ -12,6 +17,21 @@ package ui
 // isMinimised is windowMinimised, a variable for the headless tests,
 // whose window the system knows nothing of.
 var isMinimised = windowMinimised
+
+// windowMinimised reports whether win is out of sight, asking the window
+// system through windowHidden (one file per system) with the window's
+// native handle. The caller is on the UI thread, where the window system
+// wants to be asked (Xlib and Cocoa are not thread-safe; Windows' window
+// belongs to the thread with its message queue).
+func windowMinimised(win fyne.Window) bool {
+	nw, ok := win.(driver.NativeWindow)
+	if !ok {
+		return false // the headless test driver
+	}
+	hidden := false
+	nw.RunNative(func(ctx any) { hidden = windowHidden(ctx) })
+	return hidden
+}
 
 // checkMinimised polls the window and hides or shows the streams when it
 // was minimised or restored. UI thread: Xlib and Cocoa are not

@@ -25,27 +25,18 @@ static int rv_window_hidden(uintptr_t ptr) {
 import "C"
 
 import (
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver"
 )
 
-// windowMinimised reports whether win is out of sight on macOS. Cocoa
-// wants the main thread: the caller runs it through fyne.Do.
+// windowHidden reports whether the NSWindow in ctx is out of sight
+// (miniaturized, not visible, or wholly occluded).
 //
 // Not built or run here: this project's macOS build is made only by the
 // release workflow on a macOS runner (README), so this file is untested.
-func windowMinimised(win fyne.Window) bool {
-	nw, ok := win.(driver.NativeWindow)
-	if !ok {
-		return false // the headless test driver
+func windowHidden(ctx any) bool {
+	m, ok := ctx.(driver.MacWindowContext)
+	if !ok || m.NSWindow == 0 {
+		return false
 	}
-	hidden := false
-	nw.RunNative(func(ctx any) {
-		m, ok := ctx.(driver.MacWindowContext)
-		if !ok || m.NSWindow == 0 {
-			return
-		}
-		hidden = C.rv_window_hidden(C.uintptr_t(m.NSWindow)) != 0
-	})
-	return hidden
+	return C.rv_window_hidden(C.uintptr_t(m.NSWindow)) != 0
 }

@@ -31,32 +31,22 @@ import "C"
 import (
 	"unsafe"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver"
 	"github.com/go-gl/glfw/v3.3/glfw"
 )
 
-// windowMinimised reports whether win is out of sight on X11: a window
-// manager unmaps a window it iconifies (ICCCM 4.1.4) and, in most window
-// managers, the windows of other virtual desktops, so anything but
-// IsViewable counts. The Display is GLFW's own connection, asked on the
-// UI thread where GLFW itself uses it (Xlib is not thread-safe).
-func windowMinimised(win fyne.Window) bool {
-	nw, ok := win.(driver.NativeWindow)
-	if !ok {
-		return false // the headless test driver
+// windowHidden reports whether the X11 window in ctx is out of sight: a
+// window manager unmaps a window it iconifies (ICCCM 4.1.4) and, in most
+// window managers, the windows of other virtual desktops, so anything but
+// IsViewable counts. The Display is GLFW's own connection.
+func windowHidden(ctx any) bool {
+	x, ok := ctx.(driver.X11WindowContext)
+	if !ok || x.WindowHandle == 0 {
+		return false // no window yet, or already closed
 	}
-	hidden := false
-	nw.RunNative(func(ctx any) {
-		x, ok := ctx.(driver.X11WindowContext)
-		if !ok || x.WindowHandle == 0 {
-			return // no window yet, or already closed
-		}
-		dpy := glfw.GetX11Display()
-		if dpy == nil {
-			return
-		}
-		hidden = C.rv_window_viewable(unsafe.Pointer(dpy), C.ulong(x.WindowHandle)) == 0
-	})
-	return hidden
+	dpy := glfw.GetX11Display()
+	if dpy == nil {
+		return false
+	}
+	return C.rv_window_viewable(unsafe.Pointer(dpy), C.ulong(x.WindowHandle)) == 0
 }

@@ -3,7 +3,6 @@
 package ui
 
 import (
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver"
 	"golang.org/x/sys/windows"
 )
@@ -15,25 +14,17 @@ var (
 	isWindowVisible = user32.NewProc("IsWindowVisible")
 )
 
-// windowMinimised reports whether win is minimised (IsIconic) or hidden.
-// Called on the UI thread, which owns the window's message queue.
-func windowMinimised(win fyne.Window) bool {
-	nw, ok := win.(driver.NativeWindow)
-	if !ok {
-		return false // the headless test driver
+// windowHidden reports whether the window in ctx is minimised (IsIconic)
+// or hidden.
+func windowHidden(ctx any) bool {
+	w, ok := ctx.(driver.WindowsWindowContext)
+	if !ok || w.HWND == 0 {
+		return false
 	}
-	hidden := false
-	nw.RunNative(func(ctx any) {
-		w, ok := ctx.(driver.WindowsWindowContext)
-		if !ok || w.HWND == 0 {
-			return
-		}
-		if isIconic.Find() != nil || isWindowVisible.Find() != nil {
-			return
-		}
-		iconic, _, _ := isIconic.Call(w.HWND)
-		visible, _, _ := isWindowVisible.Call(w.HWND)
-		hidden = iconic != 0 || visible == 0
-	})
-	return hidden
+	if isIconic.Find() != nil || isWindowVisible.Find() != nil {
+		return false
+	}
+	iconic, _, _ := isIconic.Call(w.HWND)
+	visible, _, _ := isWindowVisible.Call(w.HWND)
+	return iconic != 0 || visible == 0
 }
