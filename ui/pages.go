@@ -92,11 +92,13 @@ func (v *Viewer) restoreView() {
 	wv := &v.view
 	wv.page = max(w.Page-1, 0) // arrange clamps it to the last page
 	v.arrange()
-	// The last tile opened is selected; on another page it would be the
-	// one Enter and space act on, unseen. The page's first one instead.
+	// The last tile opened is selected: the page's first one instead,
+	// so the ring, the address bar and the transport selector all start
+	// on the camera a person reads first (on another page the last one
+	// would be what Enter and space act on, unseen).
 	v.mu.Lock()
 	var first *Tile
-	if i := wv.page * specFor(wv.layout, len(v.tiles)).capacity(); i < len(v.tiles) && indexOf(shownTiles(v.grid), v.tiles[v.selected].tile) < 0 {
+	if i := wv.page * specFor(wv.layout, len(v.tiles)).capacity(); i < len(v.tiles) {
 		first = v.tiles[i].tile
 	}
 	v.mu.Unlock()

@@ -131,8 +131,12 @@ func TestAutoLayoutByCount(t *testing.T) {
 func TestPagesTurnWithArrowsAndOnlyShownTilesDecode(t *testing.T) {
 	v, win := newWallViewer(t, 6, nil, "")
 	tiles := v.Tiles()
-	// A new layout shows the page of the selected tile (the last added).
-	onUI(func() { v.view.layoutSel.SetSelected("2×2") })
+	// A wall opens with its first camera selected; a new layout shows
+	// the page of the selected tile.
+	if v.selected != 0 {
+		t.Fatalf("tile %d selected at start, want the first", v.selected)
+	}
+	onUI(func() { v.selectTile(tiles[5]); v.view.layoutSel.SetSelected("2×2") })
 	if p, n := v.Page(); p != 2 || n != 2 {
 		t.Fatalf("page %d / %d, want 2 / 2", p, n)
 	}
