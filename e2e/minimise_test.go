@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -41,6 +42,15 @@ func TestGUIMinimisedDecodesNothing(t *testing.T) {
 		}
 		display := startXvfb(t)
 		startProcess(t, exec.Command("openbox"), display)
+		// The window manager is up when it has set the root window's
+		// desktop properties; a window mapped before that is never
+		// managed (and the viewer, started while openbox took the
+		// server over, could not open the display).
+		waitUntil(t, 10*time.Second, "openbox managing the display", func() bool {
+			cmd := exec.Command("xdotool", "get_desktop")
+			cmd.Env = displayEnv(display)
+			return cmd.Run() == nil
+		})
 		hideAndShow(t, bin, display, srv.URL(),
 			[]string{"windowminimize"}, []string{"windowactivate"})
 	})
@@ -116,7 +126,21 @@ func startXvfb(t *testing.T) string {
 		t.Fatal(err)
 	}
 	w.Close()
-	t.Cleanup(func() { _ = x.Process.Kill(); _ = x.Wait() })
+	t.Cleanup(func() {
+		// SIGTERM, not SIGKILL: Xvfb then removes its lock and socket, so
+		// the next test's Xvfb, which takes the same display number, does
+		// not meet a dead one's (the openbox case failed with "Failed to
+		// open display :0" right after the unmap case's server was killed).
+		_ = x.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = x.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = x.Process.Kill()
+			<-done
+		}
+	})
 	got := make(chan string, 1)
 	go func() {
 		defer r.Close()
