@@ -4,6 +4,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/rtspview/rtspview/player"
 )
 
 // clockRecorder runs the clock's updates on a goroutine of its own, as
@@ -118,5 +120,27 @@ func TestPaintClockRate(t *testing.T) {
 		if c.interval != tc.want {
 			t.Errorf("%v fps: interval %v, want %v", tc.fps, c.interval, tc.want)
 		}
+	}
+}
+
+// TestReducedRateNote: a playing tile whose decoder skips pictures says
+// so, and stops saying so when it keeps up again; a tile's other note (an
+// error, a reconnect) is never replaced.
+func TestReducedRateNote(t *testing.T) {
+	v, _ := newTestViewer(t, Options{})
+	ts := &tileState{tile: NewTile(), status: player.Status{State: player.StatePlaying}}
+	onUI(func() { v.showReducedRate(ts, player.DecodeKeyframes) })
+	if got := ts.tile.Overlay(); got != reducedRateText {
+		t.Fatalf("behind: overlay %q, want %q", got, reducedRateText)
+	}
+	onUI(func() { v.showReducedRate(ts, player.DecodeAll) })
+	if got := ts.tile.Overlay(); got != "" {
+		t.Fatalf("caught up: overlay %q, want none", got)
+	}
+	ts.status = player.Status{State: player.StateConnecting, Text: "Reconnecting (2)…"}
+	ts.tile.SetOverlay(ts.status.Text)
+	onUI(func() { v.showReducedRate(ts, player.DecodeReferences) })
+	if got := ts.tile.Overlay(); got != "Reconnecting (2)…" {
+		t.Fatalf("reconnecting: overlay %q", got)
 	}
 }
