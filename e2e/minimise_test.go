@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -122,6 +123,13 @@ func startXvfb(t *testing.T) string {
 	}
 	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
 	x.ExtraFiles = []*os.File{w}
+	var xlog bytes.Buffer
+	x.Stdout, x.Stderr = &xlog, &xlog
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("Xvfb's output:\n%s", xlog.String())
+		}
+	})
 	if err := x.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -143,16 +151,28 @@ func startXvfb(t *testing.T) string {
 	})
 	got := make(chan string, 1)
 	go func() {
-		defer r.Close()
-		b := make([]byte, 16)
-		n, _ := r.Read(b)
-		got <- strings.TrimSpace(string(b[:n]))
+		// Read up to the newline: Xvfb may write the number and the
+		// newline apart, and a pipe closed after the first read makes
+		// the second write fail, which Xvfb takes as fatal ("Cannot
+		// write display number to fd 3"). The read end stays open
+		// until the server has gone.
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		got <- strings.TrimSpace(line)
 	}()
+	t.Cleanup(func() { r.Close() })
 	select {
 	case d := <-got:
 		if d == "" {
 			t.Fatal("Xvfb did not start")
 		}
+		// Wait until it takes connections: under a loaded `go test ./...`
+		// the viewer started right after -displayfd answered could not
+		// open the display now and then.
+		waitUntil(t, 10*time.Second, "Xvfb :"+d+" taking connections", func() bool {
+			cmd := exec.Command("xdotool", "getmouselocation")
+			cmd.Env = displayEnv(":" + d)
+			return cmd.Run() == nil
+		})
 		return ":" + d
 	case <-time.After(10 * time.Second):
 		t.Fatal("Xvfb did not say its display in 10 s")
