@@ -12,7 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/zalando/go-keyring"
 
 	"github.com/rtspview/rtspview/internal/demo"
@@ -228,11 +231,46 @@ func TestPasswordTypedOnceGoesToTheKeyringAndIsReused(t *testing.T) {
 	if n := len(w2.Canvas().Overlays().List()); n != 0 {
 		t.Fatalf("%d dialogs in the next session", n)
 	}
-	for what, s := range map[string]string{"logs": logs.String(), "status": v.StatusText(), "title": w.Title(), "tile": v.Tiles()[0].Overlay() + v.Tiles()[0].Name()} {
+	key(w, fyne.KeyI) // the stats overlay too
+	key(w2, fyne.KeyI)
+	if txt := windowTexts(w2); !strings.Contains(txt, "rtsp://127.0.0.1") || !strings.Contains(txt, "Mb/s") {
+		t.Fatalf("the window's texts lack the address or the stats overlay (the check would see nothing):\n%s", txt)
+	}
+	for what, s := range map[string]string{"logs": logs.String(), "status": v.StatusText(), "title": w.Title(), "tile": v.Tiles()[0].Overlay() + v.Tiles()[0].Name(),
+		"window": windowTexts(w) + windowTexts(w2), "second window's title": w2.Title()} {
 		if strings.Contains(s, pw) {
 			t.Errorf("password in the %s", what)
 		}
 	}
+}
+
+// windowTexts is every text the window can paint, as a screenshot would
+// show it: the texts and entries of the content and of its dialogs, with
+// a password entry's text as it is drawn (dots). With the stats overlay
+// and the menus' texts, where a password could leak from a URL.
+func windowTexts(w fyne.Window) string {
+	var b strings.Builder
+	add := func(o fyne.CanvasObject) {
+		walk(o, func(o fyne.CanvasObject) {
+			switch x := o.(type) {
+			case *canvas.Text:
+				b.WriteString(x.Text + "\n")
+			case *widget.Entry:
+				if !x.Password {
+					b.WriteString(x.Text + "\n")
+				}
+			case *widget.Label:
+				b.WriteString(x.Text + "\n")
+			}
+		})
+	}
+	onUI(func() {
+		add(w.Content())
+		for _, o := range w.Canvas().Overlays().List() {
+			add(o)
+		}
+	})
+	return b.String()
 }
 
 // TestNoKeyringKeepsThePasswordForTheSession: without a keyring the tile
