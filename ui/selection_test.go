@@ -331,6 +331,19 @@ func TestSKeySavesASnapshot(t *testing.T) {
 		files, _ := filepath.Glob(filepath.Join(dir, "Yard *.png"))
 		return len(files) == 1
 	})
+	// "Snapshot saved" closes with Enter (or Esc), as with its OK.
+	waitFor(t, 5*time.Second, "the Snapshot saved dialog", func() bool {
+		return win.Canvas().Overlays().Top() != nil // waitFor runs it on the UI
+	})
+	key(win, fyne.KeyReturn)
+	var top fyne.CanvasObject
+	onUI(func() { top = win.Canvas().Overlays().Top() })
+	if top != nil || v.keys.notice != nil {
+		t.Fatal("Enter did not close the Snapshot saved dialog")
+	}
+	if v.FullTile() != nil {
+		t.Fatal("Enter went through the dialog to the wall (a tile is full)")
+	}
 }
 
 func TestStatsLines(t *testing.T) {

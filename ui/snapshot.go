@@ -13,8 +13,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 
 	"github.com/rtspview/rtspview/player"
 )
@@ -66,7 +64,7 @@ func (v *Viewer) snapshot(ts *tileState) <-chan string {
 		s = ts.ho.old
 	}
 	if s == nil {
-		dialog.ShowInformation("Snapshot", "There is no picture to save yet.", v.win)
+		v.inform("Snapshot", "There is no picture to save yet.", 0)
 		done <- ""
 		return done
 	}
@@ -81,11 +79,9 @@ func (v *Viewer) snapshot(ts *tileState) <-chan string {
 		}
 		v.do(func() {
 			if err != nil {
-				dialog.ShowInformation("Snapshot not saved", sentence(err), v.win)
+				v.inform("Snapshot not saved", sentence(err), 0)
 			} else {
-				d := dialog.NewInformation("Snapshot saved", path, v.win)
-				d.Resize(fyne.NewSize(480, 0))
-				d.Show()
+				v.inform("Snapshot saved", path, 480)
 			}
 			done <- path
 		})

@@ -7,7 +7,6 @@ import (
 	"net/url"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 
 	"github.com/rtspview/rtspview/internal/secrets"
 	"github.com/rtspview/rtspview/internal/wall"
@@ -86,9 +85,7 @@ func (v *Viewer) openWall() {
 		// tile's within a second, and a wall that did not open is
 		// something a person must see to go and fix the file.
 		v.status.SetText(v.opts.Notice)
-		d := dialog.NewInformation("The saved wall was not opened", v.opts.Notice, v.win)
-		d.Resize(fyne.NewSize(560, 0))
-		d.Show()
+		v.inform("The saved wall was not opened", v.opts.Notice, 560)
 	}
 	ws.loading = true
 	defer func() { ws.loading = false }()

@@ -18,6 +18,9 @@ type wallKeys struct {
 	// confirm is the Remove question on screen, nil when none: Enter
 	// answers it, Esc cancels it (Fyne's dialogs take no keys of their own).
 	confirm *dialog.ConfirmDialog
+	// notice is an information dialog on screen (inform), nil when none:
+	// Enter or Esc closes it, as its OK button does.
+	notice dialog.Dialog
 }
 
 // wallArea holds the grid and takes the wall's keys once a tile was
@@ -108,6 +111,13 @@ func (v *Viewer) tileDoubleTapped(t *Tile) {
 // Remove question answers Enter and Esc, and no key acts on the wall
 // behind (Enter would open a tile full under the dialog).
 func (v *Viewer) overlayKey(ev *fyne.KeyEvent) bool {
+	if d := v.keys.notice; d != nil && v.win.Canvas().Overlays().Top() != nil {
+		switch ev.Name {
+		case fyne.KeyReturn, fyne.KeyEnter, fyne.KeyEscape:
+			d.Hide()
+		}
+		return true
+	}
 	if d := v.keys.confirm; d != nil {
 		switch ev.Name {
 		case fyne.KeyReturn, fyne.KeyEnter:
@@ -118,4 +128,20 @@ func (v *Viewer) overlayKey(ev *fyne.KeyEvent) bool {
 		return true
 	}
 	return v.win.Canvas().Overlays().Top() != nil
+}
+
+// inform shows an information dialog (a snapshot saved, a wall that did
+// not open) that Enter or Esc closes too. width 0 keeps Fyne's size.
+func (v *Viewer) inform(title, text string, width float32) {
+	d := dialog.NewInformation(title, text, v.win)
+	if width > 0 {
+		d.Resize(fyne.NewSize(width, 0))
+	}
+	d.SetOnClosed(func() {
+		if v.keys.notice == d {
+			v.keys.notice = nil
+		}
+	})
+	v.keys.notice = d
+	d.Show()
 }
