@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"fyne.io/fyne/v2"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -149,9 +150,28 @@ func TestTileMenuOffersTheActions(t *testing.T) {
 		items = append(items, label)
 	}
 	got := strings.Join(items, ",")
-	for _, want := range []string{"Rename…", "Edit address…", "Snapshot", "Move left (off)", "Move right", "Remove"} {
+	for _, want := range []string{"Show full", "Rename…", "Edit address…", "Snapshot", "Move left (off)", "Move right", "Remove"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("menu %q lacks %q", got, want)
 		}
+	}
+	// Show full fills the window with the tile; its menu then goes back.
+	var show *fyne.MenuItem
+	for _, it := range v.tileMenu(v.tiles[0]).Items {
+		if it.Label == "Show full" {
+			show = it
+		}
+	}
+	onUI(show.Action)
+	if v.FullTile() != v.tiles[0].tile {
+		t.Fatal("Show full did not show the tile full")
+	}
+	back := v.tileMenu(v.tiles[0]).Items[0]
+	if back.Label != "Back to the grid" {
+		t.Fatalf("the full tile's menu starts with %q", back.Label)
+	}
+	onUI(back.Action)
+	if v.FullTile() != nil {
+		t.Fatal("Back to the grid did not")
 	}
 }

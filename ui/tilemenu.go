@@ -26,7 +26,13 @@ func (v *Viewer) tileMenu(ts *tileState) *fyne.Menu {
 	left.Disabled = i <= 0
 	right := fyne.NewMenuItem("Move right", func() { v.moveTile(ts, 1) })
 	right.Disabled = i < 0 || i >= n-1
+	full := "Show full"
+	if v.view.full == ts.tile {
+		full = "Back to the grid"
+	}
 	menu := fyne.NewMenu("",
+		fyne.NewMenuItem(full, func() { v.toggleFull(ts.tile) }),
+		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Rename…", func() { v.askRename(ts) }),
 		fyne.NewMenuItem("Edit address…", func() { v.askEditAddress(ts) }),
 		fyne.NewMenuItem("Snapshot", func() { v.snapshot(ts) }),
