@@ -39,7 +39,7 @@ func (l DecodeLevel) String() string {
 
 // Governor timing. A window is long enough to see a backlog build up and
 // short enough that a tile freezes for no more than a moment before it
-// steps down. Stepping back up is tried after holdMin, and when that
+// steps down (two windows behind in a row: one is a burst). Stepping back up is tried after holdMin, and when that
 // brings the backlog back within relapseWithin, the next try waits twice
 // as long (up to holdMax): a wall that cannot take the full rate settles
 // instead of stuttering between levels.
@@ -58,6 +58,7 @@ type decodeGovernor struct {
 	units       int       // units taken off the queue in this window
 	backlogged  int       // ... with two or more still waiting behind them
 	dropped     uint64    // Stream.dropped at the window's start
+	behindRun   int       // consecutive windows with a backlog
 	changed     time.Time // the level's last change, or the last backlog
 	steppedUp   time.Time // when the level last went back towards DecodeAll
 	hold        time.Duration
@@ -85,13 +86,22 @@ func (g *decodeGovernor) observe(now time.Time, waiting int, dropped uint64) (le
 	// two such units, not a quarter of a second's worth).
 	behind := dropped > g.dropped || g.backlogged*4 > g.units
 	g.windowStart, g.units, g.backlogged, g.dropped = now, 0, 0, dropped
+	if behind {
+		g.behindRun++
+	} else {
+		g.behindRun = 0
+	}
 	switch {
 	case behind:
 		// The hold counts from the last backlog, at the bottom too.
 		g.changed = now
-		if g.level == DecodeKeyframes {
+		// One window behind is a burst: a server that sends its cached
+		// GOP to a new viewer at once, or the pictures a network stall
+		// held back. Two in a row is a decoder that cannot keep up.
+		if g.level == DecodeKeyframes || g.behindRun < 2 {
 			break
 		}
+		g.behindRun = 0 // the next step down needs two more windows
 		if !g.steppedUp.IsZero() && now.Sub(g.steppedUp) < relapseWithin {
 			g.hold = min(2*g.hold, holdMax)
 		}

@@ -79,15 +79,20 @@ func TestDecodeGovernor(t *testing.T) {
 	var g decodeGovernor
 	var steps []step
 	steps = append(steps, ok, ok, burst, ok) // 0-3: stays at DecodeAll
-	steps = append(steps, behind, behind)    // 4-5: down two levels
-	steps = append(steps, behind, behind)    // 6-7: stays at the bottom
-	for i := 0; i < 6; i++ {                 // 8-13: hold 5 s, then one up
+	steps = append(steps, behind, ok)        // 4-5: one window behind is a burst
+	steps = append(steps, behind, behind)    // 6-7: two in a row: down one level
+	steps = append(steps, behind, behind)    // 8-9: two more: keyframes only
+	steps = append(steps, behind)            // 10: stays at the bottom
+	for i := 0; i < 7; i++ {                 // 11-17: hold 5 s, then one up
 		steps = append(steps, ok)
 	}
 	levels, needKeys, end := govRun(&g, time.Unix(1000, 0), steps)
 	want := []DecodeLevel{
 		DecodeAll, DecodeAll, DecodeAll, DecodeAll,
-		DecodeReferences, DecodeKeyframes, DecodeKeyframes, DecodeKeyframes,
+		DecodeAll, DecodeAll,
+		DecodeAll, DecodeReferences,
+		DecodeReferences, DecodeKeyframes,
+		DecodeKeyframes,
 	}
 	for i, w := range want {
 		// A step's effect shows from the unit that closes its window,
@@ -97,7 +102,7 @@ func TestDecodeGovernor(t *testing.T) {
 		}
 	}
 	up := -1
-	for i := 8; i < len(levels); i++ {
+	for i := 11; i < len(levels); i++ {
 		if levels[i] == DecodeReferences {
 			up = i
 			break
@@ -109,14 +114,14 @@ func TestDecodeGovernor(t *testing.T) {
 	if !needKeys[up] {
 		t.Errorf("stepping up from keyframes only must wait for a keyframe")
 	}
-	if up-7 < 5 {
-		t.Errorf("stepped up %d s after the last backlog, want the 5 s hold", up-7)
+	if up-10 < 5 {
+		t.Errorf("stepped up %d s after the last backlog, want the 5 s hold", up-10)
 	}
 
 	// A relapse within 10 s of stepping up doubles the hold.
-	levels, _, _ = govRun(&g, end, []step{overflow, ok})
-	if levels[1] != DecodeKeyframes {
-		t.Fatalf("overflow after stepping up: level %v, want keyframes only", levels[1])
+	levels, _, _ = govRun(&g, end, []step{overflow, overflow, ok})
+	if levels[2] != DecodeKeyframes {
+		t.Fatalf("overflow after stepping up: level %v, want keyframes only", levels[2])
 	}
 	if g.hold != 2*holdMin {
 		t.Errorf("hold after a relapse = %v, want %v", g.hold, 2*holdMin)

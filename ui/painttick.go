@@ -167,7 +167,12 @@ func (v *Viewer) tunePaintClock() {
 		}
 		st := ts.stream.Stats()
 		fps = max(fps, st.FPS)
-		v.showReducedRate(ts, st.DecodeLevel)
+		// Reduced only while pictures are really left out: a level
+		// that skips non-reference pictures of a camera that sends none
+		// costs the picture nothing.
+		reduced := st.DecodeLevel > player.DecodeAll && st.FramesSkipped > ts.skippedSeen
+		ts.skippedSeen = st.FramesSkipped
+		v.showReducedRate(ts, reduced)
 	}
 	v.clock.setFrameRate(fps)
 }
@@ -180,15 +185,15 @@ const reducedRateText = "Reduced frame rate"
 // showReducedRate puts reducedRateText on a playing tile while its stream
 // skips pictures and takes it away after; any other note (an error, a
 // reconnect) is left alone. UI thread.
-func (v *Viewer) showReducedRate(ts *tileState, level player.DecodeLevel) {
+func (v *Viewer) showReducedRate(ts *tileState, reduced bool) {
 	v.mu.Lock()
 	playing := ts.status.State == player.StatePlaying
 	v.mu.Unlock()
 	text := ts.tile.Overlay()
 	switch {
-	case playing && level > player.DecodeAll && text == "":
+	case playing && reduced && text == "":
 		ts.tile.SetOverlay(reducedRateText)
-	case text == reducedRateText && (!playing || level == player.DecodeAll):
+	case text == reducedRateText && (!playing || !reduced):
 		ts.tile.SetOverlay("")
 	}
 }

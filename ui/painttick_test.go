@@ -129,17 +129,17 @@ func TestPaintClockRate(t *testing.T) {
 func TestReducedRateNote(t *testing.T) {
 	v, _ := newTestViewer(t, Options{})
 	ts := &tileState{tile: NewTile(), status: player.Status{State: player.StatePlaying}}
-	onUI(func() { v.showReducedRate(ts, player.DecodeKeyframes) })
+	onUI(func() { v.showReducedRate(ts, true) })
 	if got := ts.tile.Overlay(); got != reducedRateText {
 		t.Fatalf("behind: overlay %q, want %q", got, reducedRateText)
 	}
-	onUI(func() { v.showReducedRate(ts, player.DecodeAll) })
+	onUI(func() { v.showReducedRate(ts, false) })
 	if got := ts.tile.Overlay(); got != "" {
 		t.Fatalf("caught up: overlay %q, want none", got)
 	}
 	ts.status = player.Status{State: player.StateConnecting, Text: "Reconnecting (2)…"}
 	ts.tile.SetOverlay(ts.status.Text)
-	onUI(func() { v.showReducedRate(ts, player.DecodeReferences) })
+	onUI(func() { v.showReducedRate(ts, true) })
 	if got := ts.tile.Overlay(); got != "Reconnecting (2)…" {
 		t.Fatalf("reconnecting: overlay %q", got)
 	}

@@ -100,6 +100,9 @@ type tileState struct {
 	credHosts []string
 	w         tileWall // name and wall entry (ui/wall.go)
 	ho        handover // stream switch without a black frame (ui/substream.go)
+	// skippedSeen is the stream's Stats.FramesSkipped at the last tick
+	// (ui/painttick.go: the tile says "Reduced frame rate" while it grows).
+	skippedSeen uint64
 }
 
 // NewViewer builds the window content in win. Call Start to begin playing
