@@ -1,6 +1,7 @@
 package player
 
 import (
+	"math/rand/v2"
 	"time"
 
 	"github.com/rtspview/rtspview/decode"
@@ -37,9 +38,9 @@ func (l DecodeLevel) String() string {
 	return "all pictures"
 }
 
-// Governor timing. A window is long enough to see a backlog build up and
-// short enough that a tile freezes for no more than a moment before it
-// steps down (two windows behind in a row: one is a burst). Stepping back up is tried after holdMin, and when that
+// Governor timing. A window (0.5–1.5 s, nextWindow) is long enough to see
+// a backlog build up and short enough that a tile freezes for no more
+// than a moment before it steps down. Stepping back up is tried after holdMin, and when that
 // brings the backlog back within relapseWithin, the next try waits twice
 // as long (up to holdMax): a wall that cannot take the full rate settles
 // instead of stuttering between levels.
@@ -58,7 +59,12 @@ type decodeGovernor struct {
 	units       int       // units taken off the queue in this window
 	backlogged  int       // ... with two or more still waiting behind them
 	dropped     uint64    // Stream.dropped at the window's start
-	behindRun   int       // consecutive windows with a backlog
+	lastUnit    time.Time // when the previous unit was taken
+	fresh       bool      // the window after a start, not judged (below)
+	window      time.Duration
+	// fixedWindow makes every window governWindow long (tests); else
+	// each is drawn between half and one and a half of it (observe).
+	fixedWindow bool
 	changed     time.Time // the level's last change, or the last backlog
 	steppedUp   time.Time // when the level last went back towards DecodeAll
 	hold        time.Duration
@@ -74,34 +80,39 @@ func (g *decodeGovernor) observe(now time.Time, waiting int, dropped uint64) (le
 	if g.windowStart.IsZero() {
 		g.windowStart, g.changed, g.dropped, g.hold = now, now, dropped, holdMin
 	}
+	if now.Sub(g.lastUnit) > governWindow {
+		// A start: the first units, or the first after a reconnect or
+		// after being hidden. Servers send a new viewer their cached GOP
+		// at once (the demo does, so do many media servers), which
+		// looks like a backlog for a second while the decoder keeps up
+		// well: the first window after a start is not judged.
+		g.windowStart, g.units, g.backlogged, g.dropped = now, 0, 0, dropped
+		g.fresh = true
+	}
+	g.lastUnit = now
 	g.units++
 	if waiting >= 2 {
 		g.backlogged++
 	}
-	if now.Sub(g.windowStart) < governWindow {
+	if g.window == 0 {
+		g.window = g.nextWindow()
+	}
+	if now.Sub(g.windowStart) < g.window {
 		return g.level, false
 	}
+	g.window = g.nextWindow()
 	// Behind: units overflowed the queue, or a quarter of them found a
 	// backlog of two or more (a burst after a network stall is one or
 	// two such units, not a quarter of a second's worth).
-	behind := dropped > g.dropped || g.backlogged*4 > g.units
-	g.windowStart, g.units, g.backlogged, g.dropped = now, 0, 0, dropped
-	if behind {
-		g.behindRun++
-	} else {
-		g.behindRun = 0
-	}
+	behind := (dropped > g.dropped || g.backlogged*4 > g.units) && !g.fresh
+	g.windowStart, g.units, g.backlogged, g.dropped, g.fresh = now, 0, 0, dropped, false
 	switch {
 	case behind:
 		// The hold counts from the last backlog, at the bottom too.
 		g.changed = now
-		// One window behind is a burst: a server that sends its cached
-		// GOP to a new viewer at once, or the pictures a network stall
-		// held back. Two in a row is a decoder that cannot keep up.
-		if g.level == DecodeKeyframes || g.behindRun < 2 {
+		if g.level == DecodeKeyframes {
 			break
 		}
-		g.behindRun = 0 // the next step down needs two more windows
 		if !g.steppedUp.IsZero() && now.Sub(g.steppedUp) < relapseWithin {
 			g.hold = min(2*g.hold, holdMax)
 		}
@@ -112,6 +123,17 @@ func (g *decodeGovernor) observe(now time.Time, waiting int, dropped uint64) (le
 		g.changed, g.steppedUp = now, now
 	}
 	return g.level, needKey
+}
+
+// nextWindow is the length of the next window. Random lengths keep the
+// tiles of a wall from judging in step: overloaded together, they would
+// all step down together (23 of 25 1080p tiles at keyframes only and the
+// CPU half idle, measured), where the first few to step relieve the rest.
+func (g *decodeGovernor) nextWindow() time.Duration {
+	if g.fixedWindow {
+		return governWindow
+	}
+	return governWindow/2 + rand.N(governWindow)
 }
 
 // skip says whether a unit is left undecoded at level.

@@ -76,23 +76,20 @@ func TestDecodeGovernor(t *testing.T) {
 	overflow := step{25, 0, 3}
 	burst := step{25, 2, 0} // a network stall's burst: not behind
 
-	var g decodeGovernor
+	g := decodeGovernor{fixedWindow: true}
 	var steps []step
-	steps = append(steps, ok, ok, burst, ok) // 0-3: stays at DecodeAll
-	steps = append(steps, behind, ok)        // 4-5: one window behind is a burst
-	steps = append(steps, behind, behind)    // 6-7: two in a row: down one level
-	steps = append(steps, behind, behind)    // 8-9: two more: keyframes only
-	steps = append(steps, behind)            // 10: stays at the bottom
-	for i := 0; i < 7; i++ {                 // 11-17: hold 5 s, then one up
+	steps = append(steps, behind)         // 0: a start's burst (a cached GOP): not judged
+	steps = append(steps, ok, burst, ok)  // 1-3: stays at DecodeAll
+	steps = append(steps, behind, behind) // 4-5: down two levels
+	steps = append(steps, behind, behind) // 6-7: stays at the bottom
+	for i := 0; i < 7; i++ {              // 8-14: hold 5 s, then one up
 		steps = append(steps, ok)
 	}
 	levels, needKeys, end := govRun(&g, time.Unix(1000, 0), steps)
 	want := []DecodeLevel{
 		DecodeAll, DecodeAll, DecodeAll, DecodeAll,
-		DecodeAll, DecodeAll,
-		DecodeAll, DecodeReferences,
 		DecodeReferences, DecodeKeyframes,
-		DecodeKeyframes,
+		DecodeKeyframes, DecodeKeyframes,
 	}
 	for i, w := range want {
 		// A step's effect shows from the unit that closes its window,
@@ -102,7 +99,7 @@ func TestDecodeGovernor(t *testing.T) {
 		}
 	}
 	up := -1
-	for i := 11; i < len(levels); i++ {
+	for i := 8; i < len(levels); i++ {
 		if levels[i] == DecodeReferences {
 			up = i
 			break
@@ -114,17 +111,25 @@ func TestDecodeGovernor(t *testing.T) {
 	if !needKeys[up] {
 		t.Errorf("stepping up from keyframes only must wait for a keyframe")
 	}
-	if up-10 < 5 {
-		t.Errorf("stepped up %d s after the last backlog, want the 5 s hold", up-10)
+	if up-7 < 5 {
+		t.Errorf("stepped up %d s after the last backlog, want the 5 s hold", up-7)
 	}
 
 	// A relapse within 10 s of stepping up doubles the hold.
-	levels, _, _ = govRun(&g, end, []step{overflow, overflow, ok})
-	if levels[2] != DecodeKeyframes {
-		t.Fatalf("overflow after stepping up: level %v, want keyframes only", levels[2])
+	levels, _, _ = govRun(&g, end, []step{overflow, ok})
+	if levels[1] != DecodeKeyframes {
+		t.Fatalf("overflow after stepping up: level %v, want keyframes only", levels[1])
 	}
 	if g.hold != 2*holdMin {
 		t.Errorf("hold after a relapse = %v, want %v", g.hold, 2*holdMin)
+	}
+
+	// A gap in the units (a reconnect, a tile shown again) is a new
+	// start: its first window's burst is not judged either.
+	lv := g.level
+	levels, _, _ = govRun(&g, end.Add(time.Minute), []step{behind, ok})
+	if levels[1] > lv {
+		t.Errorf("the burst after a gap stepped down: %v -> %v", lv, levels[1])
 	}
 }
 
