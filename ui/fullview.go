@@ -31,12 +31,7 @@ func (v *Viewer) leaveFull() {
 		return
 	}
 	wv.full = nil
-	v.mu.Lock()
-	tiles := make([]*Tile, len(v.tiles))
-	for i, ts := range v.tiles {
-		tiles[i] = ts.tile
-	}
-	v.mu.Unlock()
+	tiles := v.Tiles()
 	if i := indexOf(tiles, t); i >= 0 {
 		wv.page = i / specFor(wv.layout, len(tiles)).capacity()
 	}

@@ -207,12 +207,7 @@ func (t *Tile) MouseOut() {
 // refreshStatsOverlays brings the figures of every overlay that is up
 // up to date; the viewer's tick calls it once a second. UI thread.
 func (v *Viewer) refreshStatsOverlays() {
-	v.mu.Lock()
-	tiles := make([]*Tile, len(v.tiles))
-	for i, ts := range v.tiles {
-		tiles[i] = ts.tile
-	}
-	v.mu.Unlock()
+	tiles := v.Tiles()
 	for _, t := range tiles {
 		t.info.update()
 	}

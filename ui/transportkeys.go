@@ -27,12 +27,7 @@ func (v *Viewer) typedKey(ev *fyne.KeyEvent) {
 // paused or ended recording moves no picture, so no frame refreshes it.
 // UI thread only.
 func (v *Viewer) refreshBars() {
-	v.mu.Lock()
-	tiles := make([]*Tile, len(v.tiles))
-	for i, ts := range v.tiles {
-		tiles[i] = ts.tile
-	}
-	v.mu.Unlock()
+	tiles := v.Tiles()
 	for _, t := range tiles {
 		t.bar.Update()
 	}
