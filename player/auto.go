@@ -17,6 +17,10 @@ import (
 // raced against UDP when UDP stays silent after PLAY (a firewall dropping
 // it); then, when the RTSP port itself does not answer, the HTTP tunnel on
 // the usual web ports and HTTPS.
+//
+// rtsps:// has its own, shorter list (autoTLS): TLS over TCP on the RTSP
+// port, then the HTTPS tunnel. Plain UDP would carry the video in clear and
+// the HTTP tunnel everything, so an rtsps address never takes either.
 
 const (
 	// autoHeadStart is how long UDP may stay silent after PLAY before TCP
@@ -218,6 +222,9 @@ func (s *Stream) note(w way, reason string) {
 // auto connects by Auto's ways and plays the first that works until the
 // session ends. It returns why it ended.
 func (s *Stream) auto(start time.Time) error {
+	if s.wantsTLS() {
+		return s.autoTLS(start)
+	}
 	r := newRace(s)
 	defer r.stop()
 	udp := r.run(way{transport: TransportUDP}, start, autoUDPWait)
@@ -307,6 +314,35 @@ func (s *Stream) auto(start time.Time) error {
 	return s.tunnels(start, s.note, tcp.err)
 }
 
+// wantsTLS reports whether the stream's address is rtsps://.
+func (s *Stream) wantsTLS() bool {
+	u, err := rtsp.ParseURL(s.cfg.URL)
+	return err == nil && u.Scheme == "rtsps"
+}
+
+// autoTLS is Auto for rtsps://: TLS over TCP on the RTSP port, then the
+// HTTPS tunnel, and nothing else.
+func (s *Stream) autoTLS(start time.Time) error {
+	w := way{transport: TransportTCP}
+	cl, err := s.connect(w, start, s.cfg.MediaTimeout)
+	if err == nil {
+		return s.play(cl)
+	}
+	switch Classify(err) {
+	case KindUnauthorized, KindNotFound, KindTLS, KindInput:
+		return err
+	}
+	if s.ctx.Err() != nil {
+		return err
+	}
+	if Classify(err) == KindRefused || Classify(err) == KindTimeout {
+		s.note(w, portTrouble(s.cfg.URL, 0, err))
+	} else {
+		s.note(w, "TCP failed: "+Sentence(err, s.cfg.URL))
+	}
+	return s.tunnels(start, s.note, err)
+}
+
 // way is one transport to try: which, and on which port for a tunnel.
 type way struct {
 	transport  Transport
@@ -354,8 +390,10 @@ func (s *Stream) tunnels(start time.Time, note func(way, string), lastErr error)
 	primary := lastErr
 	answered := errors.Is(primary, errNoMedia) || (Classify(primary) != KindRefused && Classify(primary) != KindTimeout)
 	var ways []way
-	for _, p := range s.cfg.TunnelPorts {
-		ways = append(ways, way{transport: TransportHTTP, tunnelPort: p})
+	if !s.wantsTLS() {
+		for _, p := range s.cfg.TunnelPorts {
+			ways = append(ways, way{transport: TransportHTTP, tunnelPort: p})
+		}
 	}
 	ways = append(ways, way{transport: TransportHTTPS, tunnelPort: s.cfg.HTTPSPort})
 	for _, w := range ways {

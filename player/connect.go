@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,7 +27,7 @@ func (s *Stream) connect(w way, start time.Time, mediaWait time.Duration) (*rtsp
 		cl, err := s.connectOnce(w, start, mediaWait)
 		var re *rtsp.RedirectError
 		if !errors.As(err, &re) {
-			return cl, s.withheld(err)
+			return cl, s.withheld(err, w)
 		}
 		if hop == maxRedirects {
 			return nil, fmt.Errorf("%w: more than %d redirects", rtsp.ErrProtocol, maxRedirects)
@@ -47,6 +49,8 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 		TLSConfig: s.cfg.TLSConfig,
 		TLSFor:    s.cfg.TLSFor,
 		Tunnel:    rtsp.TunnelConfig{Port: w.tunnelPort},
+
+		AllowBasic: s.cfg.AllowBasic,
 	}
 	if s.cfg.Proxy != "" {
 		p, err := parseProxy(s.cfg.Proxy)
@@ -70,7 +74,10 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 	target := s.url
 	s.mu.Unlock()
 	// Only to the host they were given for (or one the person allowed).
-	rc.Username, rc.Password, _ = s.credentials(target)
+	// The address is dialed without its user part, so that credentials
+	// held back here cannot ride along in it.
+	rc.Username, rc.Password, _ = s.credentials(target, w)
+	target = withoutUser(target)
 	dctx := ctx
 	if s.cfg.Transport == TransportAuto {
 		// Auto is guessing: a port behind a firewall that drops SYNs must
@@ -299,17 +306,12 @@ func pickVideo(d *rtsp.Description) (rtsp.Track, decode.Codec, error) {
 	return rtsp.Track{}, 0, fmt.Errorf("%w (stream has %v)", ErrNoVideo, found)
 }
 
-// credentials returns the username and password to send to target: the
-// configured ones (Config.Username/Password, else those in Config.URL) when
-// target is on the host they were given for, at any port and over rtsp or
-// rtsps, or on a host listed in Config.CredentialHosts; none for any other
-// host, and then withheld reports whether there were some to hold back.
-//
-// A server that redirects to a host of its choosing would otherwise collect
-// the camera's password: in clear with Basic, or a Digest answer it can
-// attack offline. curl (without --location-trusted) and browsers drop
-// credentials across hosts for the same reason.
-func (s *Stream) credentials(target string) (user, pass string, withheld bool) {
+// credentials returns the username and password to send to target by way
+// w: the configured ones (Config.Username/Password, else those in
+// Config.URL) when target may have them (credentialsGoTo); none
+// otherwise, and then withheld reports whether there were some to hold
+// back.
+func (s *Stream) credentials(target string, w way) (user, pass string, withheld bool) {
 	if orig, err := rtsp.ParseURL(s.cfg.URL); err == nil && orig.User != nil {
 		user = orig.User.Username()
 		pass, _ = orig.User.Password()
@@ -323,52 +325,115 @@ func (s *Stream) credentials(target string) (user, pass string, withheld bool) {
 	if user == "" && pass == "" {
 		return "", "", false
 	}
-	if s.credentialsGoTo(target) {
+	if s.credentialsGoTo(target, w) == credOK {
 		return user, pass, false
 	}
 	return "", "", true
 }
 
-// credentialsGoTo reports whether credentials may be sent to target's host.
-func (s *Stream) credentialsGoTo(target string) bool {
+// credVerdict is credentialsGoTo's answer, and why not.
+type credVerdict int
+
+const (
+	credOK           credVerdict = iota
+	credOtherHost                // another host: a redirect, a sub-stream elsewhere
+	credGuessedPort              // the given host, on a tunnel port Auto guessed
+	credWeakerScheme             // rtsp:// where they were given for rtsps://
+	credBadAddress
+)
+
+// credentialsGoTo says whether credentials may go to target by way w. A
+// credential goes only where it was given: the host of Config.CredentialURL
+// (else Config.URL), at any port it names and over rtsp or rtsps (a
+// camera's RTSP and RTSPS ports differ), never from rtsps down to rtsp,
+// and never to a tunnel port Auto guessed (80, 8080, 443 answer for
+// whatever web server is there, not necessarily the camera). Hosts and
+// host:ports in Config.CredentialHosts are ones the person allowed.
+//
+// A server that redirects to a host of its choosing, or a wall file whose
+// sub-stream names another host, would otherwise collect the camera's
+// password: in clear with Basic, or a Digest answer it can attack offline.
+// curl (without --location-trusted) and browsers hold the same rule.
+func (s *Stream) credentialsGoTo(target string, w way) credVerdict {
 	t, err := rtsp.ParseURL(target)
 	if err != nil {
-		return false
+		return credBadAddress
 	}
-	orig, err := rtsp.ParseURL(s.cfg.URL)
+	given := s.cfg.CredentialURL
+	if given == "" {
+		given = s.cfg.URL
+	}
+	orig, err := rtsp.ParseURL(given)
 	if err != nil {
-		return false
+		return credBadAddress
 	}
-	// Host names compare without case; ports do not matter (a camera's
-	// RTSP and RTSPS ports differ), and follow has already refused a
-	// downgrade from rtsps to rtsp.
-	if strings.EqualFold(t.Hostname(), orig.Hostname()) {
-		return true
+	if orig.Scheme == "rtsps" && t.Scheme != "rtsps" {
+		return credWeakerScheme
 	}
-	return slices.ContainsFunc(s.cfg.CredentialHosts, func(h string) bool {
-		return strings.EqualFold(strings.Trim(h, "[]"), t.Hostname())
-	})
+	allowed := func(entry string) bool {
+		return slices.ContainsFunc(s.cfg.CredentialHosts, func(h string) bool { return strings.EqualFold(h, entry) })
+	}
+	if !strings.EqualFold(t.Hostname(), orig.Hostname()) && !allowed(t.Hostname()) && !allowed("["+t.Hostname()+"]") {
+		return credOtherHost
+	}
+	if p := s.guessedPort(t, w); p != "" && !allowed(p) {
+		return credGuessedPort
+	}
+	return credOK
 }
 
-// withheld turns the other host's request for a password into a
-// *CredentialsWithheldError when this stream held its credentials back from
-// that host, so the person learns why, and the UI can ask.
-func (s *Stream) withheld(err error) error {
+// guessedPort returns the host:port that way w reaches for target when it
+// is a tunnel port Auto chose on its own (not the address's port, not
+// one the person set), else "".
+func (s *Stream) guessedPort(t *url.URL, w way) string {
+	if s.cfg.Transport != TransportAuto || w.tunnelPort == 0 {
+		return ""
+	}
+	if p := t.Port(); p != "" && p == strconv.Itoa(w.tunnelPort) {
+		return ""
+	}
+	return net.JoinHostPort(t.Hostname(), strconv.Itoa(w.tunnelPort))
+}
+
+// withoutUser returns rawURL without its user part; rawURL itself when it
+// does not parse (Dial then says why).
+func withoutUser(rawURL string) string {
+	u, err := rtsp.ParseURL(rawURL)
+	if err != nil || u.User == nil {
+		return rawURL
+	}
+	u.User = nil
+	return u.String()
+}
+
+// withheld turns a request for a password into a *CredentialsWithheldError
+// when this stream held its credentials back from the place that asked,
+// so the person learns why, and the UI can ask.
+func (s *Stream) withheld(err error, w way) error {
 	if !errors.Is(err, rtsp.ErrNoCredentials) {
 		return err
 	}
 	s.mu.Lock()
 	target := s.url
 	s.mu.Unlock()
-	if _, _, held := s.credentials(target); !held {
+	if _, _, held := s.credentials(target, w); !held {
 		return err
 	}
 	t, terr := rtsp.ParseURL(target)
-	orig, oerr := rtsp.ParseURL(s.cfg.URL)
+	given := s.cfg.CredentialURL
+	if given == "" {
+		given = s.cfg.URL
+	}
+	orig, oerr := rtsp.ParseURL(given)
 	if terr != nil || oerr != nil {
 		return err
 	}
-	return &CredentialsWithheldError{From: rtsp.HostPort(orig), To: rtsp.HostPort(t), ToHost: t.Hostname(), Err: err}
+	cw := &CredentialsWithheldError{From: rtsp.HostPort(orig), To: rtsp.HostPort(t), ToHost: t.Hostname(), Err: err}
+	if s.credentialsGoTo(target, w) == credGuessedPort {
+		cw.To = s.guessedPort(t, w)
+		cw.ToHost, cw.Guessed = cw.To, true
+	}
+	return cw
 }
 
 // follow makes location, from a 3xx answer or a REDIRECT, the stream's
@@ -392,7 +457,7 @@ func (s *Stream) follow(location string) error {
 		return fmt.Errorf("%w: refusing a redirect from rtsps to unencrypted %s", rtsp.ErrTLS, rtsp.Redact(next))
 	}
 	shown := *next
-	user, _, held := s.credentials(next.String())
+	user, _, held := s.credentials(next.String(), way{})
 	if user != "" {
 		shown.User = url.User(user) // the name, as the address bar shows it; never the password
 	}

@@ -91,7 +91,13 @@ func Sentence(err error, rawURL string) string {
 	case KindUnauthorized:
 		var cw *CredentialsWithheldError
 		if errors.As(err, &cw) {
+			if cw.Guessed {
+				return fmt.Sprintf("Port %s answered a guessed tunnel and asks for a password; the camera's password was not sent there.", cw.To)
+			}
 			return fmt.Sprintf("The camera sent the stream to another host, %s, which asks for a password; the camera's password was not sent there.", cw.To)
+		}
+		if errors.Is(err, ErrBasicInClear) {
+			return fmt.Sprintf("%s asks for the password in clear (Basic) on a connection without encryption; it was not sent. Allow it for this camera only on a network you trust.", where)
 		}
 		if errors.Is(err, rtsp.ErrNoCredentials) {
 			return "The camera wants a username and password."
@@ -163,16 +169,31 @@ func codeText(code int) string {
 // a Digest answer it can attack offline). curl without --location-trusted
 // and browsers behave the same. From and To are host:port; To is the host
 // to list in Config.CredentialHosts once the person agrees.
+//
+// Guessed marks the other case: To is on the camera's own host, on a tunnel
+// port Auto guessed (80, 8080, 443) that nobody gave; whatever answers
+// there is not known to be the camera. ToHost is then To itself
+// ("host:port"), the form Config.CredentialHosts takes for one port.
 type CredentialsWithheldError struct {
 	From, To string
-	// ToHost is To's host name, the form Config.CredentialHosts takes.
-	ToHost string
-	Err    error
+	// ToHost is what to add to Config.CredentialHosts to allow To: its
+	// host name, or host:port when Guessed.
+	ToHost  string
+	Guessed bool
+	Err     error
 }
 
 func (e *CredentialsWithheldError) Error() string {
+	if e.Guessed {
+		return fmt.Sprintf("credentials not sent to %s, a tunnel port nobody gave for %s: %v", e.To, e.From, e.Err)
+	}
 	return fmt.Sprintf("redirected from %s to %s: credentials not sent to another host: %v", e.From, e.To, e.Err)
 }
+
+// ErrBasicInClear means the camera offered only Basic authentication on a
+// connection without TLS and Config.AllowBasic was off: the password was
+// not sent. Classify reads it as KindUnauthorized.
+var ErrBasicInClear = rtsp.ErrBasicInClear
 
 // Unwrap returns the other host's refusal (ErrUnauthorized).
 func (e *CredentialsWithheldError) Unwrap() error { return e.Err }
@@ -192,8 +213,14 @@ func RedactURL(rawURL string) string { return rtsp.RedactString(rawURL) }
 // before anything goes on the wire. Its errors are *rtsp.InputError
 // (KindInput): the UI says what to fix, probe exits 2.
 func CheckInput(cfg Config) error {
-	if _, err := rtsp.ParseURL(cfg.URL); err != nil {
+	u, err := rtsp.ParseURL(cfg.URL)
+	if err != nil {
 		return err
+	}
+	if cfg.Transport != TransportAuto {
+		if err := rtsp.CheckTransport(u, cfg.Transport.rtsp()); err != nil {
+			return err
+		}
 	}
 	if cfg.Proxy != "" {
 		if _, err := parseProxy(cfg.Proxy); err != nil {

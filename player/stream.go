@@ -48,12 +48,25 @@ type Config struct {
 	// ("http://[user:pass@]host:port"); empty means the environment's
 	// HTTP_PROXY/HTTPS_PROXY/NO_PROXY.
 	Proxy string
-	// CredentialHosts are other hosts (names or IP literals, no port) that
-	// may receive the credentials after a redirect. Credentials always
-	// follow a redirect on the URL's own host; to any other host they go
-	// only if it is listed here. The UI adds one after the person agrees
-	// (see CredentialsWithheldError); probe never does.
+	// CredentialURL is the address Username and Password (or the URL's
+	// own) were given for; URL when empty. Credentials go only to its
+	// host (see credentials): a camera's sub-stream address from a wall
+	// file names its own host, and gets the main stream's login only when
+	// that host is the same.
+	CredentialURL string
+	// CredentialHosts are other places that may receive the credentials:
+	// a host (name or IP literal, no port) after a redirect, or a
+	// "host:port" Auto guessed for a tunnel. Credentials always follow a
+	// redirect on the given host; to any other host, and to a tunnel port
+	// nobody gave, they go only if it is listed here. The UI adds one
+	// after the person agrees (see CredentialsWithheldError); probe never
+	// does.
 	CredentialHosts []string
+	// AllowBasic lets a password go in clear: a server that offers only
+	// Basic authentication over a connection without TLS gets it. Off, such
+	// a challenge fails with ErrBasicInClear (the UI asks; the choice is
+	// kept per camera; probe --allow-basic). Digest is always preferred.
+	AllowBasic bool
 	// DecoderThreads per stream; 0 lets FFmpeg decide. A wall of cameras
 	// wants 1 or 2.
 	DecoderThreads int

@@ -38,6 +38,12 @@ type Config struct {
 	// port Auto or the tunnel will end up on; a failed handshake names the
 	// same address in its *TLSError.
 	TLSFor func(addr string) *tls.Config
+	// AllowBasic lets the password go in clear: Basic authentication
+	// (RFC 7617) is answered on a connection without TLS. Off, a server
+	// that offers only Basic there gets nothing and the request fails with
+	// ErrBasicInClear. Over TLS (rtsps, the HTTPS tunnel) Basic is always
+	// answered; Digest is preferred whenever it is offered.
+	AllowBasic bool
 	// UserAgent is sent on every request; "rtspview" when empty.
 	UserAgent string
 	// OnPacket receives every RTP packet of a set-up track, tagged with the
@@ -119,6 +125,10 @@ type Client struct {
 	url        *url.URL // without credentials
 	user, pass string
 	transport  Transport
+	// secure is set by dialControl when the control connection it returns
+	// completed a TLS handshake (rtsps, the HTTPS tunnel); never from the
+	// URL's scheme alone.
+	secure bool
 
 	nc     net.Conn
 	reader *Reader
@@ -166,6 +176,9 @@ func Dial(ctx context.Context, rawURL string, cfg Config) (*Client, error) {
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = userAgent
 	}
+	if err := CheckTransport(u, cfg.Transport); err != nil {
+		return nil, err
+	}
 	c := &Client{cfg: cfg, transport: cfg.Transport, pending: map[int]chan *Response{}, done: make(chan struct{}), log: cfg.Logger}
 	if c.log == nil {
 		c.log = slog.Default()
@@ -206,16 +219,33 @@ func Dial(ctx context.Context, rawURL string, cfg Config) (*Client, error) {
 	return c, nil
 }
 
+// CheckTransport refuses a transport that cannot keep u's promise: rtsps
+// means nothing of the session crosses the network readable, the control
+// connection and the media. Plain UDP would carry the video in clear (and
+// take packets from anyone who can spoof the server), the HTTP tunnel
+// everything. The error is an *InputError: the person chose both.
+func CheckTransport(u *url.URL, t Transport) error {
+	if u.Scheme != "rtsps" {
+		return nil
+	}
+	switch t {
+	case TransportUDP:
+		return inputErrorf("transport", "rtsps:// sends video only inside TLS, and UDP would carry it unencrypted: choose TCP, the HTTPS tunnel or Auto")
+	case TransportHTTP:
+		return inputErrorf("transport", "rtsps:// needs TLS, and the HTTP tunnel has none: choose the HTTPS tunnel, TCP or Auto")
+	}
+	return nil
+}
+
 // URL returns the stream URL without credentials.
 func (c *Client) URL() *url.URL { return c.url }
 
 // Transport returns the transport in use.
 func (c *Client) Transport() Transport { return c.transport }
 
-// TLS reports whether the control connection is encrypted.
-func (c *Client) TLS() bool {
-	return c.url.Scheme == "rtsps" || c.transport == TransportHTTPS
-}
+// TLS reports whether the control connection is encrypted: it completed a
+// TLS handshake (rtsps over TCP, or the HTTPS tunnel).
+func (c *Client) TLS() bool { return c.secure }
 
 // Done is closed when the connection ends, by Close or by a failure.
 func (c *Client) Done() <-chan struct{} { return c.done }

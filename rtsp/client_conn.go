@@ -26,16 +26,21 @@ func (c *Client) dialControl(ctx context.Context) (net.Conn, error) {
 				nc.Close()
 				return nil, &TLSError{Addr: addr, Err: err}
 			}
+			c.secure = true
 			return tc, nil
 		}
 		return nc, nil
 	case TransportHTTP, TransportHTTPS:
 		td := tunnelDial{
 			url: c.url, useTLS: c.transport == TransportHTTPS, cfg: c.cfg.Tunnel,
-			user: c.user, pass: c.pass, userAgent: c.cfg.UserAgent,
+			user: c.user, pass: c.pass, userAgent: c.cfg.UserAgent, allowBasic: c.cfg.AllowBasic,
 		}
 		td.tlsConfig = c.tlsConfigFor(td.addr())
-		return dialTunnel(ctx, td)
+		nc, err := dialTunnel(ctx, td)
+		if err == nil {
+			c.secure = td.useTLS // dialTunnel hand-shakes TLS itself or fails
+		}
+		return nc, err
 	}
 	return nil, fmt.Errorf("%w: %v", ErrTransportUnsupported, c.transport)
 }
@@ -173,6 +178,9 @@ func (c *Client) do(ctx context.Context, req *Request) (*Response, error) {
 			s, err := auth.NewSender(resp.Header.Values("WWW-Authenticate"), c.user, c.pass)
 			if err != nil {
 				return resp, &kindError{kind: ErrUnauthorized, msg: req.Method + ": cannot answer the server's authentication challenge", cause: err}
+			}
+			if s.Scheme() == auth.SchemeBasic && !c.secure && !c.cfg.AllowBasic {
+				return resp, &kindError{kind: ErrUnauthorized, msg: req.Method, cause: ErrBasicInClear}
 			}
 			c.mu.Lock()
 			had := c.sender != nil

@@ -46,6 +46,13 @@ var (
 	// and none were given. Errors that wrap it also wrap ErrUnauthorized;
 	// it tells "give me a password" apart from "wrong password".
 	ErrNoCredentials = errors.New("no username and password given")
+	// ErrBasicInClear means the server offers only Basic authentication
+	// (RFC 7617: the password itself, base64-encoded) on a connection
+	// without TLS, and Config.AllowBasic is off, so the password was not
+	// sent. Errors that wrap it also wrap ErrUnauthorized. Anyone on the
+	// path can strip a Digest challenge and offer Basic, so a viewer asks
+	// the person before the password crosses the network readable.
+	ErrBasicInClear = errors.New("the server asks for the password in clear (Basic) on a connection without TLS")
 	// ErrInput means the caller's own input is wrong (a malformed address,
 	// an unknown transport word, a bad proxy address): nothing went on the
 	// wire and only the person can fix it. *InputError wraps it.

@@ -42,6 +42,7 @@ type tunnelDial struct {
 	cfg        TunnelConfig
 	tlsConfig  *tls.Config // for the camera's TLS; unused without useTLS
 	user, pass string      // for a 401 on the GET
+	allowBasic bool        // answer a Basic challenge without TLS (Config.AllowBasic)
 	userAgent  string
 }
 
@@ -190,8 +191,15 @@ func dialTunnel(ctx context.Context, td tunnelDial) (net.Conn, error) {
 			if err != nil {
 				return nil, &kindError{kind: ErrUnauthorized, msg: "tunnel GET: cannot answer the authentication challenge", cause: err}
 			}
+			if s.Scheme() == auth.SchemeBasic && !td.useTLS && !td.allowBasic {
+				return nil, &kindError{kind: ErrUnauthorized, msg: "tunnel GET", cause: ErrBasicInClear}
+			}
 			sender = s
 			continue
+		}
+		if code == 401 && td.user == "" {
+			get.Close()
+			return nil, &kindError{kind: ErrUnauthorized, msg: "tunnel GET: server asks for a username and password", cause: ErrNoCredentials}
 		}
 		if code == 407 {
 			get.Close()

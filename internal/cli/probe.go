@@ -75,12 +75,13 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 	user := fs.String("user", "", "username (overrides the URL's)")
 	password := fs.String("password", "", "password (overrides the URL's; or set RTSPVIEW_PASSWORD)")
 	insecure := fs.Bool("insecure", false, "accept any TLS certificate")
+	allowBasic := fs.Bool("allow-basic", false, "answer a Basic-only password challenge on a connection without TLS (the password crosses the network in clear)")
 	asJSON := fs.Bool("json", false, "print one JSON object on stdout")
 	proxy := fs.String("proxy", "", "HTTP proxy for the http/https tunnel (default: HTTP_PROXY/HTTPS_PROXY)")
 	verbose := fs.Bool("verbose", false, "debug log on stderr, without credentials (or set RTSPVIEW_VERBOSE=1)")
 	start := fs.String("start", "", "play a recording from this play time (12s, 00:01:30) or wall-clock time (2026-11-28T22:00:00Z)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: rtspview probe [--transport auto|udp|tcp|http|https] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--proxy URL] [--start TIME] [--json] [--verbose] URL")
+		fmt.Fprintln(stderr, "usage: rtspview probe [--transport auto|udp|tcp|http|https] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--allow-basic] [--proxy URL] [--start TIME] [--json] [--verbose] URL")
 		fs.PrintDefaults()
 	}
 	pos, err := parseInterspersed(fs, args)
@@ -124,6 +125,8 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 		Password:  pass,
 		Insecure:  *insecure,
 		Proxy:     *proxy,
+
+		AllowBasic: *allowBasic,
 	}
 	if err := player.CheckInput(cfg); err != nil {
 		return inputFail(err)
