@@ -27,6 +27,7 @@ type Track struct {
 	Codec       string // CodecH264, CodecH265, CodecMJPEG, or the rtpmap encoding name upper-cased
 	PayloadType uint8
 	ClockRate   int
+	Channels    int               // audio channels: the rtpmap's third field, else 1 (sdp_audio.go); 0 for video
 	Fmtp        map[string]string // fmtp parameters, keys lower-cased
 	Control     string            // absolute control URL for SETUP
 }
@@ -128,6 +129,11 @@ func ParseDescription(body []byte, base *url.URL) (*Description, error) {
 						t.ClockRate = cr
 					}
 				}
+				if len(enc) > 2 {
+					if ch, err := strconv.Atoi(strings.TrimSpace(enc[2])); err == nil && ch > 0 && ch <= maxAudioChannels {
+						t.Channels = ch
+					}
+				}
 			case "fmtp":
 				ptStr, rest, _ := strings.Cut(strings.TrimSpace(a.Value), " ")
 				if ptStr != md.MediaName.Formats[0] {
@@ -157,6 +163,9 @@ func ParseDescription(body []byte, base *url.URL) (*Description, error) {
 		}
 		if t.ClockRate == 0 && t.Media == "video" {
 			t.ClockRate = 90000 // RFC 3551 video payloads all use 90 kHz
+		}
+		if t.Media == "audio" {
+			audioDefaults(&t)
 		}
 		switch t.Control {
 		case "", "*":
