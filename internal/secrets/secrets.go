@@ -13,13 +13,13 @@ package secrets
 import (
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/rtspview/rtspview/rtsp"
 )
 
 // Service is the keyring's service name for every rtspview item; the
@@ -74,26 +74,26 @@ func NewWithBackend(b Backend) *Store {
 
 // Key is what a password is kept under: "user@host:port", the port
 // defaulted by scheme, so a camera's main and sub-stream share it and
-// renaming a camera or changing its path does not lose it.
+// renaming a camera or changing its path does not lose it. The address is
+// read as the player dials it (rtsp.ParseURL), so a password written in it
+// with '/', '?', '#' or a space still keys the host it goes to. An address
+// that names no host gives "": nothing is kept or found under it, so two
+// such addresses never share a password.
 func Key(rawURL, user string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.Host == "" {
-		return user + "@"
+	u, err := rtsp.ParseURL(rawURL)
+	if err != nil {
+		return ""
 	}
-	port := u.Port()
-	if port == "" {
-		port = "554"
-		if strings.EqualFold(u.Scheme, "rtsps") {
-			port = "322"
-		}
-	}
-	return user + "@" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
+	return user + "@" + strings.ToLower(rtsp.HostPort(u))
 }
 
 func hostKey(rawURL string) string {
 	_, host, _ := strings.Cut(Key(rawURL, ""), "@")
 	return host
 }
+
+// ErrNoHost: the address names no host to keep a password for.
+var ErrNoHost = errors.New("the address names no camera host")
 
 // Remember keeps user's password for the camera at rawURL for the session
 // and, when persist is true, in the keyring. It returns ErrNoKeyring
@@ -103,8 +103,12 @@ func (s *Store) Remember(rawURL, user, pass string, persist bool) error {
 	if pass == "" {
 		return nil
 	}
+	host := hostKey(rawURL)
+	if host == "" {
+		return ErrNoHost
+	}
 	s.mu.Lock()
-	s.session[hostKey(rawURL)] = cred{user, pass}
+	s.session[host] = cred{user, pass}
 	broken := s.broken
 	s.mu.Unlock()
 	if !persist {
@@ -123,8 +127,12 @@ func (s *Store) Remember(rawURL, user, pass string, persist bool) error {
 // session (for user, or any user when user is ""), else, when fromKeyring
 // is true and user is known, the keyring's. ok is false when there is none.
 func (s *Store) Lookup(rawURL, user string, fromKeyring bool) (string, string, bool) {
+	host := hostKey(rawURL)
+	if host == "" {
+		return "", "", false
+	}
 	s.mu.Lock()
-	c, ok := s.session[hostKey(rawURL)]
+	c, ok := s.session[host]
 	broken := s.broken
 	s.mu.Unlock()
 	if ok && (user == "" || user == c.user) {
@@ -143,7 +151,7 @@ func (s *Store) Lookup(rawURL, user string, fromKeyring bool) (string, string, b
 		return "", "", false
 	}
 	s.mu.Lock()
-	s.session[hostKey(rawURL)] = cred{user, pass}
+	s.session[host] = cred{user, pass}
 	s.mu.Unlock()
 	return user, pass, true
 }
@@ -151,6 +159,9 @@ func (s *Store) Lookup(rawURL, user string, fromKeyring bool) (string, string, b
 // Forget drops the camera's password from the session and the keyring
 // (when a camera is removed from the wall).
 func (s *Store) Forget(rawURL, user string) {
+	if hostKey(rawURL) == "" {
+		return
+	}
 	s.mu.Lock()
 	delete(s.session, hostKey(rawURL))
 	broken := s.broken

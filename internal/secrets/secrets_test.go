@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/rtspview/rtspview/internal/peer"
 )
 
 type fakeKeyring struct {
@@ -50,10 +52,44 @@ func TestKey(t *testing.T) {
 		"rtsp://cam.local:8554/x":         "admin@cam.local:8554",
 		"rtsps://cam.local/x":             "admin@cam.local:322",
 		"rtsp://other:pw@[fe80::1]:554/x": "admin@[fe80::1]:554",
+		// Passwords url.Parse cannot read: the host is still the one
+		// the player dials (it read "pa" as a port, or no host at all).
+		"rtsp://admin:pa/ss@cam.lan/x":        "admin@cam.lan:554",
+		"rtsp://admin:a?b#c d@cam.lan:8554/x": "admin@cam.lan:8554",
+		"not an address":                      "",
+		"rtsp:///x":                           "",
 	} {
 		if got := Key(in, "admin"); got != want {
 			t.Errorf("Key(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestPasswordsStayWithTheirHost: a password kept for one host:port is
+// never found for another, and addresses that name no host share nothing
+// (they all keyed "user@" before).
+func TestPasswordsStayWithTheirHost(t *testing.T) {
+	kr := &fakeKeyring{items: map[string]string{}}
+	s := NewWithBackend(kr)
+	if err := s.Remember("rtsp://cam.lan/main", "admin", "pw1", true); err != nil {
+		t.Fatal(err)
+	}
+	for _, other := range []string{"rtsp://attacker/", "rtsp://cam.lan:8554/main", "rtsps://cam.lan/main", "rtsp://admin:x@attacker/cam.lan"} {
+		if _, _, ok := s.Lookup(other, "admin", true); ok {
+			t.Errorf("the password of cam.lan:554 found for %s", other)
+		}
+		if _, _, ok := NewWithBackend(kr).Lookup(other, "admin", true); ok {
+			t.Errorf("the keyring's password of cam.lan:554 found for %s", other)
+		}
+	}
+	if err := s.Remember("garbage", "admin", "pw2", true); !errors.Is(err, ErrNoHost) {
+		t.Fatalf("kept a password for no host: %v", err)
+	}
+	if _, _, ok := s.Lookup("other garbage", "admin", true); ok {
+		t.Fatal("addresses without a host share a password")
+	}
+	if len(kr.items) != 1 {
+		t.Fatalf("keyring items %v", kr.items)
 	}
 }
 
@@ -119,9 +155,7 @@ func TestRealSecretService(t *testing.T) {
 		return
 	}
 	for _, bin := range []string{"dbus-run-session", "gnome-keyring-daemon"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			t.Skipf("%s not installed (scripts/setup.sh installs it)", bin)
-		}
+		peer.Command(t, bin)
 	}
 	home := t.TempDir()
 	script := `printf %s test-login | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 3

@@ -15,9 +15,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/rtspview/rtspview/rtsp"
 )
 
 // Version is the newest format version this package reads and writes.
@@ -40,6 +41,11 @@ func KnownLayout(name string) bool { return slices.Contains(Layouts, name) }
 // in the OS keyring (see docs/wall-format.md for the item's name).
 const PasswordRefKeyring = "keyring"
 
+// MaxCameras is the most cameras a wall holds. Every camera is opened when
+// the wall is, so a file from someone else must not be able to open
+// thousands of connections at once; 256 is sixteen pages of 4×4.
+const MaxCameras = 256
+
 // Transports are the values Camera.Transport may take; "" reads as "auto".
 var Transports = []string{"auto", "udp", "tcp", "http", "https"}
 
@@ -49,6 +55,8 @@ var (
 	ErrNotAWall = errors.New("not a camera wall file")
 	// ErrNewerVersion: the file was written by a newer rtspview.
 	ErrNewerVersion = errors.New("wall file from a newer rtspview")
+	// ErrTooManyCameras: the file lists more than MaxCameras cameras.
+	ErrTooManyCameras = errors.New("too many cameras")
 )
 
 // Wall is a wall file's content.
@@ -79,6 +87,10 @@ type Camera struct {
 	// PasswordRef says where the password is: "keyring", or "" for none
 	// (or a password typed only for the session).
 	PasswordRef string
+	// AllowBasic: the person agreed that this camera may get its password
+	// by Basic authentication over a connection without TLS, where it
+	// crosses the network in clear (player.Config.AllowBasic).
+	AllowBasic bool
 
 	extra map[string]json.RawMessage
 }
@@ -86,7 +98,7 @@ type Camera struct {
 // known lists the keys Wall and Camera read; everything else is extra.
 var (
 	wallKeys   = []string{"version", "layout", "page", "tour_seconds", "cameras"}
-	cameraKeys = []string{"name", "url", "sub_url", "transport", "user", "password_ref"}
+	cameraKeys = []string{"name", "url", "sub_url", "transport", "user", "password_ref", "allow_basic"}
 )
 
 // Parse reads a wall file's bytes. A missing key takes its default. The
@@ -142,6 +154,9 @@ func Parse(data []byte) (*Wall, error) {
 		if err := json.Unmarshal(raw, &cams); err != nil {
 			return nil, fmt.Errorf("%w: \"cameras\" is not a list", ErrNotAWall)
 		}
+		if len(cams) > MaxCameras {
+			return nil, fmt.Errorf("%w: the file lists %d cameras, and a wall holds at most %d", ErrTooManyCameras, len(cams), MaxCameras)
+		}
 		for i, c := range cams {
 			cam, err := parseCamera(c)
 			if err != nil {
@@ -174,6 +189,11 @@ func parseCamera(data []byte) (Camera, error) {
 		}
 		if err := json.Unmarshal(raw, f.dst); err != nil {
 			return Camera{}, fmt.Errorf("%q is not a text", f.key)
+		}
+	}
+	if raw, ok := m["allow_basic"]; ok && !isNull(raw) {
+		if err := json.Unmarshal(raw, &c.AllowBasic); err != nil {
+			return Camera{}, errors.New("\"allow_basic\" is not true or false")
 		}
 	}
 	if strings.TrimSpace(c.URL) == "" {
@@ -267,6 +287,9 @@ func (c Camera) marshal(b *bytes.Buffer, ind string) {
 	put("transport", tr, true)
 	put("user", c.User, false)
 	put("password_ref", c.PasswordRef, false)
+	if c.AllowBasic {
+		writeKey(b, ind, "allow_basic", true, !first)
+	}
 	writeExtra(b, ind, c.extra)
 	b.WriteString("\n")
 }
@@ -292,10 +315,12 @@ func writeExtra(b *bytes.Buffer, ind string, extra map[string]json.RawMessage) {
 }
 
 // Credentials splits a camera's login: the user name (User, else the
-// URL's) and a password written by hand in the URL, if any.
+// URL's) and a password written by hand in the URL, if any. The URL is
+// read as rtsp.ParseURL reads it, the way the player dials it, so a
+// password holding '/', '?', '#', '@' or a space is found too.
 func (c Camera) Credentials() (user, password string) {
 	user = c.User
-	if u, err := url.Parse(c.URL); err == nil && u.User != nil {
+	if u, err := rtsp.ParseURL(c.URL); err == nil && u.User != nil {
 		if user == "" {
 			user = u.User.Username()
 		}
@@ -304,19 +329,51 @@ func (c Camera) Credentials() (user, password string) {
 	return user, password
 }
 
+// Hosts returns the host:port of the camera's url and sub_url (the
+// scheme's default port when none is written), "" for an address that
+// does not parse or is not there: what an import lists before it opens
+// anything.
+func (c Camera) Hosts() (main, sub string) {
+	return hostPort(c.URL), hostPort(c.SubURL)
+}
+
+func hostPort(raw string) string {
+	u, err := rtsp.ParseURL(raw)
+	if err != nil {
+		return ""
+	}
+	return rtsp.HostPort(u)
+}
+
 // StripPassword returns rawURL without a password (the user name stays).
-// A URL that does not parse is returned as it is: it holds nothing this
-// function can recognise as a password.
+// It reads the address as rtsp.ParseURL does, so a password that
+// url.Parse cannot read ("pa/ss", "a?b", "a#b", "a b") is found and
+// dropped too. An address that is not rtsp:// or rtsps:// loses whatever
+// stands between the user name's ':' and the last '@': it cannot be
+// dialed, and must not carry a password into a file either.
 func StripPassword(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.User == nil {
+	if u, err := rtsp.ParseURL(rawURL); err == nil {
+		if u.User == nil {
+			return rawURL
+		}
+		if _, ok := u.User.Password(); !ok {
+			return rawURL
+		}
+		return rtsp.Redact(u)
+	}
+	scheme, rest, ok := strings.Cut(rawURL, "://")
+	if !ok {
 		return rawURL
 	}
-	if _, ok := u.User.Password(); !ok {
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
 		return rawURL
 	}
-	u.User = url.User(u.User.Username())
-	return u.String()
+	name, _, hasPass := strings.Cut(rest[:at], ":")
+	if !hasPass {
+		return rawURL
+	}
+	return scheme + "://" + name + "@" + rest[at+1:]
 }
 
 // ExtraKeys returns the names of the unknown top-level keys (for tests and

@@ -2,11 +2,14 @@ package wall
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/rtspview/rtspview/rtsp"
 )
 
 func TestParse(t *testing.T) {
@@ -72,6 +75,12 @@ func TestParse(t *testing.T) {
 		{name: "camera without url", in: `{"version": 1, "cameras": [{"name": "x"}]}`, wantErr: ErrNotAWall, errText: "camera 1: \"url\" is missing"},
 		{name: "camera not an object", in: `{"version": 1, "cameras": ["rtsp://x"]}`, wantErr: ErrNotAWall, errText: "camera 1"},
 		{name: "bad transport", in: `{"version": 1, "cameras": [{"url": "rtsp://x", "transport": "carrier-pigeon"}]}`, wantErr: ErrNotAWall, errText: "one of auto, udp"},
+		{
+			name: "allow_basic",
+			in:   `{"version": 1, "cameras": [{"url": "rtsp://cam/1", "allow_basic": true}, {"url": "rtsp://cam/2", "allow_basic": false}, {"url": "rtsp://cam/3", "allow_basic": null}]}`,
+			want: &Wall{Version: 1, Layout: "auto", Cameras: []Camera{{URL: "rtsp://cam/1", Transport: "auto", AllowBasic: true}, {URL: "rtsp://cam/2", Transport: "auto"}, {URL: "rtsp://cam/3", Transport: "auto"}}},
+		},
+		{name: "allow_basic a text", in: `{"version": 1, "cameras": [{"url": "rtsp://x", "allow_basic": "yes"}]}`, wantErr: ErrNotAWall, errText: "camera 1: \"allow_basic\" is not true or false"},
 		{name: "name a number", in: `{"version": 1, "cameras": [{"url": "rtsp://x", "name": 7}]}`, wantErr: ErrNotAWall, errText: "\"name\" is not a text"},
 	}
 	for _, c := range cases {
@@ -153,6 +162,98 @@ func TestMarshalNeverWritesAPassword(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "rtsp://admin@cam:554/1") {
 		t.Fatalf("user name lost:\n%s", out)
+	}
+}
+
+// TestPasswordsURLParseCannotRead: a password with '/', '?', '#', '@' or a
+// space made url.Parse fail, and StripPassword then saved the address as
+// it was, password and all (issue 17, point 4). The wall reads addresses
+// as the player dials them (rtsp.ParseURL): the password is found, given
+// to Credentials, and never written.
+func TestPasswordsURLParseCannotRead(t *testing.T) {
+	for _, pw := range []string{"pa/ss", "a?b=c", "x#frag", "two words", "p@ss", "/?# mixed @ all", "50%off"} {
+		t.Run(pw, func(t *testing.T) {
+			main := "rtsp://admin:" + pw + "@cam.lan:8554/stream1"
+			cam := Camera{Name: "Door", URL: main, SubURL: "rtsp://admin:" + pw + "@cam.lan/stream2"}
+			if u, p := cam.Credentials(); u != "admin" || p != pw {
+				t.Fatalf("Credentials() = %q, %q", u, p)
+			}
+			if h, sub := cam.Hosts(); h != "cam.lan:8554" || sub != "cam.lan:554" {
+				t.Fatalf("Hosts() = %q %q", h, sub)
+			}
+			out, err := (&Wall{Cameras: []Camera{cam}}).Marshal()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(out), pw) {
+				t.Fatalf("password in the file:\n%s", out)
+			}
+			back, err := Parse(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := back.Cameras[0]
+			if c.URL != "rtsp://admin@cam.lan:8554/stream1" || c.SubURL != "rtsp://admin@cam.lan/stream2" {
+				t.Fatalf("written as %q, %q", c.URL, c.SubURL)
+			}
+		})
+	}
+}
+
+// TestStripPasswordOfAnAddressThatDoesNotParse: an address the player
+// would refuse (another scheme, a bad port) still loses its password.
+func TestStripPasswordOfAnAddressThatDoesNotParse(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://admin:pw/x@cam/1":        "http://admin@cam/1",
+		"rtsp://admin:pw@cam:99999/1":    "rtsp://admin@cam:99999/1",
+		"rtsp://admin@cam/1":             "rtsp://admin@cam/1",
+		"no address at all":              "no address at all",
+		"rtsp://cam.lan/stream?x=1":      "rtsp://cam.lan/stream?x=1",
+		"RTSP://admin:a b@cam.lan/s":     "rtsp://admin@cam.lan/s",
+		"rtsps://admin:%2F%3F@cam.lan/s": "rtsps://admin@cam.lan/s",
+	} {
+		if got := StripPassword(in); got != want {
+			t.Errorf("StripPassword(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestCameraCap: a wall holds at most MaxCameras; a file with more is
+// refused in a plain sentence instead of opening every one of them.
+func TestCameraCap(t *testing.T) {
+	file := func(n int) []byte {
+		var b strings.Builder
+		b.WriteString(`{"version": 1, "cameras": [`)
+		for i := range n {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, `{"url": "rtsp://cam%d/1"}`, i)
+		}
+		b.WriteString("]}")
+		return []byte(b.String())
+	}
+	if w, err := Parse(file(MaxCameras)); err != nil || len(w.Cameras) != MaxCameras {
+		t.Fatalf("%d cameras: %v", MaxCameras, err)
+	}
+	_, err := Parse(file(MaxCameras + 1))
+	if !errors.Is(err, ErrTooManyCameras) || !strings.Contains(err.Error(), "the file lists 257 cameras, and a wall holds at most 256") {
+		t.Fatalf("257 cameras: %v", err)
+	}
+}
+
+func TestAllowBasicRoundTrip(t *testing.T) {
+	w := &Wall{Cameras: []Camera{{URL: "rtsp://cam/1", AllowBasic: true}, {URL: "rtsp://cam/2"}}}
+	out, err := w.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(string(out), `"allow_basic": true`) != 1 {
+		t.Fatalf("allow_basic written wrong:\n%s", out)
+	}
+	back, err := Parse(out)
+	if err != nil || !back.Cameras[0].AllowBasic || back.Cameras[1].AllowBasic {
+		t.Fatalf("read back %+v, %v", back, err)
 	}
 }
 
@@ -262,12 +363,25 @@ func TestDocumentedExampleParses(t *testing.T) {
 	}
 }
 
+// FuzzParse reads hostile wall files (the importer's input: a file from
+// someone else): names with control and bidi characters, addresses with
+// passwords url.Parse cannot read, other hosts in sub_url. Whatever
+// parses is written back stable, holds at most MaxCameras cameras, and
+// the written file carries no password in any address.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"version": 1, "layout": "auto", "cameras": [{"name": "Front door", "url": "rtsp://host:554/stream1", "sub_url": "rtsp://host:554/stream2", "transport": "tcp", "x": [1]}], "y": null}`))
+	f.Add([]byte(`{"cameras": [{"name": "\u202erood tnorF\u0007", "url": "rtsp://admin:pa/s?s#w rd@cam/1", "sub_url": "rtsp://attacker.example/", "user": "admin", "password_ref": "keyring", "allow_basic": true}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		w, err := Parse(data)
 		if err != nil {
 			return
+		}
+		if len(w.Cameras) > MaxCameras {
+			t.Fatalf("%d cameras parsed", len(w.Cameras))
+		}
+		for _, c := range w.Cameras {
+			c.Hosts()
+			c.Credentials()
 		}
 		out, err := w.Marshal()
 		if err != nil {
@@ -276,6 +390,18 @@ func FuzzParse(f *testing.F) {
 		w2, err := Parse(out)
 		if err != nil {
 			t.Fatalf("cannot read what was written: %v\n%s", err, out)
+		}
+		for _, c := range w2.Cameras {
+			for _, a := range []string{c.URL, c.SubURL} {
+				if u, err := rtsp.ParseURL(a); err == nil && u.User != nil {
+					if _, has := u.User.Password(); has {
+						t.Fatalf("a password in the written address %q", a)
+					}
+				}
+				if StripPassword(a) != a {
+					t.Fatalf("the written address %q still holds a password", a)
+				}
+			}
 		}
 		out2, err := w2.Marshal()
 		if err != nil || string(out2) != string(out) {
