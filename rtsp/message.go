@@ -254,12 +254,24 @@ func (r *Reader) readLine() (string, error) {
 func (r *Reader) readHeader() (Header, error) {
 	var h Header
 	total := 0
+	// folded collects the continuation lines of the last field (obsolete
+	// line folding) and is written back once, when the field ends: adding
+	// each line to the value would copy it again per line, quadratic in a
+	// header a hostile server can make MaxHeaderBytes long.
+	var folded strings.Builder
+	unfold := func() {
+		if folded.Len() > 0 {
+			h[len(h)-1].Value += folded.String()
+			folded.Reset()
+		}
+	}
 	for {
 		line, err := r.readLine()
 		if err != nil {
 			return nil, err
 		}
 		if line == "" {
+			unfold()
 			return h, nil
 		}
 		total += len(line)
@@ -268,9 +280,11 @@ func (r *Reader) readHeader() (Header, error) {
 		}
 		if (line[0] == ' ' || line[0] == '\t') && len(h) > 0 {
 			// Obsolete line folding: continue the previous value.
-			h[len(h)-1].Value += " " + strings.TrimSpace(line)
+			folded.WriteByte(' ')
+			folded.WriteString(strings.TrimSpace(line))
 			continue
 		}
+		unfold()
 		name, value, ok := strings.Cut(line, ":")
 		if !ok {
 			return nil, protocolErrorf("malformed header line %q", truncate(line, 64))

@@ -91,7 +91,43 @@ func Redact(u *url.URL) string {
 	if c.User != nil {
 		c.User = url.User(c.User.Username())
 	}
+	c.RawQuery = redactQuery(c.RawQuery)
 	return c.String()
+}
+
+// queryPasswordKeys are the query parameters cameras take a password in
+// (Dahua's and Foscam's old firmware: ?user=admin&password=…, ?usr=&pwd=).
+// The value stays on the wire, where the camera needs it; everywhere a URL
+// is shown or written it is masked like a password in the user part.
+var queryPasswordKeys = []string{"password", "pwd", "pass", "passwd"}
+
+// redactQuery masks the values of queryPasswordKeys in a raw query,
+// keeping every other byte (order, encoding, separators) as it was.
+func redactQuery(q string) string {
+	if q == "" {
+		return q
+	}
+	parts := strings.Split(q, "&")
+	changed := false
+	for i, p := range parts {
+		k, _, ok := strings.Cut(p, "=")
+		if !ok {
+			continue
+		}
+		if uk, err := url.QueryUnescape(k); err == nil {
+			k = uk
+		}
+		for _, pk := range queryPasswordKeys {
+			if strings.EqualFold(k, pk) {
+				parts[i] = p[:strings.IndexByte(p, '=')+1] + "xxxxx"
+				changed = true
+			}
+		}
+	}
+	if !changed {
+		return q
+	}
+	return strings.Join(parts, "&")
 }
 
 // RedactString is Redact for a URL that may not parse.
@@ -107,13 +143,16 @@ func redactRaw(raw string) string {
 	if !ok {
 		return raw
 	}
+	if base, q, ok := strings.Cut(rest, "?"); ok {
+		rest = base + "?" + redactQuery(q)
+	}
 	if at := strings.LastIndex(rest, "@"); at >= 0 {
 		info := rest[:at]
 		if name, _, hasPass := strings.Cut(info, ":"); hasPass {
 			return scheme + "://" + name + ":xxxxx@" + rest[at+1:]
 		}
 	}
-	return raw
+	return scheme + "://" + rest
 }
 
 // withoutCredentials is the form of u that goes on the wire in a request

@@ -26,6 +26,12 @@ func TestParseURL(t *testing.T) {
 		{"rtsp://admin:50%off@cam/s", "cam:554", "admin", "50%off", "/s", "", "rtsp://admin@cam/s"},
 		{"RTSP://Cam:554", "Cam:554", "", "", "", "", "rtsp://Cam:554"},
 		{"  rtsp://cam/s  ", "cam:554", "", "", "/s", "", "rtsp://cam/s"},
+		// A password in the query stays on the wire and is masked wherever
+		// the address is shown or written.
+		{"rtsp://cam/cam/realmonitor?channel=1&user=admin&password=s3cret", "cam:554", "", "", "/cam/realmonitor", "channel=1&user=admin&password=s3cret", "rtsp://cam/cam/realmonitor?channel=1&user=admin&password=xxxxx"},
+		{"rtsp://cam/videoMain?usr=admin&PWD=s3cret&x", "cam:554", "", "", "/videoMain", "usr=admin&PWD=s3cret&x", "rtsp://cam/videoMain?usr=admin&PWD=xxxxx&x"},
+		{"rtsp://cam/s?pass=s3cret&passwd=s3cret2", "cam:554", "", "", "/s", "pass=s3cret&passwd=s3cret2", "rtsp://cam/s?pass=xxxxx&passwd=xxxxx"},
+		{"rtsp://cam/s?passport=1", "cam:554", "", "", "/s", "passport=1", "rtsp://cam/s?passport=1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -86,4 +92,17 @@ func FuzzParseURL(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestRedactStringMasksQueryPasswordsInBadAddresses: an address that does
+// not parse is still shown without its passwords.
+func TestRedactStringMasksQueryPasswordsInBadAddresses(t *testing.T) {
+	for in, want := range map[string]string{
+		"rtsp://cam:99999/s?user=a&password=s3cret": "rtsp://cam:99999/s?user=a&password=xxxxx",
+		"rtsp://a:s3cret@cam:99999/s?pwd=s3cret":    "rtsp://a:xxxxx@cam:99999/s?pwd=xxxxx",
+	} {
+		if got := RedactString(in); got != want {
+			t.Errorf("RedactString(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

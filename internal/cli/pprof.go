@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"strings"
 )
 
 // startPprof serves Go's profiler when RTSPVIEW_PPROF names a loopback
@@ -32,5 +33,26 @@ func startPprof() {
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	go http.Serve(ln, mux) //nolint:errcheck // lives as long as the process
+	go http.Serve(ln, loopbackHostOnly(mux)) //nolint:errcheck // lives as long as the process
+}
+
+// loopbackHostOnly answers only requests whose Host header names a
+// loopback address (127.0.0.1:6060, [::1]:6060, localhost:6060). A web page
+// the person opens can make the browser send requests to 127.0.0.1 under a
+// name of its own that resolves there (DNS rebinding); the browser then
+// sends that name as Host, and it gets 403 instead of the process's heap.
+func loopbackHostOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.Host)
+		if err != nil {
+			host = r.Host
+		}
+		host = strings.Trim(host, "[]")
+		ip := net.ParseIP(host)
+		if !strings.EqualFold(host, "localhost") && (ip == nil || !ip.IsLoopback()) {
+			http.Error(w, "forbidden host", http.StatusForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
