@@ -37,7 +37,17 @@ type Config struct {
 	// picture at once; extra threads then only split slices, and most
 	// cameras send one slice per picture.
 	LowDelay bool
+	// MaxPixels caps a picture's width × height (FFmpeg's max_pixels);
+	// DefaultMaxPixels when 0. A larger picture is refused before FFmpeg
+	// allocates it: a hostile or broken stream's SPS can claim 16384×16384,
+	// a gigabyte of RGBA per picture on a machine showing a wall of them.
+	MaxPixels int
 }
+
+// DefaultMaxPixels is 8192×4320 (8K DCI, 35 megapixels): above the
+// largest single-sensor and panoramic cameras sold (32 MP), far under what
+// a forged parameter set can ask for.
+const DefaultMaxPixels = 8192 * 4320
 
 // Decoder decodes one stream's access units and scales the pictures to
 // RGBA. It is not safe for concurrent use: one goroutine calls Decode,
@@ -105,7 +115,17 @@ func New(cfg Config) (*Decoder, error) {
 	if cfg.LowDelay {
 		d.cc.SetFlags(d.cc.Flags().Add(astiav.CodecContextFlagLowDelay))
 	}
-	if err := d.cc.Open(codec, nil); err != nil {
+	maxPixels := cfg.MaxPixels
+	if maxPixels <= 0 {
+		maxPixels = DefaultMaxPixels
+	}
+	opts := astiav.NewDictionary()
+	defer opts.Free()
+	if err := opts.Set("max_pixels", fmt.Sprint(maxPixels), 0); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("decode %v: setting max_pixels: %w", cfg.Codec, err)
+	}
+	if err := d.cc.Open(codec, opts); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("decode %v: opening decoder: %w", cfg.Codec, err)
 	}
