@@ -61,11 +61,11 @@ func rememberFingerprint(addr, fp string) {
 
 // pinnedTLS returns the pinned configuration for the TLS address addr (as
 // the stream dials it) when the user trusted a certificate there, else nil:
-// system roots, or --insecure, which asked not to check at all.
+// system roots, or --insecure, which asked not to check at all. A pinned
+// certificate is checked under --insecure too: the flag is for cameras
+// nobody has vouched for, and must not let a pinned camera's certificate
+// change silently (a camera replaced, or someone in between).
 func (v *Viewer) pinnedTLS(addr string) *tls.Config {
-	if v.opts.Insecure {
-		return nil
-	}
 	fp := trustedFingerprint(addr)
 	if fp == "" {
 		return nil

@@ -224,6 +224,26 @@ func TestInsecureNeverAsks(t *testing.T) {
 	}
 }
 
+// TestInsecureStillChecksAPinnedCertificate: --insecure accepts cameras
+// nobody vouched for, but a camera whose certificate the person pinned
+// and which now presents another is still the changed-certificate warning.
+func TestInsecureStillChecksAPinnedCertificate(t *testing.T) {
+	_, srvTLS := cameraCert(t, "127.0.0.1")
+	old, _ := cameraCert(t, "127.0.0.1")
+	srv := rtsptest.StartDemo(t, demo.Config{TLSConfig: srvTLS})
+	v, w := newTestViewer(t, Options{Transport: player.TransportTCP, Insecure: true})
+	prefs().SetString(trustKey(hostPort(t, srv.URL())), player.Fingerprint(old))
+	v.address.SetText(srv.URL())
+	onUI(func() { test.Tap(v.play) })
+	texts, _ := waitDialog(t, w, trustConfirm)
+	if all := strings.Join(texts, "\n"); !strings.Contains(all, trustChangedTitle) {
+		t.Fatalf("dialog %q is not the changed-certificate warning", all)
+	}
+	if hasPicture(v.Tiles()[0]) {
+		t.Fatal("a picture from a camera whose pinned certificate changed")
+	}
+}
+
 func TestTrustContentDates(t *testing.T) {
 	cert, _ := cameraCert(t, "127.0.0.1")
 	if got := validity(cert, cert.NotAfter.Add(time.Hour)); !strings.HasSuffix(got, "(expired)") {
