@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/asticode/go-astiav"
+
+	"github.com/rtspview/rtspview/internal/peer"
 )
 
 func TestCodecString(t *testing.T) {
@@ -61,9 +63,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 // what a depacketizer would.
 func TestSplitAnnexB(t *testing.T) {
 	needFFmpeg(t)
-	if _, err := exec.LookPath("ffprobe"); err != nil {
-		t.Skip("ffprobe not installed")
-	}
+	ffprobe := peer.Command(t, "ffprobe")
 	for _, c := range []clip{
 		{codec: CodecH264, src: "testsrc=size=320x240:rate=25", secs: "2", pixFmt: "yuv420p"},
 		{codec: CodecH265, src: "testsrc=size=320x240:rate=25", secs: "2", pixFmt: "yuv420p"},
@@ -73,7 +73,7 @@ func TestSplitAnnexB(t *testing.T) {
 	} {
 		t.Run(c.codec.String()+strings.Join(c.extra, ""), func(t *testing.T) {
 			aus, path := c.make(t, t.TempDir())
-			out, err := exec.Command("ffprobe", "-v", "error", "-show_packets",
+			out, err := exec.Command(ffprobe, "-v", "error", "-show_packets",
 				"-show_entries", "packet=size", "-of", "csv=p=0", path).Output()
 			if err != nil {
 				t.Fatal(err)

@@ -9,15 +9,15 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/rtspview/rtspview/internal/peer"
 )
 
-// needFFmpeg skips tb when the ffmpeg command is missing; the media the
-// tests decode is made by it.
+// needFFmpeg is peer's gate for the ffmpeg command: the media the tests
+// decode is made by it.
 func needFFmpeg(tb testing.TB) {
 	tb.Helper()
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		tb.Skip("ffmpeg not installed")
-	}
+	peer.Command(tb, "ffmpeg")
 }
 
 // ffmpeg runs the ffmpeg command with args, failing tb on error.
@@ -144,7 +144,7 @@ func referenceRGBA(tb testing.TB, path string, frames []int, w, h int, decoderOp
 // probeSize asks ffprobe for the picture size of path's video.
 func probeSize(tb testing.TB, path string) (w, h int) {
 	tb.Helper()
-	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0",
+	out, err := exec.Command(peer.Command(tb, "ffprobe"), "-v", "error", "-select_streams", "v:0",
 		"-show_entries", "stream=width,height", "-of", "csv=p=0", path).Output()
 	if err != nil {
 		tb.Fatalf("ffprobe %s: %v", path, err)

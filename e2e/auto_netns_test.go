@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rtspview/rtspview/internal/peer"
 	"github.com/rtspview/rtspview/player"
 	"github.com/rtspview/rtspview/rtsp/rtsptest"
 )
@@ -86,22 +87,17 @@ type netns struct {
 	name string
 }
 
-// requireNetns skips (or fails, with RTSPVIEW_REQUIRE_PEERS) when network
-// namespaces and nftables cannot be used here.
+// requireNetns is peer's gate for network namespaces and nftables: it
+// skips, or fails where peers are required, when they cannot be used here.
 func requireNetns(t *testing.T) {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		rtsptest.Unavailable(t, "network namespaces need root (CI runs these tests as root)")
+		peer.Missing(t, "root is missing: network namespaces need it (CI runs these tests as root)")
 	}
 	for _, tool := range []string{"ip", "nft"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			rtsptest.Unavailable(t, "%s not found (scripts/setup.sh installs iproute2 and nftables): %v", tool, err)
-		}
+		peer.Command(t, tool)
 	}
-	check := exec.Command(rtsptest.GstPython, "-c", "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer")
-	if out, err := check.CombinedOutput(); err != nil {
-		rtsptest.Unavailable(t, "gst-rtsp-server through python3-gi is not installed (scripts/setup.sh installs it): %v %s", err, out)
-	}
+	rtsptest.NeedGst(t)
 }
 
 // newNetns creates a namespace that t.Cleanup deletes. A sandbox that
@@ -114,7 +110,7 @@ func newNetns(t *testing.T) *netns {
 	}
 	name := "rtspview-" + hex.EncodeToString(b[:])
 	if out, err := cmdOutput(10*time.Second, "ip", "netns", "add", name); err != nil {
-		rtsptest.Unavailable(t, "cannot create a network namespace here (sandbox forbids it?): ip netns add: %v %s", err, out)
+		peer.Missing(t, "cannot create a network namespace here (sandbox forbids it?): ip netns add: %v %s", err, out)
 	}
 	n := &netns{t: t, name: name}
 	t.Cleanup(func() {
@@ -123,12 +119,12 @@ func newNetns(t *testing.T) *netns {
 		}
 	})
 	if out, err := n.exec(10*time.Second, nil, "ip", "link", "set", "lo", "up"); err != nil {
-		rtsptest.Unavailable(t, "cannot configure a network namespace here: ip link set lo up: %v %s", err, out)
+		peer.Missing(t, "cannot configure a network namespace here: ip link set lo up: %v %s", err, out)
 	}
 	// An empty rule listing tells whether nf_tables works in a namespace at
 	// all, before any rule of ours can be blamed.
 	if out, err := n.exec(10*time.Second, nil, "nft", "list", "ruleset"); err != nil {
-		rtsptest.Unavailable(t, "nftables does not work in a network namespace here: %v %s", err, out)
+		peer.Missing(t, "nftables does not work in a network namespace here: %v %s", err, out)
 	}
 	return n
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rtspview/rtspview/internal/demo"
+	"github.com/rtspview/rtspview/internal/peer"
 	"github.com/rtspview/rtspview/rtsp/rtsptest"
 )
 
@@ -26,9 +27,7 @@ import (
 // process's CPU falls; shown again, pictures come back.
 func TestGUIMinimisedDecodesNothing(t *testing.T) {
 	for _, tool := range []string{"Xvfb", "xdotool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			rtsptest.Unavailable(t, "this test needs %s (scripts/setup.sh installs it): %v", tool, err)
-		}
+		peer.Command(t, tool)
 	}
 	srv := rtsptest.StartDemo(t, demo.Config{})
 	bin, _ := buildViewer(t)
@@ -38,9 +37,7 @@ func TestGUIMinimisedDecodesNothing(t *testing.T) {
 			[]string{"windowunmap"}, []string{"windowmap"})
 	})
 	t.Run("openbox", func(t *testing.T) {
-		if _, err := exec.LookPath("openbox"); err != nil {
-			rtsptest.Unavailable(t, "minimising needs a window manager, openbox (scripts/setup.sh installs it): %v", err)
-		}
+		peer.Command(t, "openbox")
 		display := startXvfb(t)
 		startProcess(t, exec.Command("openbox"), display)
 		// The window manager is up when it has set the root window's

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rtspview/rtspview/internal/peer"
 	"github.com/rtspview/rtspview/rtsp/rtsptest"
 )
 
@@ -25,9 +26,7 @@ import (
 func TestGUIRecordedKeys(t *testing.T) {
 	needDisplay(t)
 	for _, tool := range []string{"xdotool", "import"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			rtsptest.Unavailable(t, "driving the window needs %s (scripts/setup.sh installs it): %v", tool, err)
-		}
+		peer.Command(t, tool)
 	}
 	clip := rtsptest.MakeClip(t, rtsptest.ClipOptions{FrameCode: true})
 	url := rtsptest.StartGst(t, rtsptest.GstOptions{File: clip, Path: "/vod"})

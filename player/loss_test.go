@@ -19,6 +19,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/rtspview/rtspview/internal/peer"
 	"github.com/rtspview/rtspview/rtsp/rtsptest"
 )
 
@@ -298,6 +299,7 @@ func ffmpegFrames(ctx context.Context, url string, d time.Duration) (int, error)
 func TestPlaybackThroughLossyRelay(t *testing.T) {
 	ignore := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
+	peer.Command(t, "ffmpeg")
 	gst := rtsptest.StartGst(t, rtsptest.GstOptions{Codec: "h264", Width: 1280, Height: 720, FPS: 25})
 	lossy := impairment{drop: 0.05, reorder: 0.02, duplicate: 0.01}
 	relay, url := startLossyRelay(t, gst, lossy, 10)
@@ -309,16 +311,12 @@ func TestPlaybackThroughLossyRelay(t *testing.T) {
 	ffmpegDone := make(chan struct{})
 	var ffFrames int
 	var ffErr error
-	if _, err := exec.LookPath("ffmpeg"); err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), lossyFor+10*time.Second)
-		defer cancel()
-		go func() {
-			defer close(ffmpegDone)
-			ffFrames, ffErr = ffmpegFrames(ctx, ffURL, lossyFor)
-		}()
-	} else {
-		close(ffmpegDone)
-	}
+	ctx, cancel := context.WithTimeout(context.Background(), lossyFor+10*time.Second)
+	defer cancel()
+	go func() {
+		defer close(ffmpegDone)
+		ffFrames, ffErr = ffmpegFrames(ctx, ffURL, lossyFor)
+	}()
 
 	first := make(chan struct{})
 	var once sync.Once

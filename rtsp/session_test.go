@@ -13,6 +13,8 @@ import (
 
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
+
+	"github.com/rtspview/rtspview/internal/peer"
 )
 
 // sessionServer is a scripted RTSP server that records what the client
@@ -321,7 +323,7 @@ func TestUDPDropsForeignPackets(t *testing.T) {
 	}
 	spoof, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 2)})
 	if err != nil {
-		t.Skipf("no 127.0.0.2 on this machine: %v", err)
+		peer.Missing(t, "loopback address 127.0.0.2 is missing: the test sends from it as a second host: %v", err)
 	}
 	defer spoof.Close()
 	s.mu.Lock()

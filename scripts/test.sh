@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # test.sh runs every test against real peers. It starts a virtual X server
 # for the GUI tests when there is no display, and makes missing peers
-# (gst-rtsp-server, ffmpeg, Xvfb) a failure rather than a skip.
+# (gst-rtsp-server, ffmpeg, ffprobe, gnome-keyring, Xvfb…) a failure rather
+# than a skip: check-peers.sh names them up front, and each test's gate
+# (internal/peer) fails under RTSPVIEW_REQUIRE_PEERS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RTSPVIEW_REQUIRE_PEERS=1
+./scripts/check-peers.sh
 export LANG=en_US.UTF-8
 xvfb_pid=""
 cleanup() { [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true; }

@@ -13,19 +13,18 @@ import (
 	"time"
 
 	"github.com/rtspview/rtspview/assets"
+	"github.com/rtspview/rtspview/internal/peer"
 )
 
 // encodeClip makes an Annex-B H.264 clip with the ffmpeg command; extra are
 // libx264 options for -x264-params.
 func encodeClip(t *testing.T, frames int, x264Params string) []byte {
 	t.Helper()
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg not installed")
-	}
+	ffmpeg := peer.Command(t, "ffmpeg")
 	out := filepath.Join(t.TempDir(), "clip.h264")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "ffmpeg", "-v", "error", "-y",
+	cmd := exec.CommandContext(ctx, ffmpeg, "-v", "error", "-y",
 		"-f", "lavfi", "-i", "testsrc=size=320x240:rate=25",
 		"-frames:v", strconv.Itoa(frames),
 		"-c:v", "libx264", "-pix_fmt", "yuv420p", "-bf", "0", "-g", "10",

@@ -30,6 +30,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/rtspview/rtspview/assets"
+	"github.com/rtspview/rtspview/internal/peer"
 )
 
 func TestMain(m *testing.M) {
@@ -38,9 +39,7 @@ func TestMain(m *testing.M) {
 
 func needFFmpeg(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg not installed")
-	}
+	peer.Command(t, "ffmpeg")
 }
 
 func start(t *testing.T, cfg Config) *Server {

@@ -9,16 +9,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rtspview/rtspview/internal/peer"
 )
 
-// requireFFmpeg skips the test when the ffmpeg command is not installed.
+// requireFFmpeg returns the ffmpeg command's path, through peer's gate.
 func requireFFmpeg(t testing.TB) string {
 	t.Helper()
-	path, err := exec.LookPath("ffmpeg")
-	if err != nil {
-		t.Skip("ffmpeg not on PATH")
-	}
-	return path
+	return peer.Command(t, "ffmpeg")
 }
 
 // frameMD5s decodes file (of the given ffmpeg demuxer format) with the

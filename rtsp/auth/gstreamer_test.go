@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"net"
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -14,26 +13,17 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/rtspview/rtspview/rtsp/auth"
+	"github.com/rtspview/rtspview/rtsp/rtsptest"
 )
-
-// gstPython is Debian's interpreter: a pyenv python has no gi module.
-const gstPython = "/usr/bin/python3"
 
 // startGstServer runs testdata/gst_auth_server.py and returns its address.
 // The server stops when its stdin closes, at the latest when ctx expires.
 func startGstServer(t *testing.T, method string) string {
 	t.Helper()
-	check := exec.Command(gstPython, "-c",
-		"import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer")
-	if out, err := check.CombinedOutput(); err != nil {
-		if os.Getenv("RTSPVIEW_REQUIRE_PEERS") != "" {
-			t.Fatalf("gst-rtsp-server through python3-gi not available: %v %s", err, out)
-		}
-		t.Skipf("gst-rtsp-server through python3-gi not available: %v %s", err, out)
-	}
+	rtsptest.NeedGst(t)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	cmd := exec.CommandContext(ctx, gstPython, "testdata/gst_auth_server.py", method, testUser, testPass)
+	cmd := exec.CommandContext(ctx, rtsptest.GstPython, "testdata/gst_auth_server.py", method, testUser, testPass)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)

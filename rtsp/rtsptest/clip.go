@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/rtspview/rtspview/internal/peer"
 )
 
 // ClipOptions describes a recorded clip for GstOptions.File.
@@ -54,9 +56,7 @@ func ReadFrameCode(pix []byte, stride, w, h int) (int, bool) {
 // path in a temporary directory of the test.
 func MakeClip(t testing.TB, o ClipOptions) string {
 	t.Helper()
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		Unavailable(t, "making a clip needs ffmpeg: %v", err)
-	}
+	ffmpeg := peer.Command(t, "ffmpeg")
 	if o.Length <= 0 {
 		o.Length = 20 * time.Second
 	}
@@ -78,7 +78,7 @@ func MakeClip(t testing.TB, o ClipOptions) string {
 	}
 	args = append(args, "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
 		"-g", fmt.Sprint(o.FPS), "-bf", "0", "-y", out)
-	if b, err := exec.Command("ffmpeg", args...).CombinedOutput(); err != nil {
+	if b, err := exec.Command(ffmpeg, args...).CombinedOutput(); err != nil {
 		t.Fatalf("ffmpeg could not make the clip: %v: %s", err, b)
 	}
 	return out

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/rtspview/rtspview/internal/peer"
 )
 
 // Proxy is a running tinyproxy, a real HTTP forward proxy from Debian.
@@ -20,10 +22,7 @@ type Proxy struct {
 // demands Basic proxy authentication.
 func StartTinyproxy(t testing.TB, user, pass string) *Proxy {
 	t.Helper()
-	bin, err := exec.LookPath("tinyproxy")
-	if err != nil {
-		Unavailable(t, "tinyproxy is not installed (scripts/setup.sh installs it)")
-	}
+	bin := peer.Command(t, "tinyproxy")
 	dir := t.TempDir()
 	port := FreePort(t)
 	logf := filepath.Join(dir, "tinyproxy.log")

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/rtspview/rtspview/internal/demo"
+	"github.com/rtspview/rtspview/internal/peer"
 )
 
 //go:embed gst_rtsp_server.py
@@ -29,24 +30,6 @@ var gstScript []byte
 
 // GstPython is Debian's interpreter; a pyenv or venv python has no gi.
 const GstPython = "/usr/bin/python3"
-
-// RequirePeers reports whether missing peers must fail tests instead of
-// skipping them: RTSPVIEW_REQUIRE_PEERS is set (scripts/test.sh sets it to
-// 1) or CI is (GitHub Actions and most CI systems set CI=true), so CI
-// cannot pass by silently skipping.
-func RequirePeers() bool {
-	v := os.Getenv("RTSPVIEW_REQUIRE_PEERS")
-	return (v != "" && v != "0") || os.Getenv("CI") != ""
-}
-
-// Unavailable skips t, or fails it when peers are required.
-func Unavailable(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if RequirePeers() {
-		t.Fatalf(format, args...)
-	}
-	t.Skipf(format, args...)
-}
 
 // GstOptions configures a gst-rtsp-server peer. The zero value serves a
 // live moving test pattern as H.264 1280×720 at 25 fps (a keyframe every
@@ -85,17 +68,24 @@ type GstOptions struct {
 	Wrap []string
 }
 
+// NeedGst is peer.Missing's gate for gst-rtsp-server: Debian's python3
+// with the GstRtspServer introspection data, which StartGst runs.
+func NeedGst(t testing.TB) {
+	t.Helper()
+	if _, err := os.Stat(GstPython); err != nil {
+		peer.Missing(t, "gst-rtsp-server is missing: it runs on Debian's %s; install python3-gi and gir1.2-gst-rtsp-server-1.0 (scripts/setup.sh installs them): %v", GstPython, err)
+	}
+	check := exec.Command(GstPython, "-c", "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer")
+	if out, err := check.CombinedOutput(); err != nil {
+		peer.Missing(t, "gst-rtsp-server through python3-gi is missing: install python3-gi and gir1.2-gst-rtsp-server-1.0 (scripts/setup.sh installs them): %v %s", err, out)
+	}
+}
+
 // StartGst starts gst-rtsp-server and returns its stream URL (without
 // credentials). It stops when the test ends.
 func StartGst(t testing.TB, o GstOptions) string {
 	t.Helper()
-	if _, err := os.Stat(GstPython); err != nil {
-		Unavailable(t, "gst-rtsp-server peer needs Debian's %s (scripts/setup.sh installs python3-gi): %v", GstPython, err)
-	}
-	check := exec.Command(GstPython, "-c", "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer")
-	if out, err := check.CombinedOutput(); err != nil {
-		Unavailable(t, "gst-rtsp-server through python3-gi is not installed (scripts/setup.sh installs it): %v %s", err, out)
-	}
+	NeedGst(t)
 	script := filepath.Join(t.TempDir(), "gst_rtsp_server.py")
 	if err := os.WriteFile(script, gstScript, 0o755); err != nil {
 		t.Fatal(err)
@@ -251,7 +241,7 @@ func ScriptedServerOn(t testing.TB, addr string, handler func(net.Conn)) string 
 	t.Helper()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		Unavailable(t, "cannot listen on %s: %v", addr, err)
+		peer.Missing(t, "loopback address %s is missing: cannot listen on it: %v", addr, err)
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex

@@ -11,6 +11,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/rtspview/rtspview/internal/demo"
+	"github.com/rtspview/rtspview/internal/peer"
 )
 
 // TestMain fails the package when a helper leaves a goroutine behind after
@@ -21,9 +22,7 @@ func TestMain(m *testing.M) {
 
 func needFFmpeg(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		Unavailable(t, "ffmpeg not installed")
-	}
+	peer.Command(t, "ffmpeg")
 }
 
 func withUser(url, userinfo string) string {
@@ -41,9 +40,10 @@ func decode(t *testing.T, url, transport string, frames int) error {
 // probe returns "codec,width,height" as ffprobe sees url's video.
 func probe(t *testing.T, url string) string {
 	t.Helper()
+	ffprobe := peer.Command(t, "ffprobe")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, "ffprobe", "-v", "error", "-rtsp_transport", "tcp",
+	out, err := exec.CommandContext(ctx, ffprobe, "-v", "error", "-rtsp_transport", "tcp",
 		"-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height",
 		"-of", "csv=p=0", url).CombinedOutput()
 	if err != nil {
@@ -191,18 +191,16 @@ func TestFFmpegFirstFrame(t *testing.T) {
 // phase: back to back, each run would join just after the keyframe that
 // ended the previous one and always wait the full second.
 func BenchmarkFFmpegFirstFrame(b *testing.B) {
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		b.Skip("ffmpeg not installed")
-	}
-	for _, peer := range []string{"gst", "demo"} {
+	peer.Command(b, "ffmpeg")
+	for _, server := range []string{"gst", "demo"} {
 		var url string
-		if peer == "gst" {
+		if server == "gst" {
 			url = StartGst(b, GstOptions{})
 		} else {
 			url = StartDemo(b, demo.Config{}).URL()
 		}
 		for _, tr := range []string{"tcp", "udp"} {
-			b.Run(peer+"/"+tr, func(b *testing.B) {
+			b.Run(server+"/"+tr, func(b *testing.B) {
 				var total time.Duration
 				for b.Loop() {
 					b.StopTimer()
@@ -218,24 +216,6 @@ func BenchmarkFFmpegFirstFrame(b *testing.B) {
 				}
 				b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/first-frame")
 			})
-		}
-	}
-}
-
-func TestRequirePeers(t *testing.T) {
-	for _, tc := range []struct {
-		require, ci string
-		want        bool
-	}{
-		{"", "", false},
-		{"0", "", false},
-		{"1", "", true},
-		{"", "true", true},
-	} {
-		t.Setenv("RTSPVIEW_REQUIRE_PEERS", tc.require)
-		t.Setenv("CI", tc.ci)
-		if got := RequirePeers(); got != tc.want {
-			t.Errorf("RTSPVIEW_REQUIRE_PEERS=%q CI=%q: %v, want %v", tc.require, tc.ci, got, tc.want)
 		}
 	}
 }

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rtspview/rtspview/internal/peer"
 )
 
 // Cert is a self-signed certificate for loopback TLS peers.
@@ -108,11 +110,10 @@ func (c *Cert) ClientConfig() *tls.Config {
 // connect (host:port) and returns the TLS address it accepts on.
 func StartStunnel(t testing.TB, cert *Cert, connect string) string {
 	t.Helper()
-	bin, err := exec.LookPath("stunnel4")
+	bin, err := exec.LookPath("stunnel")
 	if err != nil {
-		if bin, err = exec.LookPath("stunnel"); err != nil {
-			Unavailable(t, "stunnel4 is not installed (scripts/setup.sh installs it)")
-		}
+		// Debian names the binary stunnel4 and links stunnel to it.
+		bin = peer.Command(t, "stunnel4")
 	}
 	var lastOut string
 	for attempt := 0; attempt < 5; attempt++ {

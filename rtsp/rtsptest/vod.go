@@ -18,6 +18,7 @@ import (
 	"github.com/pion/rtp"
 
 	"github.com/rtspview/rtspview/internal/demo"
+	"github.com/rtspview/rtspview/internal/peer"
 )
 
 // VOD is a recorded H.264 clip served by gortsplib's server (TCP
@@ -122,7 +123,8 @@ func StartVOD(t testing.TB, clip string, fps int) *VOD {
 // MakeAnnexB copies an MP4's H.264 into a raw Annex-B file.
 func MakeAnnexB(t testing.TB, mp4, out string) {
 	t.Helper()
-	if b, err := exec.Command("ffmpeg", "-v", "error", "-i", mp4, "-c:v", "copy", "-bsf:v", "h264_mp4toannexb", "-f", "h264", "-y", out).CombinedOutput(); err != nil {
+	ffmpeg := peer.Command(t, "ffmpeg")
+	if b, err := exec.Command(ffmpeg, "-v", "error", "-i", mp4, "-c:v", "copy", "-bsf:v", "h264_mp4toannexb", "-f", "h264", "-y", out).CombinedOutput(); err != nil {
 		t.Fatalf("ffmpeg could not copy the clip to Annex B: %v: %s", err, b)
 	}
 }
