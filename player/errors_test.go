@@ -172,3 +172,13 @@ func TestStatsNeverCountFramesWithoutPackets(t *testing.T) {
 		}
 	}
 }
+
+// TestStateStringNeverPanics: a state this version does not know (from a
+// newer caller, or a zeroed field read wrong) prints its number.
+func TestStateStringNeverPanics(t *testing.T) {
+	for s, want := range map[State]string{StateConnecting: "connecting", StateEnded: "ended", State(42): "State(42)", State(-1): "State(-1)"} {
+		if got := s.String(); got != want {
+			t.Errorf("State(%d).String() = %q, want %q", int(s), got, want)
+		}
+	}
+}

@@ -102,7 +102,11 @@ const (
 )
 
 func (s State) String() string {
-	return [...]string{"connecting", "playing", "reconnecting", "failed", "closed", "paused", "ended"}[s]
+	names := [...]string{"connecting", "playing", "reconnecting", "failed", "closed", "paused", "ended"}
+	if s < 0 || int(s) >= len(names) {
+		return fmt.Sprintf("State(%d)", int(s))
+	}
+	return names[s]
 }
 
 // Status is a state with the words for it.

@@ -34,6 +34,7 @@ func (c *Client) dialControl(ctx context.Context) (net.Conn, error) {
 		td := tunnelDial{
 			url: c.url, useTLS: c.transport == TransportHTTPS, cfg: c.cfg.Tunnel,
 			user: c.user, pass: c.pass, userAgent: c.cfg.UserAgent, allowBasic: c.cfg.AllowBasic,
+			timeout: c.cfg.Timeout,
 		}
 		td.tlsConfig = c.tlsConfigFor(td.addr())
 		nc, err := dialTunnel(ctx, td)

@@ -21,6 +21,10 @@ type setupTrack struct {
 	udp               *udpPair
 	stats             receiverStats
 	rtcpErrors        atomic.Uint64 // malformed RTCP packets, for the debug log
+	// firSeq numbers this track's Full Intra Requests (RFC 5104 §4.3.1.1:
+	// one more, modulo 256, per new request; a sender takes a repeated
+	// number for a retransmission of a request it has already served).
+	firSeq atomic.Uint32
 }
 
 func (c *Client) handleFrame(ch uint8, payload []byte) {
@@ -164,7 +168,7 @@ func (c *Client) RequestKeyframe(track int) bool {
 	buf, err := rtcp.Marshal([]rtcp.Packet{
 		&rtcp.ReceiverReport{SSRC: c.ssrc},
 		&rtcp.PictureLossIndication{SenderSSRC: c.ssrc, MediaSSRC: media},
-		&rtcp.FullIntraRequest{SenderSSRC: c.ssrc, MediaSSRC: media, FIR: []rtcp.FIREntry{{SSRC: media, SequenceNumber: 1}}},
+		&rtcp.FullIntraRequest{SenderSSRC: c.ssrc, MediaSSRC: media, FIR: []rtcp.FIREntry{{SSRC: media, SequenceNumber: uint8(t.firSeq.Add(1))}}},
 	})
 	if err != nil {
 		return false

@@ -94,6 +94,14 @@ func (c *Client) Setup(ctx context.Context, t Track) error {
 		th.Protocol = headers.ProtocolUDP
 		th.ClientPorts = &[2]int{pair.rtpPort, pair.rtpPort + 1}
 	}
+	// The UDP pair is the track's once it is in c.tracks (fail and Close
+	// close it from there); every earlier exit closes it here.
+	kept := false
+	defer func() {
+		if !kept && st.udp != nil {
+			st.udp.close()
+		}
+	}()
 	// The control URLs are used as the server wrote them first: most
 	// servers (gst-rtsp-server among them) answer 404 to a track URL that
 	// carries the request's query. A camera whose Content-Base dropped its
@@ -121,23 +129,14 @@ func (c *Client) Setup(ctx context.Context, t Track) error {
 		}
 	}
 	if err != nil {
-		if st.udp != nil {
-			st.udp.close()
-		}
 		return fmt.Errorf("SETUP %s: %w", t, err)
 	}
 	var sess headers.Session
 	if err := sess.Unmarshal(resp.Header.Get("Session")); err != nil && c.session.ID == "" {
-		if st.udp != nil {
-			st.udp.close()
-		}
 		return fmt.Errorf("SETUP %s: %w: no usable Session header", t, ErrProtocol)
 	}
 	var got headers.Transport
 	if err := got.Unmarshal(resp.Header.Get("Transport")); err != nil {
-		if st.udp != nil {
-			st.udp.close()
-		}
 		return fmt.Errorf("SETUP %s: %w: bad Transport answer: %v", t, ErrProtocol, err)
 	}
 	if c.transport.interleaved() {
@@ -153,7 +152,6 @@ func (c *Client) Setup(ctx context.Context, t Track) error {
 		}
 	} else {
 		if got.Protocol != headers.ProtocolUDP {
-			st.udp.close()
 			return fmt.Errorf("SETUP %s: %w: asked for UDP, server chose TCP", t, ErrTransportUnsupported)
 		}
 		if got.ServerPorts != nil {
@@ -169,9 +167,6 @@ func (c *Client) Setup(ctx context.Context, t Track) error {
 		// Close would wait for them for ever.
 		err := c.closeErr
 		c.mu.Unlock()
-		if st.udp != nil {
-			st.udp.close()
-		}
 		return fmt.Errorf("SETUP %s: %w", t, err)
 	}
 	if sess.ID != "" {
@@ -179,6 +174,7 @@ func (c *Client) Setup(ctx context.Context, t Track) error {
 	}
 	c.state = StateSetUp
 	c.tracks = append(c.tracks, st)
+	kept = true
 	if c.transport.interleaved() {
 		rt := *c.routes.Load()
 		rt.tracks = append([]*setupTrack(nil), c.tracks...)

@@ -41,19 +41,27 @@ func TestRequestKeyframe(t *testing.T) {
 				case <-time.After(10 * time.Millisecond):
 				}
 			}
-			if !c.RequestKeyframe(d.Tracks[0].Index) {
-				t.Fatal("RequestKeyframe = false after RTP arrived")
+			// Two requests: a new FIR takes the next command sequence
+			// number (RFC 5104 §4.3.1.1); a repeated one reads as a
+			// retransmission of a request already served.
+			for range 2 {
+				if !c.RequestKeyframe(d.Tracks[0].Index) {
+					t.Fatal("RequestKeyframe = false after RTP arrived")
+				}
 			}
 			for {
 				s.mu.Lock()
-				plis, firs := slices.Clone(s.plis), slices.Clone(s.firs)
+				plis, firs, seqs := slices.Clone(s.plis), slices.Clone(s.firs), slices.Clone(s.firSeqs)
 				s.mu.Unlock()
-				if slices.Contains(plis, 0xabc) && slices.Contains(firs, 0xabc) {
+				if slices.Contains(plis, 0xabc) && len(firs) == 2 && firs[0] == 0xabc {
+					if seqs[1] != seqs[0]+1 {
+						t.Fatalf("FIR sequence numbers %v, want one more per request", seqs)
+					}
 					return
 				}
 				select {
 				case <-ctx.Done():
-					t.Fatalf("server got PLIs %x, FIRs %x; want both for SSRC abc", plis, firs)
+					t.Fatalf("server got PLIs %x, FIRs %x; want both for SSRC abc, two FIRs", plis, firs)
 				case <-time.After(10 * time.Millisecond):
 				}
 			}

@@ -30,6 +30,7 @@ type sessionServer struct {
 	playAt     time.Time
 	rrs        int
 	plis, firs []uint32 // media SSRCs of keyframe requests (RequestKeyframe)
+	firSeqs    []uint8  // the FIR entries' command sequence numbers
 	rrReports  int
 	teardown   bool
 	clientRTP  int
@@ -86,6 +87,7 @@ func (s *sessionServer) countRR(b []byte) {
 		case *rtcp.FullIntraRequest:
 			for _, e := range p.FIR {
 				s.firs = append(s.firs, e.SSRC)
+				s.firSeqs = append(s.firSeqs, e.SequenceNumber)
 			}
 		}
 		s.mu.Unlock()

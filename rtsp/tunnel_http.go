@@ -27,6 +27,15 @@ type tunnelConn struct {
 
 	dial   func(ctx context.Context) (net.Conn, error)
 	header string // the POST request header, reused to reopen the socket
+	// timeout bounds a redial of the POST socket (Config.Timeout); ctx
+	// ends with Close, so Close never waits behind a redial.
+	timeout time.Duration
+	ctx     context.Context
+	cancel  context.CancelFunc
+
+	// wmu serialises Write, including its redial; it is never taken by
+	// Close. mu guards the fields below and is held only briefly.
+	wmu    sync.Mutex
 	mu     sync.Mutex
 	post   net.Conn
 	dead   chan struct{} // closed when the server closes the current POST socket
@@ -40,9 +49,10 @@ type tunnelDial struct {
 	url        *url.URL // the stream, without credentials
 	useTLS     bool     // the HTTPS tunnel: TLS on both sockets
 	cfg        TunnelConfig
-	tlsConfig  *tls.Config // for the camera's TLS; unused without useTLS
-	user, pass string      // for a 401 on the GET
-	allowBasic bool        // answer a Basic challenge without TLS (Config.AllowBasic)
+	tlsConfig  *tls.Config   // for the camera's TLS; unused without useTLS
+	user, pass string        // for a 401 on the GET
+	timeout    time.Duration // bounds a redial of the POST socket; defaultTimeout when zero
+	allowBasic bool          // answer a Basic challenge without TLS (Config.AllowBasic)
 	userAgent  string
 }
 
@@ -214,11 +224,17 @@ func dialTunnel(ctx context.Context, td tunnelDial) (net.Conn, error) {
 		if sender != nil {
 			authz = sender.Authorization("POST", target)
 		}
-		t := &tunnelConn{get: get, getR: br, dial: dial, header: h.head("POST", authz)}
-		if err := t.openPost(ctx); err != nil {
+		t := &tunnelConn{get: get, getR: br, dial: dial, header: h.head("POST", authz), timeout: td.timeout}
+		if t.timeout <= 0 {
+			t.timeout = defaultTimeout
+		}
+		post, err := t.openPost(ctx)
+		if err != nil {
 			get.Close()
 			return nil, err
 		}
+		t.ctx, t.cancel = context.WithCancel(context.Background())
+		t.install(post)
 		return t, nil
 	}
 	return nil, &kindError{kind: ErrUnauthorized, msg: "tunnel GET: server refused the credentials"}
@@ -232,23 +248,36 @@ func newCookie() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])[:22]
 }
 
-// openPost (re)opens the command socket. We never wait for an answer to the
-// POST: many servers stay silent until tunnelled bytes arrive (docs/QUIRKS.md #2).
-func (t *tunnelConn) openPost(ctx context.Context) error {
+// openPost dials a command socket and sends its head. We never wait for an
+// answer to the POST: many servers stay silent until tunnelled bytes
+// arrive (docs/QUIRKS.md #2).
+func (t *tunnelConn) openPost(ctx context.Context) (net.Conn, error) {
 	post, err := t.dial(ctx)
 	if err != nil {
-		return fmt.Errorf("tunnel POST: %w", err)
+		return nil, fmt.Errorf("tunnel POST: %w", err)
 	}
-	_ = post.SetWriteDeadline(time.Now().Add(defaultTimeout))
+	_ = post.SetWriteDeadline(time.Now().Add(t.timeout))
 	if _, err := post.Write([]byte(t.header)); err != nil {
 		post.Close()
-		return classifyNetError("tunnel POST", err)
+		return nil, classifyNetError("tunnel POST", err)
+	}
+	return post, nil
+}
+
+// install makes post the command socket and starts its drain. Under mu, and
+// only while the tunnel is open: Close waits for the drains it knows of.
+func (t *tunnelConn) install(post net.Conn) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		post.Close()
+		return false
 	}
 	t.post = post
 	t.dead = make(chan struct{})
 	t.wg.Add(1)
 	go t.drain(post, t.dead)
-	return nil
+	return true
 }
 
 // drain reads the POST socket until the server closes it: whatever comes
@@ -281,34 +310,52 @@ func (t *tunnelConn) Read(p []byte) (int, error) { return t.getR.Read(p) }
 
 // Write base64-encodes p onto the POST socket. If the server closed the
 // POST socket after a command (some do), it is reopened once with the same
-// cookie and the write retried (docs/QUIRKS.md #4).
+// cookie and the write retried (docs/QUIRKS.md #4). The redial runs outside
+// mu, bounded by the configured timeout and cancelled by Close, so Close
+// never waits behind a dial to a server that does not answer.
 func (t *tunnelConn) Write(p []byte) (int, error) {
 	enc := make([]byte, base64.StdEncoding.EncodedLen(len(p)))
 	base64.StdEncoding.Encode(enc, p)
+	t.wmu.Lock()
+	defer t.wmu.Unlock()
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	if t.closed {
+		t.mu.Unlock()
 		return 0, net.ErrClosed
 	}
-	if t.post != nil && isClosed(t.dead) {
-		t.post.Close()
-		t.post = nil
-	}
-	if t.post != nil {
-		_ = t.post.SetWriteDeadline(t.wdl)
-		if _, err := t.post.Write(enc); err == nil {
+	post, dead, wdl := t.post, t.dead, t.wdl
+	t.mu.Unlock()
+	if post != nil && !isClosed(dead) {
+		_ = post.SetWriteDeadline(wdl)
+		if _, err := post.Write(enc); err == nil {
 			return len(p), nil
 		}
-		t.post.Close()
-		t.post = nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), defaultTimeout)
+	if post != nil {
+		post.Close()
+		t.mu.Lock()
+		if t.post == post {
+			t.post = nil
+		}
+		t.mu.Unlock()
+	}
+	ctx, cancel := context.WithTimeout(t.ctx, t.timeout)
 	defer cancel()
-	if err := t.openPost(ctx); err != nil {
+	post, err := t.openPost(ctx)
+	if err != nil {
+		if t.ctx.Err() != nil {
+			return 0, net.ErrClosed
+		}
 		return 0, err
 	}
-	_ = t.post.SetWriteDeadline(t.wdl)
-	if _, err := t.post.Write(enc); err != nil {
+	if !t.install(post) {
+		return 0, net.ErrClosed
+	}
+	t.mu.Lock()
+	wdl = t.wdl
+	t.mu.Unlock()
+	_ = post.SetWriteDeadline(wdl)
+	if _, err := post.Write(enc); err != nil {
 		return 0, classifyNetError("tunnel POST", err)
 	}
 	return len(p), nil
@@ -324,6 +371,7 @@ func isClosed(c chan struct{}) bool {
 }
 
 func (t *tunnelConn) Close() error {
+	t.cancel() // a redial in Write ends now
 	t.mu.Lock()
 	t.closed = true
 	if t.post != nil {

@@ -312,3 +312,51 @@ func TestTunnelResendsRequestLostWithPost(t *testing.T) {
 		t.Fatalf("posts %d cookies %v", s.posts, s.cookies)
 	}
 }
+
+// TestTunnelCloseDuringRedial: Close while Write redials the POST socket to
+// a server that never answers returns at once, and the Write ends with it.
+// The redial used to run under the lock Close takes, with its own 10 s
+// timeout.
+func TestTunnelCloseDuringRedial(t *testing.T) {
+	get, peer := net.Pipe()
+	defer peer.Close()
+	dialing := make(chan struct{})
+	tc := &tunnelConn{
+		get: get, getR: bufio.NewReader(get), header: "POST / HTTP/1.1\r\n\r\n",
+		timeout: time.Hour, // only Close can end this dial
+		dial: func(ctx context.Context) (net.Conn, error) {
+			close(dialing)
+			<-ctx.Done() // a black-holed port
+			return nil, ctx.Err()
+		},
+	}
+	tc.ctx, tc.cancel = context.WithCancel(context.Background())
+	wrote := make(chan error, 1)
+	go func() {
+		_, err := tc.Write([]byte("OPTIONS * RTSP/1.0\r\n\r\n"))
+		wrote <- err
+	}()
+	select {
+	case <-dialing:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Write never redialed")
+	}
+	closed := make(chan struct{})
+	go func() {
+		tc.Close()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close waits behind the redial")
+	}
+	select {
+	case err := <-wrote:
+		if !errors.Is(err, net.ErrClosed) {
+			t.Fatalf("Write: %v, want net.ErrClosed", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Write did not end with Close")
+	}
+}
