@@ -92,7 +92,7 @@ func Sentence(err error, rawURL string) string {
 		var cw *CredentialsWithheldError
 		if errors.As(err, &cw) {
 			if cw.Guessed {
-				return fmt.Sprintf("Port %s answered a guessed tunnel and asks for a password; the camera's password was not sent there.", cw.To)
+				return fmt.Sprintf("%s, a tunnel port tried on a guess, asks for a password; the camera's password was not sent there.", cw.To)
 			}
 			return fmt.Sprintf("The camera sent the stream to another host, %s, which asks for a password; the camera's password was not sent there.", cw.To)
 		}
