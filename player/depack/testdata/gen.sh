@@ -48,3 +48,9 @@ for q in 20 50 90; do
 		! video/x-raw,width=320,height=240,format=I420 \
 		! jpegenc quality=$q ! filesink location=jpeg_ijg_q$q.jpg
 done
+
+# AAC LC, 48 kHz stereo, a 1 kHz sine for half a second, in ADTS: the
+# frames (about 400 bytes, some over 255 for LATM's PayloadLengthInfo) the
+# RFC 3640 and RFC 6416 tests packetize and reassemble.
+ffmpeg -v error -y -f lavfi -i sine=frequency=1000:sample_rate=48000 -ac 2 -t 0.5 \
+	-c:a aac -b:a 160k -f adts aac_48k_stereo.adts
