@@ -9,6 +9,12 @@
 // access unit per call, or one complete JPEG image per call for MJPEG
 // (RFC 2435 with the headers rebuilt).
 //
+// AudioDecoder does the same for sound (audio.go): AAC (raw frames with
+// the SDP's AudioSpecificConfig, from RFC 3640 or RFC 6416), G.711 A-law
+// and µ-law, L16, Opus and G.726, decoded by FFmpeg and converted by
+// libswresample to interleaved signed 16-bit PCM at one fixed rate and
+// channel count, whatever the camera sends.
+//
 // # FFmpeg needed at build and run time
 //
 // The go-astiav v0.16.0 README says it is "only compatible with ffmpeg

@@ -6,7 +6,9 @@
 #           darwin-arm64 | darwin-amd64 (clang on a Mac)
 #
 # Only what the viewer uses is built: the H.264, H.265 and MJPEG decoders and
-# parsers, libswscale and libavutil. go-astiav v0.16.0 is one cgo package whose
+# parsers, the audio decoders cameras need (AAC, G.711 A-law and µ-law, L16,
+# Opus, G.726 in RTP's little-endian packing), libswscale, libswresample and
+# libavutil. go-astiav v0.16.0 is one cgo package whose
 # files also name libavformat, libavfilter and libavdevice, so those are built
 # too, with no components in them. x86 assembly stays on (nasm): decode speed
 # is what a wall of cameras spends its CPU on. Hardware decoders are off.
@@ -41,9 +43,10 @@ say() { echo "ffmpeg.sh: $*" >&2; }
 common=(
   --enable-static --disable-shared --disable-programs --disable-doc
   --disable-debug --disable-everything --disable-autodetect --disable-network
-  --disable-swresample --disable-postproc
+  --disable-postproc
   --enable-decoder=h264,hevc,mjpeg --enable-parser=h264,hevc,mjpeg
-  --enable-swscale --enable-avformat --enable-avfilter --enable-avdevice
+  --enable-decoder=aac,pcm_alaw,pcm_mulaw,pcm_s16be,opus,adpcm_g726le
+  --enable-swscale --enable-swresample --enable-avformat --enable-avfilter --enable-avdevice
   --pkg-config-flags=--static
 )
 case "$target" in
