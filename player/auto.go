@@ -46,9 +46,10 @@ var errLostRace = errors.New("another way delivered video first")
 // them, cancels the losers and waits for all of them.
 type race struct {
 	s       *Stream
-	winner  atomic.Pointer[lane]
-	decided chan struct{} // closed when winner is set
-	live    atomic.Int32  // lanes still connecting or waiting
+	claimMu sync.Mutex           // one claim at a time (claim)
+	winner  atomic.Pointer[lane] // set once, after the winner's client is published
+	decided chan struct{}        // closed when winner is set
+	live    atomic.Int32         // lanes still connecting or waiting
 	wg      sync.WaitGroup
 	lanes   []*lane
 }
@@ -116,10 +117,19 @@ func (r *race) cancelLosers() {
 
 // claim makes l the winner if there is none yet, and publishes its client
 // and packet path for Stats before the first unit reaches the decoder, so
-// that no frame is ever counted without its packets.
+// that no frame is ever counted without its packets. The winner is stored
+// only after that publication, so whoever sees it (admit on the packet
+// path, await on the lane's goroutine) sees the client published too;
+// claimMu makes the two claims of one lane, and of rival lanes, one at a
+// time.
 func (r *race) claim(l *lane) bool {
-	if !r.winner.CompareAndSwap(nil, l) {
-		return r.winner.Load() == l
+	if w := r.winner.Load(); w != nil {
+		return w == l
+	}
+	r.claimMu.Lock()
+	defer r.claimMu.Unlock()
+	if w := r.winner.Load(); w != nil {
+		return w == l
 	}
 	l.mu.Lock()
 	cl, att := l.setUp, l.att
@@ -127,6 +137,7 @@ func (r *race) claim(l *lane) bool {
 	r.s.mu.Lock()
 	r.s.client, r.s.att = cl, att
 	r.s.mu.Unlock()
+	r.winner.Store(l)
 	close(r.decided)
 	return true
 }
