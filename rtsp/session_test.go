@@ -37,6 +37,41 @@ type sessionServer struct {
 	udpRTP     *net.UDPConn
 	udpRTCP    *net.UDPConn
 	wg         sync.WaitGroup
+	// changed wakes waitFor after each keepalive or RTCP packet recorded
+	// (and anything else a test reports with notify).
+	changed chan struct{}
+}
+
+// notify wakes waitFor; a wake already pending covers this one.
+func (s *sessionServer) notify() {
+	select {
+	case s.changed <- struct{}{}:
+	default:
+	}
+}
+
+// waitFor waits until ok (called under s.mu) holds, checking it at every
+// notify, and fails the test when it does not within limit (a failure
+// bound, not a timing assertion).
+func (s *sessionServer) waitFor(limit time.Duration, what string, ok func() bool) {
+	s.t.Helper()
+	deadline := time.NewTimer(limit)
+	defer deadline.Stop()
+	for {
+		s.mu.Lock()
+		done := ok()
+		s.mu.Unlock()
+		if done {
+			return
+		}
+		select {
+		case <-s.changed:
+		case <-deadline.C:
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			s.t.Fatalf("%s: not within %v (keepalives %v, receiver reports %d)", what, limit, s.keepalives, s.rrs)
+		}
+	}
 }
 
 func startSessionServer(t *testing.T, public string, timeout int) *sessionServer {
@@ -44,7 +79,7 @@ func startSessionServer(t *testing.T, public string, timeout int) *sessionServer
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &sessionServer{t: t, ln: ln, public: public, timeout: timeout}
+	s := &sessionServer{t: t, ln: ln, public: public, timeout: timeout, changed: make(chan struct{}, 1)}
 	s.udpRTP, _ = net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	s.udpRTCP, _ = net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	s.wg.Add(2)
@@ -92,6 +127,7 @@ func (s *sessionServer) countRR(b []byte) {
 		}
 		s.mu.Unlock()
 	}
+	s.notify()
 }
 
 func (s *sessionServer) accept() {
@@ -149,7 +185,8 @@ func (s *sessionServer) accept() {
 		}
 		resp := "RTSP/1.0 200 OK\r\nCSeq: " + hdr["cseq"] + "\r\n"
 		s.mu.Lock()
-		if !s.playAt.IsZero() && (method == "OPTIONS" || method == "GET_PARAMETER") {
+		keepalive := !s.playAt.IsZero() && (method == "OPTIONS" || method == "GET_PARAMETER")
+		if keepalive {
 			s.keepalives = append(s.keepalives, method)
 			s.keepAt = append(s.keepAt, time.Now())
 		}
@@ -188,6 +225,9 @@ func (s *sessionServer) accept() {
 			s.mu.Unlock()
 		}
 		_, _ = c.Write([]byte(resp + "\r\n"))
+		if keepalive {
+			s.notify() // answered: the keepalive is done
+		}
 	}
 }
 
@@ -236,6 +276,7 @@ func TestKeepaliveAndReceiverReports(t *testing.T) {
 				mu.Lock()
 				got++
 				mu.Unlock()
+				s.notify()
 			}})
 			if err != nil {
 				t.Fatal(err)
@@ -257,15 +298,20 @@ func TestKeepaliveAndReceiverReports(t *testing.T) {
 			if err := c.Play(ctx); err != nil {
 				t.Fatal(err)
 			}
-			// timeout=2 → keepalives every second; the first RR goes out at once.
-			time.Sleep(2300 * time.Millisecond)
+			// timeout=2 → keepalives every second; the first RR goes out
+			// at once; a packet comes every 20 ms.
+			s.waitFor(5*time.Second, "two keepalives, a receiver report and 50 packets", func() bool {
+				mu.Lock()
+				defer mu.Unlock()
+				return len(s.keepalives) >= 2 && s.rrs >= 1 && got >= 50
+			})
 			if err := c.Teardown(ctx); err != nil {
 				t.Fatal(err)
 			}
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			if len(s.keepalives) < 2 {
-				t.Fatalf("keepalives %v, want ≥2 within 2.3 s for a 2 s session", s.keepalives)
+				t.Fatalf("keepalives %v, want ≥2", s.keepalives)
 			}
 			for i, m := range s.keepalives {
 				if m != tc.method {
