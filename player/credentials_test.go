@@ -179,3 +179,15 @@ func TestBasicInClearNeedsConsent(t *testing.T) {
 		t.Fatalf("allowed: no Basic answer in %q", srv.Received())
 	}
 }
+
+// TestUserWithoutPasswordIsAskedNotRefused: a camera opened with a user
+// name and no password (a wall whose keyring has none) says it wants a
+// password, not that it refused one.
+func TestUserWithoutPasswordIsAskedNotRefused(t *testing.T) {
+	srv := rtsptest.StartChallenger(t, "127.0.0.1:0", `Digest realm="cam", nonce="n1"`)
+	cfg := Config{URL: "rtsp://" + srv.Addr + "/cam", Username: "admin", Transport: TransportTCP}
+	st, _ := failOf(t, cfg)
+	if s := Sentence(st.Err, cfg.URL); s != "The camera wants a username and password." {
+		t.Fatalf("sentence %q (err %v)", s, st.Err)
+	}
+}

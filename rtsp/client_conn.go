@@ -190,6 +190,12 @@ func (c *Client) do(ctx context.Context, req *Request) (*Response, error) {
 				// Already answered a challenge: only a stale nonce earns
 				// another try (RFC 7616 §3.3), once.
 				if !s.Stale() || staleRetried {
+					if c.pass == "" {
+						// A user name alone (a wall whose keyring has no
+						// password for it): no password was tried, so
+						// none was refused.
+						return resp, &kindError{kind: ErrUnauthorized, msg: req.Method + ": server asks for a password", cause: ErrNoCredentials}
+					}
 					return resp, &StatusError{Method: req.Method, Code: 401, Reason: resp.Reason}
 				}
 				staleRetried = true
