@@ -3,6 +3,7 @@ package player
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -233,25 +234,62 @@ func TestReconnectAfterGstRestart(t *testing.T) {
 	}
 }
 
-// TestRetryWaitBounded: the waits between tries grow from 0.5 s, never
-// pass 10 s however long the outage, and stop at 2 s while the port
-// refuses (a server restarting).
+// TestRetryWaitBounded: the waits between tries grow from about 0.5 s,
+// never pass 10 s however long the outage, and stop at 2 s while the port
+// refuses (a server restarting); each is drawn within half to one and a
+// half times its step.
 func TestRetryWaitBounded(t *testing.T) {
-	var got []time.Duration
+	steps := []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 10 * time.Second, 10 * time.Second}
 	for try := 1; try <= 200; try++ {
+		step := steps[min(try, len(steps))-1]
 		d := retryWait(try, KindTimeout)
-		if d <= 0 || d > 10*time.Second {
-			t.Fatalf("try %d waits %v", try, d)
+		if d < step/2 || d > min(step*3/2, 10*time.Second) {
+			t.Fatalf("try %d waits %v, want %v ± half, at most 10 s", try, d, step)
 		}
-		if r := retryWait(try, KindRefused); r <= 0 || r > 2*time.Second {
-			t.Fatalf("try %d waits %v on a refused port", try, r)
-		}
-		if try <= 7 {
-			got = append(got, d)
+		refusedStep := min(step, 2*time.Second)
+		if r := retryWait(try, KindRefused); r < refusedStep/2 || r > 2*time.Second {
+			t.Fatalf("try %d waits %v on a refused port, want %v ± half, at most 2 s", try, r, refusedStep)
 		}
 	}
-	want := []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 10 * time.Second, 10 * time.Second}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("waits %v, want %v", got, want)
+}
+
+// TestTilesOfOneRecorderDoNotRetryInStep: 16 streams that lose their
+// server in the same instant (a recorder restarting) do not all try again
+// within the same 100 ms.
+func TestTilesOfOneRecorderDoNotRetryInStep(t *testing.T) {
+	url := fmt.Sprintf("rtsp://127.0.0.1:%d/cam", rtsptest.ClosedPort(t))
+	const n = 16
+	var mu sync.Mutex
+	var second []time.Time // when each stream began its second try
+	done := make(chan struct{})
+	var streams []*Stream
+	for range n {
+		streams = append(streams, Start(Config{URL: url, Transport: TransportTCP, Reconnect: true, OnStatus: func(st Status) {
+			if st.State != StateReconnecting || !strings.HasPrefix(st.Text, "Reconnecting (2)") {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			second = append(second, time.Now())
+			if len(second) == n {
+				close(done)
+			}
+		}}))
+	}
+	defer func() {
+		for _, s := range streams {
+			s.Close()
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("not every stream retried within 30 s")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	slices.SortFunc(second, func(a, b time.Time) int { return a.Compare(b) })
+	if spread := second[n-1].Sub(second[0]); spread < 100*time.Millisecond {
+		t.Fatalf("16 streams retried within %v of each other", spread)
 	}
 }

@@ -46,6 +46,11 @@ type Stats struct {
 	PacketsDuplicated uint64
 	FPS               float64 // decoded frames per second over the last ~2 s
 	Bitrate           float64 // received RTP bits per second over the last ~2 s
+	// RatesMeasured is set once FPS and Bitrate cover at least a second
+	// (rateKnown). Before that, at every start and page turn, they are 0
+	// or a guess from a few packets, and a status line that said "0 fps"
+	// over a live picture would be wrong; after it, 0 fps is a real stall.
+	RatesMeasured bool
 
 	ConnectTime    time.Duration // start → PLAY answered (latest attempt)
 	FirstFrameTime time.Duration // start → first decoded frame (latest attempt)
@@ -99,6 +104,17 @@ type rateSample struct {
 	at     time.Time
 	frames uint64
 	bytes  uint64
+}
+
+// rateKnown is how long the meter must have watched before its rates are
+// measurements (Stats.RatesMeasured).
+const rateKnown = time.Second
+
+// measured reports whether the rates span at least rateKnown.
+func (m *rateMeter) measured(now time.Time) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.n > 0 && now.Sub(m.samples[m.head].at) >= rateKnown
 }
 
 func (m *rateMeter) add(now time.Time, frames, bytes uint64) (fps, bps float64) {

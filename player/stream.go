@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -250,7 +251,9 @@ func (s *Stream) Stats() Stats {
 		att.addCounts(&st, ts)
 		bytes = ts.BytesReceived
 	}
-	st.FPS, st.Bitrate = s.meter.add(time.Now(), st.FramesDecoded, bytes)
+	now := time.Now()
+	st.FPS, st.Bitrate = s.meter.add(now, st.FramesDecoded, bytes)
+	st.RatesMeasured = s.meter.measured(now)
 	s.pb.fill(&st)
 	return st
 }
@@ -333,18 +336,26 @@ const (
 )
 
 // retryWait is how long the try'th reconnect try of one outage waits:
-// 0.5 s, 1 s, 2 s, 4 s, 8 s, then 10 s. When the last failure was a
+// about 0.5 s, 1 s, 2 s, 4 s, 8 s, then up to 10 s. When the last failure was a
 // refused connection (the host is up, its RTSP server is not: a restart
 // or a reboot under way) the wait stops growing at 2 s: a refused dial
 // costs the camera nothing, and the picture is back within about 2 s of
 // the server. A camera that times out or answers 5xx gets the longer
 // waits, so a busy one is not hammered.
+//
+// Each wait is drawn between half and one and a half times that (never
+// past the cap): the 16
+// tiles of one recorder that restarts all fail in the same instant, and
+// without jitter they would come back in step, every try, and the
+// recorder would get 16 sessions in one burst each time.
 func retryWait(try int, kind ErrorKind) time.Duration {
 	d := retryFirst << min(max(try-1, 0), 5) // 16 s at most before the cap
+	limit := retryMax
 	if kind == KindRefused {
-		return min(d, retryRefusedMax)
+		limit = retryRefusedMax
 	}
-	return min(d, retryMax)
+	d = min(d, limit)
+	return min(d/2+rand.N(d), limit)
 }
 
 // session connects by the configured transport (or Auto's chain of them)

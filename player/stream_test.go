@@ -228,3 +228,23 @@ func TestRateMeterSlides(t *testing.T) {
 		t.Fatalf("fps %.2f bps %.0f, want 25 and 1e6", fps, bps)
 	}
 }
+
+// TestRateMeterMeasuredAfterASecond: the rates are a measurement only once
+// they span a second (Stats.RatesMeasured); before that a status line
+// must not say "0 fps".
+func TestRateMeterMeasuredAfterASecond(t *testing.T) {
+	var m rateMeter
+	t0 := time.Unix(0, 0)
+	if m.measured(t0) {
+		t.Fatal("measured before any sample")
+	}
+	m.add(t0, 0, 0)
+	m.add(t0.Add(300*time.Millisecond), 0, 100_000)
+	if m.measured(t0.Add(300 * time.Millisecond)) {
+		t.Fatal("measured after 0.3 s")
+	}
+	m.add(t0.Add(time.Second), 25, 300_000)
+	if !m.measured(t0.Add(time.Second)) {
+		t.Fatal("not measured after 1 s")
+	}
+}

@@ -351,12 +351,13 @@ func TestStatsLines(t *testing.T) {
 		st   player.Stats
 		want string
 	}{
-		{player.Stats{}, "not connected|no picture yet · 0 fps|0.0 Mb/s · no loss"},
-		{player.Stats{Transport: "tcp", Via: "TCP", Width: 1280, Height: 720, FPS: 24.96, Bitrate: 2.14e6},
+		{player.Stats{}, "not connected|no picture yet · measuring|0.0 Mb/s · no loss"},
+		{player.Stats{Transport: "tcp", Via: "TCP", Width: 1280, Height: 720, FPS: 24.96, Bitrate: 2.14e6, RatesMeasured: true},
 			"TCP|1280×720 · 25 fps|2.1 Mb/s · no loss"},
-		{player.Stats{Transport: "https", Via: "HTTPS tunnel on 8443", TLS: true, Width: 640, Height: 360, FPS: 12, Bitrate: 5e5, PacketsReceived: 997, PacketsLost: 3},
+		{player.Stats{Transport: "https", Via: "HTTPS tunnel on 8443", TLS: true, Width: 640, Height: 360, FPS: 12, Bitrate: 5e5, PacketsReceived: 997, PacketsLost: 3, RatesMeasured: true},
 			"HTTPS tunnel on 8443 + TLS|640×360 · 12 fps|0.5 Mb/s · loss 0.3 % (3)"},
-		{player.Stats{Transport: "udp"}, "UDP|no picture yet · 0 fps|0.0 Mb/s · no loss"},
+		{player.Stats{Transport: "udp"}, "UDP|no picture yet · measuring|0.0 Mb/s · no loss"},
+		{player.Stats{Transport: "udp", Width: 640, Height: 360, RatesMeasured: true}, "UDP|640×360 · 0 fps|0.0 Mb/s · no loss"},
 	}
 	for _, c := range cases {
 		l := statsLines(c.st)
@@ -386,7 +387,7 @@ func TestStatsOverlay(t *testing.T) {
 		waitFor(t, 10*time.Second, fmt.Sprintf("tile %d's figures", i), func() bool {
 			s := tile.StatsText()
 			// The tick (1 s) brings the rates once the 2 s window has them.
-			return strings.HasPrefix(s, "TCP\n"+res+" · ") && !strings.Contains(s, " 0 fps") && !strings.Contains(s, "0.0 Mb/s")
+			return strings.HasPrefix(s, "TCP\n"+res+" · ") && !strings.Contains(s, " 0 fps") && !strings.Contains(s, "measuring") && !strings.Contains(s, "0.0 Mb/s")
 		})
 		if !tile.info.bg.Visible() || tile.info.bg.Size().Width < 40 {
 			t.Fatalf("tile %d: the overlay's backdrop is not up", i)

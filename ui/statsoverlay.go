@@ -155,9 +155,13 @@ func statsLines(st player.Stats) [3]string {
 		pct := 100 * float64(st.PacketsLost) / float64(st.PacketsReceived+st.PacketsLost)
 		loss = fmt.Sprintf("loss %.1f %% (%d)", pct, st.PacketsLost)
 	}
+	fps := "measuring"
+	if st.RatesMeasured {
+		fps = fmt.Sprintf("%.0f fps", st.FPS)
+	}
 	return [3]string{
 		via,
-		fmt.Sprintf("%s · %.0f fps", res, st.FPS),
+		res + " · " + fps,
 		fmt.Sprintf("%.1f Mb/s · %s", st.Bitrate/1e6, loss),
 	}
 }

@@ -46,7 +46,11 @@ func statusLine(st player.Status, stats player.Stats, tiles int) string {
 		if stats.Width > 0 {
 			parts = append(parts, fmt.Sprintf("%d×%d", stats.Width, stats.Height))
 		}
-		parts = append(parts, fmt.Sprintf("%.0f fps", stats.FPS))
+		if stats.RatesMeasured {
+			// Nothing of the rate before it is measured: "0 fps" for the
+			// first moments of every stream would read as a stall.
+			parts = append(parts, fmt.Sprintf("%.0f fps", stats.FPS))
+		}
 		if stats.Bitrate > 0 {
 			parts = append(parts, fmt.Sprintf("%.1f Mb/s", stats.Bitrate/1e6))
 		}

@@ -439,7 +439,7 @@ func TestBarSeeksRealRecording(t *testing.T) {
 // playing; the status line says what a person sees.
 func TestStatusLinePausedLive(t *testing.T) {
 	st := player.Status{State: player.StatePlaying}
-	stats := player.Stats{Transport: "tcp", Width: 1280, Height: 720, Live: true, Paused: true}
+	stats := player.Stats{Transport: "tcp", Width: 1280, Height: 720, Live: true, Paused: true, RatesMeasured: true}
 	if got := statusLine(st, stats, 1); got != "Paused · TCP · 1280×720 · 0 fps" {
 		t.Fatalf("%q", got)
 	}

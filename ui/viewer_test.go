@@ -129,15 +129,22 @@ func TestWrongPasswordAsksForOne(t *testing.T) {
 
 func TestStatusLine(t *testing.T) {
 	st := player.Status{State: player.StatePlaying}
-	stats := player.Stats{Transport: "tcp", Width: 1280, Height: 720, FPS: 25, Bitrate: 2.1e6}
+	stats := player.Stats{Transport: "tcp", Width: 1280, Height: 720, FPS: 25, Bitrate: 2.1e6, RatesMeasured: true}
 	if got := statusLine(st, stats, 1); got != "Playing · TCP · 1280×720 · 25 fps · 2.1 Mb/s" {
 		t.Fatalf("%q", got)
+	}
+	// The first moments of a stream, before a second of it was measured:
+	// nothing of the frame rate (it read "0 fps" over a live picture).
+	early := stats
+	early.FPS, early.RatesMeasured = 0, false
+	if got := statusLine(st, early, 1); got != "Playing · TCP · 1280×720 · 2.1 Mb/s" {
+		t.Fatalf("before the rate is measured: %q", got)
 	}
 	stats.Fallbacks = []player.Fallback{{Transport: "udp", Reason: "UDP blocked (no video arrived over UDP)"}}
 	if got := statusLine(st, stats, 3); !strings.Contains(got, "UDP blocked, using TCP") || !strings.HasSuffix(got, "3 cameras") {
 		t.Fatalf("%q", got)
 	}
-	tunnel := player.Stats{Transport: "http", Via: "HTTP tunnel on 80", Width: 640, Height: 360, FPS: 25,
+	tunnel := player.Stats{Transport: "http", Via: "HTTP tunnel on 80", Width: 640, Height: 360, FPS: 25, RatesMeasured: true,
 		Fallbacks: []player.Fallback{{Transport: "udp", Reason: "port 554 closed"}}}
 	if got := statusLine(st, tunnel, 1); got != "Playing · HTTP tunnel on 80 · 640×360 · 25 fps · port 554 closed, using HTTP tunnel on 80" {
 		t.Fatalf("%q", got)
