@@ -184,26 +184,44 @@ func (s *Stream) decodeLoop() {
 		if err != nil || out == nil {
 			continue
 		}
-		if s.pb.paused.Load() || gen != s.pb.gen.Load() || !s.pb.show(npt, hasNPT) {
-			// Paused, a seek began while this unit decoded, or a resume
-			// has not reached the paused picture yet: not shown (the
-			// decoder keeps its references).
-			continue
-		}
-		sw, sh := dec.SourceSize()
-		s.srcW.Store(int32(sw))
-		s.srcH.Store(int32(sh))
-		s.frames.publishAt(out, arrived)
-		s.snapPublished(dec)
-		s.pb.picture(npt, hasNPT, time.Now())
-		s.decoded.Add(1)
-		if s.firstFrameDur.Load() == 0 {
-			s.firstFrameDur.Store(time.Now().UnixNano() - s.attemptStart.Load())
-		}
-		if s.cfg.OnFrame != nil {
-			s.cfg.OnFrame()
-		}
+		s.showPicture(dec, out, gen, npt, hasNPT, arrived)
 	}
+}
+
+// showPicture publishes a decoded picture, unless the stream is paused, a
+// seek began while it decoded, or a resume has not reached the paused
+// picture yet (the decoder keeps its references either way). It runs under
+// showMu, as freeze does: once Pause returns, no picture decoded before it
+// can still be shown, so the picture held is the one shown when Pause was
+// asked, and OnFrame has seen it.
+func (s *Stream) showPicture(dec *decode.Decoder, out *image.RGBA, gen uint64, npt time.Duration, hasNPT bool, arrived int64) {
+	s.showMu.Lock()
+	defer s.showMu.Unlock()
+	if s.pb.paused.Load() || gen != s.pb.gen.Load() || !s.pb.show(npt, hasNPT) {
+		return
+	}
+	sw, sh := dec.SourceSize()
+	s.srcW.Store(int32(sw))
+	s.srcH.Store(int32(sh))
+	s.frames.publishAt(out, arrived)
+	s.snapPublished(dec)
+	s.pb.picture(npt, hasNPT, time.Now())
+	s.decoded.Add(1)
+	if s.firstFrameDur.Load() == 0 {
+		s.firstFrameDur.Store(time.Now().UnixNano() - s.attemptStart.Load())
+		s.firstPicture()
+	}
+	if s.cfg.OnFrame != nil {
+		s.cfg.OnFrame()
+	}
+}
+
+// freeze stops the pictures (Pause). It returns once none can be shown any
+// more: a picture past showPicture's check has been shown by then.
+func (s *Stream) freeze() {
+	s.showMu.Lock()
+	s.pb.paused.Store(true)
+	s.showMu.Unlock()
 }
 
 // fit returns the largest size with the source's aspect ratio inside the

@@ -1,6 +1,7 @@
 package player
 
 import (
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,9 +24,24 @@ func waitStats(t *testing.T, s *Stream, limit time.Duration, what string, ok fun
 	return Stats{}
 }
 
+// TestHiddenStreamDecodesNothingAndComesBackAtAKeyframe hides a playing
+// stream: it decodes nothing and keeps its session; shown again, its first
+// picture is decoded from a keyframe, so it is neither concealed nor
+// preceded by units the decoder rejected.
 func TestHiddenStreamDecodesNothingAndComesBackAtAKeyframe(t *testing.T) {
 	srv := rtsptest.StartDemo(t, demo.Config{})
-	s := Start(Config{URL: srv.URL(), Transport: TransportTCP})
+	var (
+		stream  atomic.Pointer[Stream]
+		shown   atomic.Bool
+		atFirst atomic.Pointer[Stats] // at the first picture after being shown
+	)
+	s := Start(Config{URL: srv.URL(), Transport: TransportTCP, OnFrame: func() {
+		if shown.Load() && atFirst.Load() == nil {
+			st := stream.Load().Stats()
+			atFirst.CompareAndSwap(nil, &st)
+		}
+	}})
+	stream.Store(s)
 	defer s.Close()
 	waitStats(t, s, 15*time.Second, "first pictures", func(st Stats) bool { return st.FramesDecoded >= 5 })
 
@@ -43,19 +59,78 @@ func TestHiddenStreamDecodesNothingAndComesBackAtAKeyframe(t *testing.T) {
 		t.Fatalf("hidden stream's session: %+v", s.Status())
 	}
 
+	before := s.Stats()
+	shown.Store(true)
 	s.SetHidden(false)
 	waitStats(t, s, 15*time.Second, "pictures when shown again", func(x Stats) bool { return x.FramesDecoded >= decoded+5 })
-	if x := s.Stats(); x.DecodeErrors != 0 || x.FramesConcealed != 0 {
-		t.Fatalf("shown again mid-GOP: %d decode errors, %d concealed (want a start at a keyframe)", x.DecodeErrors, x.FramesConcealed)
+	first := atFirst.Load()
+	if first.DecodeErrors != before.DecodeErrors {
+		t.Fatalf("shown again mid-GOP: %d units rejected before the first picture (want a start at a keyframe)", first.DecodeErrors-before.DecodeErrors)
+	}
+	// A unit dropped because the decoder fell behind (a loaded machine)
+	// marks the next one damaged, keyframe or not, and that explains a
+	// concealed picture; without one, concealment means a start mid-GOP.
+	switch {
+	case first.FramesConcealed == before.FramesConcealed:
+	case first.FramesDropped == before.FramesDropped:
+		t.Fatalf("shown again mid-GOP: the first picture is concealed (want a start at a keyframe)")
+	default:
+		t.Logf("the first picture shown again is concealed after %d units dropped behind the decoder", first.FramesDropped-before.FramesDropped)
 	}
 }
 
+// waitStatus reads statuses from ch until one has state want, and fails t
+// on a failure or when none comes within limit (a failure bound, not a
+// timing assertion).
+func waitStatus(t *testing.T, ch <-chan Status, limit time.Duration, what string, want State) Status {
+	t.Helper()
+	deadline := time.NewTimer(limit)
+	defer deadline.Stop()
+	for {
+		select {
+		case st := <-ch:
+			if st.State == want {
+				return st
+			}
+			if st.State == StateFailed || st.State == StateClosed {
+				t.Fatalf("%s: %+v", what, st)
+			}
+		case <-deadline.C:
+			t.Fatalf("%s: no %v status within %v", what, want, limit)
+		}
+	}
+}
+
+// TestHiddenStreamClosesItsSessionAndReopensWhenShown hides a stream until
+// its session is closed (parked), then shows it: the session opens again,
+// and every picture shown after that comes with the status Playing, from
+// the first one on. The decoder can show pictures while the session's
+// goroutine still waits for media after PLAY; the tile must not read
+// "Connecting…" over them.
 func TestHiddenStreamClosesItsSessionAndReopensWhenShown(t *testing.T) {
 	defer func(d time.Duration) { parkAfter = d }(parkAfter)
 	parkAfter = 300 * time.Millisecond
 	srv := rtsptest.StartDemo(t, demo.Config{})
-	s := Start(Config{URL: srv.URL(), Transport: TransportTCP, Reconnect: true})
+	// Room for every status of the test: the stream never waits on it.
+	statuses := make(chan Status, 256)
+	var (
+		stream atomic.Pointer[Stream]
+		shown  atomic.Bool
+		wrong  atomic.Pointer[Status] // the status at a picture shown while not Playing
+	)
+	s := Start(Config{URL: srv.URL(), Transport: TransportTCP, Reconnect: true,
+		OnStatus: func(st Status) { statuses <- st },
+		OnFrame: func() {
+			if shown.Load() {
+				if st := stream.Load().Status(); st.State != StatePlaying {
+					wrong.CompareAndSwap(nil, &st)
+				}
+			}
+		},
+	})
+	stream.Store(s)
 	defer s.Close()
+	waitStatus(t, statuses, 15*time.Second, "first connect", StatePlaying)
 	waitStats(t, s, 15*time.Second, "first pictures", func(st Stats) bool { return st.FramesDecoded >= 5 })
 
 	s.SetHidden(true)
@@ -71,9 +146,14 @@ func TestHiddenStreamClosesItsSessionAndReopensWhenShown(t *testing.T) {
 	}
 
 	decoded := s.Stats().FramesDecoded
+	for len(statuses) > 0 {
+		<-statuses // the first session's, and the parked one's
+	}
+	shown.Store(true)
 	s.SetHidden(false)
+	waitStatus(t, statuses, 15*time.Second, "shown again", StatePlaying)
 	waitStats(t, s, 15*time.Second, "pictures when shown again", func(x Stats) bool { return !x.Parked && x.FramesDecoded >= decoded+5 })
-	if st := s.Status(); st.State != StatePlaying {
-		t.Fatalf("shown again: %+v", st)
+	if st := wrong.Load(); st != nil {
+		t.Fatalf("a picture shown again under the status %+v", *st)
 	}
 }

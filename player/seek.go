@@ -147,7 +147,8 @@ func (s *Stream) SeekClock(t time.Time) error {
 // Pause freezes the picture. A recording is paused on the server (RFC
 // 2326 section 10.6). A live stream keeps its session and drops pictures,
 // so that Resume shows live video at once instead of waiting up to a GOP
-// for the keyframe a server-side pause would cost.
+// for the keyframe a server-side pause would cost. When Pause returns, the
+// picture is held: no picture decoded before it is shown after it.
 func (s *Stream) Pause() error { return s.do(command{kind: cmdPause}) }
 
 // Resume goes on after Pause: a recording from where it paused, a live
@@ -390,12 +391,12 @@ func (s *Stream) control(cl *rtsp.Client, c command) error {
 			return nil
 		}
 		if !seekable {
-			s.pb.paused.Store(true)
+			s.freeze()
 			return nil
 		}
 		// Frozen first: pictures in flight until PAUSE is answered are
 		// not shown, so the picture held is the one shown when asked.
-		s.pb.paused.Store(true)
+		s.freeze()
 		if err := cl.Pause(ctx); err != nil {
 			var se *rtsp.StatusError
 			if !errors.As(err, &se) {

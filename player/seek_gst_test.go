@@ -145,10 +145,11 @@ func TestSeekGst(t *testing.T) {
 				tr, sorted[len(sorted)/2], sorted[0], sorted[len(sorted)-1], lat, s.Stats().SeekFirstPicture)
 
 			// Pause holds the same picture for 2 s; resume moves it on.
+			// Pause returns with PAUSE answered and the last picture
+			// before it shown (and logged).
 			if err := s.Pause(); err != nil {
 				t.Fatal(err)
 			}
-			time.Sleep(300 * time.Millisecond)
 			hold := time.Now()
 			pausedAt := s.Stats().Position
 			l.mu.Lock()
@@ -171,10 +172,7 @@ func TestSeekGst(t *testing.T) {
 			if p.code < last.code || p.code > last.code+25 {
 				t.Fatalf("resumed on frame %d after pausing on frame %d", p.code, last.code)
 			}
-			time.Sleep(500 * time.Millisecond)
-			if now := s.Stats().Position; now <= pausedAt {
-				t.Fatalf("position %v after resume, paused at %v: not moving", now, pausedAt)
-			}
+			waitStats(t, s, 3*time.Second, "position moving on after resume", func(x Stats) bool { return x.Position > pausedAt })
 			t.Logf("%s: paused at %.3f s, resumed at %.3f s after %v", tr, secs(pausedAt), secs(p.npt), p.when.Sub(resumed))
 
 			if err := s.Seek(30 * time.Second); !errors.Is(err, ErrBeyondEnd) {
@@ -248,8 +246,7 @@ func TestLivePauseGst(t *testing.T) {
 	if err := s.Pause(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond)
-	_, seq, _ := s.Frame()
+	_, seq, _ := s.Frame() // Pause returns with the picture held
 	time.Sleep(1500 * time.Millisecond)
 	if _, seq2, _ := s.Frame(); seq2 != seq {
 		t.Fatalf("live picture moved while paused (%d -> %d)", seq, seq2)
@@ -311,8 +308,7 @@ func TestSeekGortsplib(t *testing.T) {
 	if err := s.Pause(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
-	hold := time.Now()
+	hold := time.Now() // Pause returns with the last picture before it shown
 	l.mu.Lock()
 	last := l.at[len(l.at)-1]
 	l.mu.Unlock()

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -81,7 +82,9 @@ type Config struct {
 	// OnFrame is called from the decoder goroutine after each new picture;
 	// it must not block (the UI posts a refresh through fyne.Do).
 	OnFrame func()
-	// OnStatus is called from the stream's goroutine on every state change.
+	// OnStatus is called on every state change, from the stream's
+	// goroutines (the session's, and the decoder's for the first picture),
+	// one call at a time and in the order of the changes.
 	OnStatus func(Status)
 }
 
@@ -150,6 +153,13 @@ type Stream struct {
 	attemptStart  atomic.Int64  // unix nanos of the current attempt's start
 	firstFrameDur atomic.Int64  // nanos, 0 until the first frame of the attempt
 	srcW, srcH    atomic.Int32
+
+	// statusMu orders status changes and their OnStatus calls: the
+	// decoder's goroutine (firstPicture) and the session's both set it.
+	statusMu sync.Mutex
+	// showMu makes a picture's last check and its showing one step
+	// against freeze (Pause): decodeloop.go.
+	showMu sync.Mutex
 
 	mu      sync.Mutex
 	url     string // cfg.URL, or where redirects led
@@ -259,15 +269,57 @@ func (s *Stream) Stats() Stats {
 }
 
 func (s *Stream) setStatus(st Status) {
+	s.changeStatus(st, func(Status) bool { return true })
+}
+
+// changeStatus sets st when the status now passes when. The check, the
+// change and the OnStatus call happen under statusMu, so two goroutines
+// setting it cannot leave OnStatus's last word different from Status.
+func (s *Stream) changeStatus(st Status, when func(now Status) bool) {
 	if st.Err != nil && st.Kind == "" {
 		st.Kind = Classify(st.Err)
 	}
+	s.statusMu.Lock()
+	defer s.statusMu.Unlock()
 	s.mu.Lock()
+	if !when(s.status) {
+		s.mu.Unlock()
+		return
+	}
 	s.status = st
 	s.mu.Unlock()
 	if s.cfg.OnStatus != nil {
 		s.cfg.OnStatus(st)
 	}
+}
+
+// playingStatus is the status of a playing session: "Playing · TCP", or
+// "Playing" while the transport is not known.
+func playingStatus(transport string) Status {
+	if transport == "" {
+		return Status{State: StatePlaying, Text: "Playing"}
+	}
+	return Status{State: StatePlaying, Text: "Playing · " + strings.ToUpper(transport)}
+}
+
+// firstPicture runs on the decoder's goroutine at the first picture of an
+// attempt, and says Playing. The session's goroutine may still be in its
+// wait for media (connectOnce polls for the first packet; under load the
+// decoder can show several pictures first) and says Playing again when
+// play starts; until then the tile would read "Connecting…" over a live
+// picture. Only a Connecting status is replaced: a failure or a reconnect
+// the session's goroutine set meanwhile stands. The transport is the
+// published client's, which Auto's race and a 461 fallback to TCP have
+// already settled before any unit reaches the decoder.
+func (s *Stream) firstPicture() {
+	s.mu.Lock()
+	cl := s.client
+	s.mu.Unlock()
+	tr := ""
+	if cl != nil {
+		tr = cl.Transport().String()
+	}
+	s.changeStatus(playingStatus(tr), func(now Status) bool { return now.State == StateConnecting })
 }
 
 // run is the stream's life: connect (with fallbacks), play until the
