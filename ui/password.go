@@ -7,7 +7,11 @@ import (
 	"github.com/rtspview/rtspview/player"
 )
 
-// askPassword asks for credentials after the camera refused them.
+// passwordTitle is the password dialog's title.
+const passwordTitle = "The camera wants a password"
+
+// askPassword asks for credentials after the camera refused them, naming
+// the host:port that asks.
 func (v *Viewer) askPassword(ts *tileState) {
 	user := widget.NewEntry()
 	user.SetText(ts.user)
@@ -21,7 +25,15 @@ func (v *Viewer) askPassword(ts *tileState) {
 		widget.NewFormItem("Username", user),
 		widget.NewFormItem("Password", pass),
 	}
-	d := dialog.NewForm("The camera wants a password", "Connect", "Cancel", items, func(ok bool) {
+	v.mu.Lock()
+	host := addressHost(ts.dial)
+	v.mu.Unlock()
+	if host != "" {
+		// Which camera asks: on a wall of many, the tile may be out of
+		// sight. Host and port only, never the address's credentials.
+		items = append([]*widget.FormItem{widget.NewFormItem("Camera", widget.NewLabel(hostLabel(host)))}, items...)
+	}
+	d := dialog.NewForm(passwordTitle, "Connect", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}

@@ -19,7 +19,7 @@ func TestWithheldCredentialsAsks(t *testing.T) {
 	if _, ok := withheldCredentials(player.Status{State: player.StateFailed, Kind: player.KindUnauthorized, Err: rtsp.ErrUnauthorized}); ok {
 		t.Fatal("a refused password is not a redirect question")
 	}
-	text := credentialsText(cw)
+	text := credentialsText(cw, false)
 	if !strings.Contains(text, "127.0.0.2:8554") || !strings.Contains(text, "127.0.0.1:554") {
 		t.Fatalf("the dialog does not name both hosts: %q", text)
 	}

@@ -84,9 +84,11 @@ func (d *tileDeco) objects() []fyne.CanvasObject {
 	return []fyne.CanvasObject{d.nameBg, d.name, d.menu}
 }
 
-// SetName shows name on the tile ("" hides the badge).
+// SetName shows name on the tile ("" hides the badge), without control
+// and direction characters (cleanText).
 func (t *Tile) SetName(name string) {
 	d := &t.deco
+	name = cleanText(name)
 	d.name.Text = name
 	if name == "" {
 		d.nameBg.Hide()

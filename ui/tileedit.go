@@ -83,6 +83,11 @@ func (v *Viewer) editAddress(ts *tileState, rawURL, subURL string, tr player.Tra
 	if secrets.Key(rawURL, player.URLUser(rawURL)) != secrets.Key(oldURL, player.URLUser(oldURL)) {
 		user, pass = "", "" // another camera's login is its own (recallPassword)
 	}
+	if addressHost(rawURL) != addressHost(oldURL) {
+		// Basic in clear was allowed for the camera on the old host,
+		// not for whatever answers on the new one.
+		ts.w.cam.AllowBasic = false
+	}
 	subChanged := ts.w.cam.SubURL != wall.StripPassword(subURL)
 	ts.w.cam.SubURL = wall.StripPassword(subURL)
 	if wall.StripPassword(rawURL) != wall.StripPassword(oldURL) {

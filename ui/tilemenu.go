@@ -47,7 +47,7 @@ func (v *Viewer) tileMenu(ts *tileState) *fyne.Menu {
 // askRename asks for the tile's new name; an empty one shows the host.
 func (v *Viewer) askRename(ts *tileState) {
 	name := widget.NewEntry()
-	name.SetText(ts.w.cam.Name)
+	name.SetText(cleanText(ts.w.cam.Name))
 	name.SetPlaceHolder(displayName(wall.Camera{URL: ts.w.cam.URL}))
 	d := dialog.NewForm("Rename camera", "Rename", "Cancel",
 		[]*widget.FormItem{widget.NewFormItem("Name", name)}, func(ok bool) {

@@ -89,6 +89,9 @@ type tileState struct {
 	url    string
 	user   string
 	pass   string
+	// dial is the address the tile's stream dials: url, or the camera's
+	// sub_url (dialURL). Its host is the one a question names.
+	dial string
 	// How the stream was opened, to reopen it the same way once its
 	// certificate is trusted: transport and tunnel port.
 	transport  player.Transport
@@ -199,6 +202,12 @@ func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transpo
 	if ts.url != rawURL {
 		ts.credHosts = nil // an agreement about one camera's redirect, not another's
 	}
+	// Basic in clear is the camera's own choice, kept in its wall entry;
+	// the entry being opened (a wall camera) is not the tile's yet.
+	allowBasic := ts.w.cam.AllowBasic && addressHost(ts.w.cam.URL) == addressHost(rawURL)
+	if p := v.walls().pending; p != nil {
+		allowBasic = p.AllowBasic
+	}
 	ts.url, ts.user, ts.pass = rawURL, user, pass
 	credHosts := append([]string(nil), ts.credHosts...)
 	ts.transport, ts.tunnelPort = tr, tunnelPort
@@ -206,6 +215,7 @@ func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transpo
 	gen := ts.gen
 	closeNow, keep := ts.beginHandover(old, gen)
 	dial, dialUser, dialPass := ts.dialURL(rawURL, user, pass)
+	ts.dial = dial
 	v.mu.Unlock()
 	for _, s := range closeNow {
 		v.closeInBackground(s)
@@ -227,7 +237,13 @@ func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transpo
 			v.do(func() { v.onStatus(ts, gen, st) })
 		},
 	}
+	// The login was given for rawURL, the camera's main address: when
+	// the tile dials the camera's sub_url, the player sends it only if
+	// that address is on the same host (a wall file from someone else
+	// may point sub_url anywhere).
+	cfg.CredentialURL = rawURL
 	cfg.CredentialHosts = credHosts
+	cfg.AllowBasic = allowBasic
 	if v.launching {
 		cfg.Start, cfg.StartClock = v.opts.Start, v.opts.StartClock
 	}
@@ -290,8 +306,14 @@ func (v *Viewer) onStatus(ts *tileState, gen uint64, st player.Status) {
 	}
 	current := ts.stream != nil && ts.stream.Status().State == st.State
 	ts.status = st
+	sub := ts.ho.playingSub // this stream dials the camera's sub_url
 	v.mu.Unlock()
 	if v.holdForHandover(ts, gen, st) {
+		if st.State == player.StateFailed && sub {
+			// The sub-stream failed and the tile went back to its
+			// main stream; a question it failed on is still asked.
+			v.askQuestion(ts, st, true)
+		}
 		return
 	}
 	ts.tile.bar.Update() // paused, ended, live: the bar shows it at once
@@ -304,9 +326,7 @@ func (v *Viewer) onStatus(ts *tileState, gen uint64, st player.Status) {
 	default:
 		ts.tile.SetOverlay(st.Text)
 	}
-	if cw, ok := withheldCredentials(st); ok {
-		v.askSendCredentials(ts, cw)
-	} else if st.State == player.StateFailed && st.Kind == player.KindUnauthorized {
+	if !v.askQuestion(ts, st, sub) && st.State == player.StateFailed && st.Kind == player.KindUnauthorized {
 		v.askPassword(ts)
 	}
 	if st.State == player.StateFailed && st.Kind == player.KindTLS {
@@ -315,6 +335,22 @@ func (v *Viewer) onStatus(ts *tileState, gen uint64, st player.Status) {
 		}
 	}
 	v.refreshStatus()
+}
+
+// askQuestion asks the person what only they can decide when st failed
+// on it: credentials held back from a host or port they were not given
+// for, or a camera offering Basic in clear. It reports whether it asked.
+// sub: the failed stream dialed the camera's sub_url.
+func (v *Viewer) askQuestion(ts *tileState, st player.Status, sub bool) bool {
+	if cw, ok := withheldCredentials(st); ok {
+		v.askSendCredentials(ts, cw, sub)
+		return true
+	}
+	if basicInClear(st) {
+		v.askAllowBasic(ts, sub)
+		return true
+	}
+	return false
 }
 
 // Tiles returns the tiles in grid order (for tests).

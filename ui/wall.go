@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"net/url"
+	"strings"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/rtspview/rtspview/internal/secrets"
 	"github.com/rtspview/rtspview/internal/wall"
 	"github.com/rtspview/rtspview/player"
+	"github.com/rtspview/rtspview/rtsp"
 )
 
 // wallState is the window's side of the wall file (internal/wall): the
@@ -124,8 +125,10 @@ func (v *Viewer) recallPassword(rawURL, user, pass string) (string, string) {
 	return user, pass
 }
 
+// urlPassword is a password written in rawURL, read as the player reads
+// it (rtsp.ParseURL): one holding '/', '?', '#' or a space too.
 func urlPassword(rawURL string) string {
-	u, err := url.Parse(rawURL)
+	u, err := rtsp.ParseURL(rawURL)
 	if err != nil || u.User == nil {
 		return ""
 	}
@@ -164,13 +167,15 @@ func (v *Viewer) wallChanged(ts *tileState) {
 	v.saveWall()
 }
 
-// displayName is the camera's name, or its host when it has none.
+// displayName is the camera's name, or its host when it has none, as the
+// window paints it (cleanText: a name from someone else's wall file may
+// hold direction overrides and control characters).
 func displayName(c wall.Camera) string {
-	if c.Name != "" {
-		return c.Name
+	if name := strings.TrimSpace(cleanText(c.Name)); name != "" {
+		return name
 	}
-	if u, err := url.Parse(c.URL); err == nil && u.Hostname() != "" {
-		return u.Hostname()
+	if u, err := rtsp.ParseURL(c.URL); err == nil {
+		return cleanText(u.Hostname())
 	}
 	return ""
 }
