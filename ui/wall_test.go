@@ -356,3 +356,49 @@ func TestSelectingATileShowsItsTransport(t *testing.T) {
 		t.Fatalf("selector %q, tile %v", v.transport.Selected, v.tiles[1].transport)
 	}
 }
+
+// TestPasswordWithURLSpecialCharacters is issue 17's point 4: a password
+// holding '/', '?', '#' and a space, written by hand in the wall file and
+// typed in the address bar, plays, goes to the keyring, and is in neither
+// the saved wall nor an exported one.
+func TestPasswordWithURLSpecialCharacters(t *testing.T) {
+	const pw = "pa/s?s#w rd"
+	srv := rtsptest.StartDemo(t, demo.Config{Username: "viewer", Password: pw})
+	dir := t.TempDir()
+	path := filepath.Join(dir, "wall.json")
+	withPw := strings.Replace(srv.URL(), "rtsp://", "rtsp://viewer:"+pw+"@", 1)
+	os.WriteFile(path, []byte(fmt.Sprintf(`{"version": 1, "cameras": [{"name": "Door", "url": %q, "transport": "tcp"}]}`, withPw)), 0o600)
+	kr := &memKeyring{items: map[string]string{}}
+	v, _ := newTestViewer(t, Options{Wall: loadWall(t, path), WallPath: path, Secrets: secrets.NewWithBackend(kr)})
+	onUI(v.Start)
+	waitPlaying(t, v, 0)
+	typed := strings.Replace(srv.URL(), "rtsp://127.0.0.1", "rtsp://viewer:"+pw+"@localhost", 1)
+	onUI(func() {
+		v.address.SetText(typed)
+		v.transport.SetSelected("TCP")
+		test.Tap(v.add)
+	})
+	waitPlaying(t, v, 1)
+	exported := filepath.Join(dir, "exported.json")
+	onUI(func() { v.exportTo(exported) })
+	for _, f := range []string{path, exported} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, part := range []string{pw, "pa/s", "s#w", "w rd"} {
+			if strings.Contains(string(b), part) {
+				t.Fatalf("%s holds the password (%q):\n%s", filepath.Base(f), part, b)
+			}
+		}
+		w := loadWall(t, f)
+		if len(w.Cameras) != 2 || w.Cameras[0].PasswordRef != "keyring" || w.Cameras[1].PasswordRef != "keyring" {
+			t.Fatalf("%s:\n%s", filepath.Base(f), b)
+		}
+	}
+	for _, u := range []string{srv.URL(), strings.Replace(srv.URL(), "127.0.0.1", "localhost", 1)} {
+		if got := kr.items[secrets.Service+"/"+secrets.Key(u, "viewer")]; got != pw {
+			t.Fatalf("keyring for %s holds %q: %v", u, got, kr.items)
+		}
+	}
+}
