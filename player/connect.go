@@ -263,7 +263,7 @@ func (s *Stream) play(cl *rtsp.Client) error {
 				// A hidden stream decodes nothing, so no picture is no
 				// fault; the wait for one starts when it is shown.
 				playStart = now
-				if now.UnixNano()-s.hiddenAt.Load() > int64(parkAfter) {
+				if now.UnixNano()-s.hiddenAt.Load() > int64(parkAfter) && !s.recording() {
 					return errParked
 				}
 			}

@@ -21,7 +21,8 @@ var errParked = errors.New("hidden: session closed until shown")
 // the tile again needs no new connection. When shown again it decodes from
 // the next keyframe (up to a GOP later), since the units skipped were the
 // references of everything up to it. Hidden for 30 s, the session is torn
-// down (Stats.Parked) and opened again when shown.
+// down (Stats.Parked) and opened again when shown; not while it records
+// (StartRecording), which needs the packets.
 func (s *Stream) SetHidden(hidden bool) {
 	if hidden {
 		if !s.hidden.Swap(true) {
@@ -46,7 +47,7 @@ func (s *Stream) park() bool {
 	s.parked.Store(true)
 	defer s.parked.Store(false)
 	s.setStatus(Status{State: StateConnecting, Text: "Hidden; reconnects when shown"})
-	for s.hidden.Load() {
+	for s.hidden.Load() && !s.recording() { // a recording wants the session
 		select {
 		case <-s.ctx.Done():
 			return false

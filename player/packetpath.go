@@ -322,6 +322,7 @@ func (s *Stream) queue(a *attempt, au depack.AccessUnit) {
 	if a.lane != nil && !a.lane.admit() {
 		return // a rival way in Auto's race is (or may be) the one shown
 	}
+	s.rec.video(a, au) // recorded whether or not the decoder keeps up
 	var b *auBuf
 	select {
 	case b = <-s.free:

@@ -169,7 +169,8 @@ type Stream struct {
 	att     *attempt // the packet path feeding from client
 	meter   rateMeter
 	closeMu sync.Once
-	pb      playback // range, position, pause, speed, seeks (seek.go)
+	pb      playback  // range, position, pause, speed, seeks (seek.go)
+	rec     recordTap // the recording, and the GOP kept for it (recordtap.go)
 }
 
 // Start begins playing cfg.URL in the background. Watch OnStatus (or Status)

@@ -27,6 +27,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "probe":
 			return runProbe(args[1:], stdout, stderr)
+		case "record":
+			return runRecord(args[1:], stdout, stderr)
 		case "discover":
 			return runDiscover(args[1:], stdout, stderr)
 		case "demo-server":
@@ -49,6 +51,7 @@ func usage(w io.Writer) {
   rtspview [--transport auto|udp|tcp|http|https] [--insecure] [--proxy URL] [--start TIME] [--verbose] [--screenshot FILE --after DURATION] [URL…]
   rtspview [--wall FILE] [--screenshot FILE --after DURATION] [--stats-file FILE]
   rtspview probe [--transport …] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--proxy URL] [--start TIME] [--json] [--verbose] URL
+  rtspview record [--out DIR] [--segment 15m] [--for DURATION] [--transport T] [--name NAME] URL
   rtspview discover [--timeout 3s] [--json] [--user U] [--password P] [HOST[:PORT]…]
   rtspview demo-server [--addr 127.0.0.1:8554]
   rtspview bench [--streams N] [--duration D] [--size WxH] [--transport T] [--json] [URL]
