@@ -218,10 +218,7 @@ func (s *Stream) play(cl *rtsp.Client) error {
 		s.teardown(cl)
 		att.stop()
 	}()
-	s.mu.Lock()
-	tr := s.stats.Transport
-	s.mu.Unlock()
-	s.setStatus(Status{State: StatePlaying, Text: "Playing · " + strings.ToUpper(tr)})
+	s.setStatus(s.playingNow())
 	idx := cl.VideoTrackIndex()
 	last := cl.Stats(idx).PacketsReceived
 	lastAt := time.Now()

@@ -356,9 +356,12 @@ func TestPlaybackThroughLossyRelay(t *testing.T) {
 	}
 	// ffmpeg's window is its own (-t counts from its first timestamp, and
 	// it joined at another moment), so compare shares, not counts: its
-	// share is what it decoded of the 25 fps the server sends.
-	if ffShare := math.Min(1, float64(ffFrames)/(25*lossyFor.Seconds())); ffErr == nil && ffFrames > 0 &&
-		float64(shown)/float64(sent) < 0.95*ffShare {
+	// share is what it decoded of the 25 fps the server sends. An ffmpeg
+	// that failed or decoded nothing leaves the comparison unmade, and
+	// that is a failure, not a pass.
+	if ffErr != nil || ffFrames == 0 {
+		t.Errorf("ffmpeg through the same relay: %d frames, %v", ffFrames, ffErr)
+	} else if ffShare := math.Min(1, float64(ffFrames)/(25*lossyFor.Seconds())); float64(shown)/float64(sent) < 0.95*ffShare {
 		t.Errorf("showed %d of %d frames, ffmpeg %d of %.0f in the same run", shown, sent, ffFrames, 25*lossyFor.Seconds())
 	}
 	// Every drop after the first forwarded packet is a sequence number the

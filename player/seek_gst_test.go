@@ -73,6 +73,19 @@ func (l *pictureLog) waitPicture(t *testing.T, after time.Time, limit time.Durat
 	return shownPicture{}
 }
 
+// waitPictures waits up to limit for n pictures shown after t and
+// returns them.
+func (l *pictureLog) waitPictures(t *testing.T, after time.Time, n int, limit time.Duration) []shownPicture {
+	t.Helper()
+	for end := time.Now().Add(limit); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
+		if p := l.since(after); len(p) >= n {
+			return p
+		}
+	}
+	t.Fatalf("%d pictures of %d within %v", len(l.since(after)), n, limit)
+	return nil
+}
+
 func startLogged(t *testing.T, cfg Config) (*Stream, *pictureLog) {
 	l := &pictureLog{}
 	cfg.OnFrame = l.onFrame
@@ -83,6 +96,11 @@ func startLogged(t *testing.T, cfg Config) (*Stream, *pictureLog) {
 }
 
 func secs(d time.Duration) float64 { return d.Seconds() }
+
+// settled is how many pictures make playback steady: about 300 ms of the
+// test clips' 25 fps. A seek's check watches this many pictures after the
+// first for one from before the seek.
+const settled = 8
 
 // TestSeekGst plays a 20 s recording served by gst-rtsp-server from 12 s,
 // seeks back to 3 s while playing, pauses for 2 s and resumes, over TCP
@@ -112,7 +130,8 @@ func TestSeekGst(t *testing.T) {
 			}
 			near(t, "first picture", first)
 			t.Logf("%s: start 12 s: first picture at npt %.3f s (frame %d), %v after start", tr, secs(first.npt), first.code, st.FirstFrameTime)
-			time.Sleep(500 * time.Millisecond)
+			// Seeks from steady play, not from the connect's first picture.
+			l.waitPictures(t, first.when, settled, 3*time.Second)
 
 			// Ten seeks back and forth; the first picture after each is
 			// near its target and no picture from before follows it.
@@ -132,8 +151,7 @@ func TestSeekGst(t *testing.T) {
 				if p.npt < to-time.Second || p.npt > to+time.Second {
 					t.Fatalf("seek %d to %v: first picture at %v", i, to, p.npt)
 				}
-				time.Sleep(300 * time.Millisecond)
-				for _, q := range l.since(p.when) {
+				for _, q := range l.waitPictures(t, p.when, settled, 3*time.Second) {
 					if q.npt < to-time.Second || q.npt > to+2*time.Second {
 						t.Fatalf("seek %d to %v: a picture at %v followed (from before the seek?)", i, to, q.npt)
 					}
@@ -298,8 +316,7 @@ func TestSeekGortsplib(t *testing.T) {
 		if !exact(p) || p.npt < to-time.Second || p.npt > to+time.Second {
 			t.Fatalf("seek %d to %v: position %v, shows frame %d (%v)", i, to, p.npt, p.code, p.content())
 		}
-		time.Sleep(300 * time.Millisecond)
-		for _, q := range l.since(p.when) {
+		for _, q := range l.waitPictures(t, p.when, settled, 3*time.Second) {
 			if !exact(q) || q.npt < to-time.Second || q.npt > to+2*time.Second {
 				t.Fatalf("seek %d to %v: then position %v showing %v", i, to, q.npt, q.content())
 			}
@@ -334,8 +351,8 @@ func TestSpeedGst(t *testing.T) {
 	clip := rtsptest.MakeClip(t, rtsptest.ClipOptions{Length: 10 * time.Second, FrameCode: true})
 	url := rtsptest.StartGst(t, rtsptest.GstOptions{File: clip, Path: "/vod"})
 	s, l := startLogged(t, Config{URL: url, Transport: TransportTCP, Start: 4 * time.Second})
-	l.waitPicture(t, time.Time{}, 10*time.Second)
-	time.Sleep(300 * time.Millisecond)
+	first := l.waitPicture(t, time.Time{}, 10*time.Second)
+	l.waitPictures(t, first.when, settled, 3*time.Second)
 	asked := time.Now()
 	err := s.SetSpeed(2)
 	st := s.Stats()
