@@ -44,7 +44,9 @@ func parseXML(data []byte) (*node, error) {
 	d.CharsetReader = charsetReader
 	var root *node
 	var stack []*node
-	var texts []strings.Builder
+	// One text buffer per open element ([]byte, not strings.Builder: a
+	// Builder must not be copied, and append copies).
+	var texts [][]byte
 	count := 0
 	for {
 		tok, err := d.Token()
@@ -76,15 +78,15 @@ func parseXML(data []byte) (*node, error) {
 				p.kids = append(p.kids, n)
 			}
 			stack = append(stack, n)
-			texts = append(texts, strings.Builder{})
+			texts = append(texts, nil)
 		case xml.EndElement:
 			n := stack[len(stack)-1]
-			n.text = strings.TrimSpace(texts[len(texts)-1].String())
+			n.text = strings.TrimSpace(string(texts[len(texts)-1]))
 			stack = stack[:len(stack)-1]
 			texts = texts[:len(texts)-1]
 		case xml.CharData:
 			if len(stack) > 0 {
-				texts[len(texts)-1].Write(t)
+				texts[len(texts)-1] = append(texts[len(texts)-1], t...)
 			}
 		}
 	}
