@@ -213,7 +213,7 @@ func (n *netns) probe(bin string, args ...string) autoProbe {
 		t.Fatalf("probe %v: more than one JSON value on stdout", args)
 	}
 	t.Logf("probe %s: exit %d in %v: transport %s, fallbacks %+v, frames %d, error_kind %q",
-		strings.Join(args, " "), p.code, p.elapsed.Round(time.Millisecond), p.res.Transport, p.res.Fallbacks, p.res.FramesDecoded, p.res.ErrorKind)
+		strings.Join(args, " "), p.code, p.elapsed.Round(time.Millisecond), p.res.Transport, p.res.Fallbacks, p.res.FramesShown, p.res.ErrorKind)
 	return p
 }
 
@@ -228,7 +228,7 @@ func (p autoProbe) played(t *testing.T, transport string, bound time.Duration) {
 	if r.Transport != transport || r.Error != "" || r.ErrorKind != "" {
 		t.Fatalf("transport %q error %q (%s), want %q and no error", r.Transport, r.Error, r.ErrorKind, transport)
 	}
-	if r.FramesDecoded < 25 || r.Video.Codec != "H264" || r.Video.Width != 640 || r.Video.Height != 360 || r.PacketsReceived == 0 {
+	if r.FramesShown < 25 || r.Video.Codec != "H264" || r.Video.Width != 640 || r.Video.Height != 360 || r.PacketsReceived == 0 {
 		t.Fatalf("did not play the stream: %+v", r)
 	}
 	if p.elapsed > bound {

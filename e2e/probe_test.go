@@ -11,7 +11,7 @@ type probeResult struct {
 		Width  int    `json:"width"`
 		Height int    `json:"height"`
 	} `json:"video"`
-	FramesDecoded   uint64            `json:"frames_decoded"`
+	FramesShown     uint64            `json:"frames_decoded"`
 	FirstFrameMS    int64             `json:"first_frame_ms"`
 	PacketsReceived uint64            `json:"packets_received"`
 	Fallbacks       []player.Fallback `json:"fallbacks"`

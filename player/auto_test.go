@@ -22,7 +22,7 @@ func checkAuto(t *testing.T, stats Stats, st Status, transport string, fallbacks
 	if st.State != StatePlaying || st.Err != nil {
 		t.Fatalf("status %+v, want playing", st)
 	}
-	if stats.Transport != transport || stats.PacketsReceived == 0 || stats.FramesDecoded == 0 {
+	if stats.Transport != transport || stats.PacketsReceived == 0 || stats.FramesShown == 0 {
 		t.Fatalf("transport %q, stats %+v; want %q", stats.Transport, stats, transport)
 	}
 	if len(stats.Fallbacks) != len(fallbacks) {

@@ -206,7 +206,7 @@ func (s *Stream) showPicture(dec *decode.Decoder, out *image.RGBA, gen uint64, n
 	s.frames.publishAt(out, arrived)
 	s.snapPublished(dec)
 	s.pb.picture(npt, hasNPT, time.Now())
-	s.decoded.Add(1)
+	s.shownCount.Add(1)
 	if s.firstFrameDur.Load() == 0 {
 		s.firstFrameDur.Store(time.Now().UnixNano() - s.attemptStart.Load())
 		s.firstPicture()

@@ -43,16 +43,16 @@ func TestHiddenStreamDecodesNothingAndComesBackAtAKeyframe(t *testing.T) {
 	}})
 	stream.Store(s)
 	defer s.Close()
-	waitStats(t, s, 15*time.Second, "first pictures", func(st Stats) bool { return st.FramesDecoded >= 5 })
+	waitStats(t, s, 15*time.Second, "first pictures", func(st Stats) bool { return st.FramesShown >= 5 })
 
 	s.SetHidden(true)
 	// A unit may be in the decoder when hiding: let packets flow on, then
 	// count from there.
 	st := s.Stats()
 	st = waitStats(t, s, 15*time.Second, "packets while hidden", func(x Stats) bool { return x.PacketsReceived > st.PacketsReceived+50 })
-	decoded := st.FramesDecoded
+	decoded := st.FramesShown
 	waitStats(t, s, 15*time.Second, "more packets while hidden", func(x Stats) bool { return x.PacketsReceived > st.PacketsReceived+200 })
-	if got := s.Stats().FramesDecoded; got != decoded {
+	if got := s.Stats().FramesShown; got != decoded {
 		t.Fatalf("hidden stream decoded %d pictures", got-decoded)
 	}
 	if s.Status().State != StatePlaying {
@@ -62,7 +62,7 @@ func TestHiddenStreamDecodesNothingAndComesBackAtAKeyframe(t *testing.T) {
 	before := s.Stats()
 	shown.Store(true)
 	s.SetHidden(false)
-	waitStats(t, s, 15*time.Second, "pictures when shown again", func(x Stats) bool { return x.FramesDecoded >= decoded+5 })
+	waitStats(t, s, 15*time.Second, "pictures when shown again", func(x Stats) bool { return x.FramesShown >= decoded+5 })
 	first := atFirst.Load()
 	if first.DecodeErrors != before.DecodeErrors {
 		t.Fatalf("shown again mid-GOP: %d units rejected before the first picture (want a start at a keyframe)", first.DecodeErrors-before.DecodeErrors)
@@ -131,7 +131,7 @@ func TestHiddenStreamClosesItsSessionAndReopensWhenShown(t *testing.T) {
 	stream.Store(s)
 	defer s.Close()
 	waitStatus(t, statuses, 15*time.Second, "first connect", StatePlaying)
-	waitStats(t, s, 15*time.Second, "first pictures", func(st Stats) bool { return st.FramesDecoded >= 5 })
+	waitStats(t, s, 15*time.Second, "first pictures", func(st Stats) bool { return st.FramesShown >= 5 })
 
 	s.SetHidden(true)
 	waitStats(t, s, 15*time.Second, "session closed while hidden", func(x Stats) bool { return x.Parked })
@@ -145,14 +145,14 @@ func TestHiddenStreamClosesItsSessionAndReopensWhenShown(t *testing.T) {
 		t.Fatal("packets arrive for a parked stream")
 	}
 
-	decoded := s.Stats().FramesDecoded
+	decoded := s.Stats().FramesShown
 	for len(statuses) > 0 {
 		<-statuses // the first session's, and the parked one's
 	}
 	shown.Store(true)
 	s.SetHidden(false)
 	waitStatus(t, statuses, 15*time.Second, "shown again", StatePlaying)
-	waitStats(t, s, 15*time.Second, "pictures when shown again", func(x Stats) bool { return !x.Parked && x.FramesDecoded >= decoded+5 })
+	waitStats(t, s, 15*time.Second, "pictures when shown again", func(x Stats) bool { return !x.Parked && x.FramesShown >= decoded+5 })
 	if st := wrong.Load(); st != nil {
 		t.Fatalf("a picture shown again under the status %+v", *st)
 	}

@@ -336,7 +336,7 @@ func TestPlaybackThroughLossyRelay(t *testing.T) {
 	<-ffmpegDone
 
 	sent := r1.frames - r0.frames
-	shown := int(lossyEnd.FramesDecoded - start.FramesDecoded)
+	shown := int(lossyEnd.FramesShown - start.FramesShown)
 	t.Logf("lossy %v: server sent %d frames, %d packets; relay dropped %d, reordered %d, duplicated %d",
 		lossyFor, sent, r1.sent-r0.sent, r1.dropped-r0.dropped, r1.reordered-r0.reordered, r1.duplicated-r0.duplicated)
 	t.Logf("rtspview showed %d frames (%.1f %%), %d concealed, %d decode errors, %d dropped behind; ffmpeg decoded %d frames in %v (err %v)",
@@ -377,7 +377,7 @@ func TestPlaybackThroughLossyRelay(t *testing.T) {
 	}
 	// Recovered: clean packets, so no more concealment, and the frame
 	// rate is back to the source's (an IDR comes every second).
-	cleanShown := end.FramesDecoded - lossyEnd.FramesDecoded
+	cleanShown := end.FramesShown - lossyEnd.FramesShown
 	if cleanSent := r2.frames - r1.frames; float64(cleanShown) < 0.9*float64(cleanSent) {
 		t.Errorf("after the loss stopped: showed %d of %d frames", cleanShown, cleanSent)
 	}

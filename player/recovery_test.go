@@ -68,7 +68,7 @@ func TestStreamJoinsIntraRefresh(t *testing.T) {
 
 	start := time.Now()
 	stats, st, img := playFrames(t, Config{URL: url, Transport: TransportTCP}, 25, 10*time.Second)
-	if st.State != StatePlaying || stats.FramesDecoded < 25 {
+	if st.State != StatePlaying || stats.FramesShown < 25 {
 		t.Fatalf("status %+v, stats %+v", st, stats)
 	}
 	t.Logf("joined late: 25 frames after %v, first after %v", time.Since(start).Round(time.Millisecond), stats.FirstFrameTime.Round(time.Millisecond))

@@ -53,7 +53,7 @@ func TestRedirects(t *testing.T) {
 	t.Run("followed with credentials kept", func(t *testing.T) {
 		addr := redirector(t, nil, func(int) string { return srv.URL() })
 		stats, st, _ := playFrames(t, Config{URL: "rtsp://u:secret@" + addr + "/old", Transport: TransportTCP}, 3, 15*time.Second)
-		if st.State != StatePlaying || stats.FramesDecoded < 3 {
+		if st.State != StatePlaying || stats.FramesShown < 3 {
 			t.Fatalf("%+v %+v", st, stats)
 		}
 		if stats.URL != strings.Replace(srv.URL(), "rtsp://", "rtsp://u@", 1) {

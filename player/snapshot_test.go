@@ -24,7 +24,7 @@ func TestSnapshotAtDecodedSize(t *testing.T) {
 	s := Start(Config{URL: url, Transport: TransportTCP})
 	defer s.Close()
 	s.SetSize(320, 180)
-	waitStats(t, s, 15*time.Second, "first pictures", func(st Stats) bool { return st.FramesDecoded >= 5 })
+	waitStats(t, s, 15*time.Second, "first pictures", func(st Stats) bool { return st.FramesShown >= 5 })
 	if img, _, _ := s.Frame(); img == nil || img.Rect != image.Rect(0, 0, 320, 180) {
 		t.Fatalf("tile picture %v, want 320x180", img)
 	}
@@ -51,12 +51,12 @@ func TestSnapshotAtDecodedSize(t *testing.T) {
 	if err := s.Pause(); err != nil {
 		t.Fatal(err)
 	}
-	d := s.Stats().FramesDecoded
+	d := s.Stats().FramesShown
 	time.Sleep(500 * time.Millisecond)
 	if _, err := s.Snapshot(context.Background()); err != nil {
 		t.Fatalf("paused: %v", err)
 	}
-	if s.Stats().FramesDecoded != d {
+	if s.Stats().FramesShown != d {
 		t.Fatal("pictures shown while paused")
 	}
 	if err := s.Resume(); err != nil {

@@ -22,7 +22,11 @@ type Stats struct {
 	Width     int    // source picture size
 	Height    int
 
-	FramesDecoded uint64
+	// FramesShown counts the pictures shown: decoded and handed to Frame.
+	// Pictures decoded but not shown are not in it: those of a paused
+	// stream, those queued before a seek, those a resume decodes on its
+	// way to the paused picture. probe reports it as frames_decoded.
+	FramesShown   uint64
 	FramesDropped uint64 // access units skipped because decoding fell behind
 	// DecodeLevel is how much the decoder skips to keep up, and
 	// FramesSkipped the pictures it left out so (player/degrade.go): a
@@ -44,7 +48,7 @@ type Stats struct {
 	// jitter buffer put back in order and duplicates it dropped.
 	PacketsReordered  uint64
 	PacketsDuplicated uint64
-	FPS               float64 // decoded frames per second over the last ~2 s
+	FPS               float64 // pictures shown per second over the last ~2 s
 	Bitrate           float64 // received RTP bits per second over the last ~2 s
 	// RatesMeasured is set once FPS and Bitrate cover at least a second
 	// (rateKnown). Before that, at every start and page turn, they are 0
@@ -53,7 +57,7 @@ type Stats struct {
 	RatesMeasured bool
 
 	ConnectTime    time.Duration // start → PLAY answered (latest attempt)
-	FirstFrameTime time.Duration // start → first decoded frame (latest attempt)
+	FirstFrameTime time.Duration // start → first picture shown (latest attempt)
 	Fallbacks      []Fallback
 	Reconnects     int
 	// Parked: hidden for parkAfter, the session is closed until the

@@ -85,6 +85,10 @@ type Config struct {
 	// OnStatus is called on every state change, from the stream's
 	// goroutines (the session's, and the decoder's for the first picture),
 	// one call at a time and in the order of the changes.
+	//
+	// OnStatus must not call Close: Close waits for those goroutines,
+	// and for the status lock the call holds, so it would wait for
+	// itself. A callback that ends the stream calls `go s.Close()`.
 	OnStatus func(Status)
 }
 
@@ -142,7 +146,7 @@ type Stream struct {
 	parked   atomic.Bool
 	shown    chan struct{}
 
-	decoded       atomic.Uint64
+	shownCount    atomic.Uint64 // pictures shown (Stats.FramesShown)
 	dropped       atomic.Uint64
 	skipped       atomic.Uint64 // units the decode level left out (degrade.go)
 	decodeLevel   atomic.Int32  // DecodeLevel
@@ -238,14 +242,14 @@ func (s *Stream) Status() Status {
 func (s *Stream) Stats() Stats {
 	// Frames first, packets after: every frame counted here came from
 	// packets of a client published (or folded into s.stats) by then, so
-	// frames_decoded never outruns packets_received.
-	decoded := s.decoded.Load()
+	// FramesShown never outruns PacketsReceived.
+	shown := s.shownCount.Load()
 	s.mu.Lock()
 	st := s.stats
 	st.Fallbacks = append([]Fallback(nil), s.stats.Fallbacks...)
 	cl, att := s.client, s.att
 	s.mu.Unlock()
-	st.FramesDecoded = decoded
+	st.FramesShown = shown
 	st.Parked = s.parked.Load()
 	st.FramesDropped = s.dropped.Load()
 	st.FramesSkipped = s.skipped.Load()
@@ -263,7 +267,7 @@ func (s *Stream) Stats() Stats {
 		bytes = ts.BytesReceived
 	}
 	now := time.Now()
-	st.FPS, st.Bitrate = s.meter.add(now, st.FramesDecoded, bytes)
+	st.FPS, st.Bitrate = s.meter.add(now, st.FramesShown, bytes)
 	st.RatesMeasured = s.meter.measured(now)
 	s.pb.fill(&st)
 	return st

@@ -144,7 +144,7 @@ func (f *statsFile) report(tiles []*tileState, now time.Time, final bool) statsR
 		p.mu.Unlock()
 		if ts.stream != nil {
 			ps := ts.stream.Stats()
-			st.Decoded, st.DecodeFPS, st.Dropped = ps.FramesDecoded, ps.FPS, ps.FramesDropped
+			st.Decoded, st.DecodeFPS, st.Dropped = ps.FramesShown, ps.FPS, ps.FramesDropped
 			st.Skipped, st.DecodeLevel = ps.FramesSkipped, ps.DecodeLevel.String()
 		}
 		if m, ok := f.prev[ts.tile]; ok && now.After(m.at) && st.Painted >= m.painted {

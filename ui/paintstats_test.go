@@ -58,7 +58,7 @@ func TestTileCountsPaintedPictures(t *testing.T) {
 			t.Fatalf("after %d refreshes: painted %d", i+1, got)
 		}
 	}
-	if d := s.Stats().FramesDecoded; d < n {
+	if d := s.Stats().FramesShown; d < n {
 		t.Fatalf("painted %d of %d decoded", n, d)
 	}
 	tile.paint.mu.Lock()

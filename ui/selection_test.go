@@ -490,9 +490,9 @@ func TestDragReordersTheWall(t *testing.T) {
 			t.Fatalf("camera %d was opened again", i)
 		}
 	}
-	frames := tiles[0].Stream().Stats().FramesDecoded
+	frames := tiles[0].Stream().Stats().FramesShown
 	waitFor(t, 10*time.Second, "the moved tile playing on", func() bool {
-		return tiles[0].Stream().Stats().FramesDecoded > frames+5 && tiles[0].Stream().Status().State == player.StatePlaying
+		return tiles[0].Stream().Stats().FramesShown > frames+5 && tiles[0].Stream().Status().State == player.StatePlaying
 	})
 	// Dropped on itself, or outside the grid: nothing moves.
 	drag(tiles[1], tiles[1], true)

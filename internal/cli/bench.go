@@ -80,7 +80,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	for time.Now().Before(deadline) {
 		n := 0
 		for _, s := range ss {
-			if s.Stats().FramesDecoded > 0 {
+			if s.Stats().FramesShown > 0 {
 				n++
 			}
 		}
@@ -93,7 +93,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	drop0 := uint64(0)
 	for i, s := range ss {
 		st := s.Stats()
-		start[i], drop0 = st.FramesDecoded, drop0+st.FramesDropped
+		start[i], drop0 = st.FramesShown, drop0+st.FramesDropped
 	}
 	cpu0 := cpuTime()
 	t0 := time.Now()
@@ -104,7 +104,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	var drop uint64
 	for i, s := range ss {
 		st := s.Stats()
-		n := st.FramesDecoded - start[i]
+		n := st.FramesShown - start[i]
 		res.FramesTotal += n
 		drop += st.FramesDropped
 		fps := float64(n) / el

@@ -42,7 +42,7 @@ func TestProbeContract(t *testing.T) {
 				if res.Transport != tr || res.TLS || res.Video.Codec != "H264" || res.Video.Width != 1280 || res.Video.Height != 720 {
 					t.Fatalf("%+v", res)
 				}
-				if res.FramesDecoded < 25 || res.ConnectMS < 0 || res.FirstFrameMS <= 0 || res.FirstFrameMS < res.ConnectMS || res.PacketsReceived == 0 || res.Error != "" || res.ErrorKind != "" {
+				if res.FramesShown < 25 || res.ConnectMS < 0 || res.FirstFrameMS <= 0 || res.FirstFrameMS < res.ConnectMS || res.PacketsReceived == 0 || res.Error != "" || res.ErrorKind != "" {
 					t.Fatalf("%+v", res)
 				}
 				if strings.Contains(res.URL, "s3cret-pw") {
@@ -54,7 +54,7 @@ func TestProbeContract(t *testing.T) {
 	t.Run("password from environment", func(t *testing.T) {
 		t.Setenv("RTSPVIEW_PASSWORD", "s3cret-pw")
 		res, code, stderr := probeJSON(t, "--transport", "tcp", "--frames", "3", "--user", "viewer", srv.URL())
-		if code != 0 || res.FramesDecoded < 3 {
+		if code != 0 || res.FramesShown < 3 {
 			t.Fatalf("exit %d %+v %s", code, res, stderr)
 		}
 	})
@@ -119,7 +119,7 @@ func TestProbeTLS(t *testing.T) {
 				t.Fatalf("self-signed without --insecure: exit %d %+v", code, res)
 			}
 			res, code, stderr := probeJSON(t, "--transport", tc.transport, "--frames", "5", "--insecure", tc.url)
-			if code != 0 || !res.TLS || res.Transport != tc.transport || res.FramesDecoded < 5 {
+			if code != 0 || !res.TLS || res.Transport != tc.transport || res.FramesShown < 5 {
 				t.Fatalf("--insecure: exit %d %+v %s", code, res, stderr)
 			}
 		})

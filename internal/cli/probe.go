@@ -19,7 +19,7 @@ type probeResult struct {
 	Transport       string            `json:"transport"`
 	TLS             bool              `json:"tls"`
 	Video           probeVideo        `json:"video"`
-	FramesDecoded   uint64            `json:"frames_decoded"`
+	FramesShown     uint64            `json:"frames_decoded"` // pictures shown; the JSON name is the first probe's
 	ConnectMS       int64             `json:"connect_ms"`
 	FirstFrameMS    int64             `json:"first_frame_ms"`
 	PacketsReceived uint64            `json:"packets_received"`
@@ -140,7 +140,7 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 		_ = enc.Encode(res)
 	} else if err == nil {
 		fmt.Fprintf(stdout, "%s: %s %dx%d over %s, %d frames, connect %d ms, first frame %d ms, %d packets (%d lost)\n",
-			res.URL, res.Video.Codec, res.Video.Width, res.Video.Height, res.Transport, res.FramesDecoded,
+			res.URL, res.Video.Codec, res.Video.Width, res.Video.Height, res.Transport, res.FramesShown,
 			res.ConnectMS, res.FirstFrameMS, res.PacketsReceived, res.PacketsLost)
 	}
 	if err != nil {
@@ -210,7 +210,7 @@ func probe(cfg player.Config, frames int, timeout time.Duration) (probeResult, e
 		Transport:       st.Transport,
 		TLS:             st.TLS,
 		Video:           probeVideo{Codec: st.Codec, Width: st.Width, Height: st.Height},
-		FramesDecoded:   st.FramesDecoded,
+		FramesShown:     st.FramesShown,
 		ConnectMS:       st.ConnectTime.Milliseconds(),
 		FirstFrameMS:    st.FirstFrameTime.Milliseconds(),
 		PacketsReceived: st.PacketsReceived,
@@ -240,9 +240,9 @@ func probe(cfg player.Config, frames int, timeout time.Duration) (probeResult, e
 	if err != nil {
 		res.Error = player.Sentence(err, cfg.URL)
 		if errors.Is(err, errEnded) {
-			res.Error = fmt.Sprintf("The recording ended after %d of %d frames.", st.FramesDecoded, frames)
-		} else if kind == player.KindTimeout && st.FramesDecoded > 0 {
-			res.Error = fmt.Sprintf("Only %d of %d frames arrived within %v.", st.FramesDecoded, frames, timeout)
+			res.Error = fmt.Sprintf("The recording ended after %d of %d frames.", st.FramesShown, frames)
+		} else if kind == player.KindTimeout && st.FramesShown > 0 {
+			res.Error = fmt.Sprintf("Only %d of %d frames arrived within %v.", st.FramesShown, frames, timeout)
 		} else if kind == player.KindTimeout && st.PacketsReceived == 0 && st.Transport != "" {
 			res.Error = fmt.Sprintf("Connected over %s, but no video arrived within %v.", st.Transport, timeout)
 		} else if kind == player.KindTimeout && st.PacketsReceived > 0 && !errors.Is(err, player.ErrNoPicture) {

@@ -20,7 +20,7 @@ func TestProbeStart(t *testing.T) {
 	for _, tr := range []string{"tcp", "udp"} {
 		t.Run("vod/"+tr, func(t *testing.T) {
 			res, code, stderr := probeJSON(t, "--transport", tr, "--start", "12s", "--frames", "5", vod)
-			if code != 0 || res.FramesDecoded < 5 {
+			if code != 0 || res.FramesShown < 5 {
 				t.Fatalf("exit %d: %+v %s", code, res, stderr)
 			}
 			if !res.Seekable || res.DurationS == nil || *res.DurationS < 19.5 || *res.DurationS > 20.5 {
