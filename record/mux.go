@@ -22,17 +22,21 @@ const ioBuffer = 64 << 10
 // muxFile is one recording file being written through FFmpeg's muxer.
 // Only the recorder's goroutine uses it.
 type muxFile struct {
-	path   string
-	f      *os.File
-	ioc    *astiav.IOContext
-	fc     *astiav.FormatContext
-	pkt    *astiav.Packet
-	video  *astiav.Stream
-	audio  *astiav.Stream
-	vtb    astiav.Rational // the units given: RTP's clock
-	atb    astiav.Rational
-	werr   error // the first error writing f, in the system's words
-	size   int64
+	path  string
+	f     *os.File
+	ioc   *astiav.IOContext
+	fc    *astiav.FormatContext
+	pkt   *astiav.Packet
+	video *astiav.Stream
+	audio *astiav.Stream
+	vtb   astiav.Rational // the units given: RTP's clock
+	atb   astiav.Rational
+	werr  error // the first error writing f, in the system's words
+	size  int64 // bytes written to f
+	// good is where the muxer's last complete output ends: with
+	// FlushPackets every call leaves whole fragments (or clusters) on the
+	// disk, and a failed write leaves a torn one after good.
+	good   int64
 	header bool
 }
 
@@ -167,6 +171,7 @@ func (m *muxFile) open(spec fileSpec) error {
 		return m.wrap(err)
 	}
 	m.header = true
+	m.good = m.size
 	return nil
 }
 
@@ -204,18 +209,24 @@ func (m *muxFile) writePacket(kind Kind, data []byte, pts, dts, dur int64, key b
 	if err != nil {
 		return m.wrap(err)
 	}
+	m.good = m.size
 	return nil
 }
 
 // finish writes what the muxer still holds and the trailer, and closes the
-// file. After a write error it only closes: what reached the disk before
-// stays playable, which is the point of fragments.
+// file. After a write error it cuts the file back to its last whole
+// fragment (which frees the space a full disk needs for nothing) and
+// closes it: what reached the disk before plays, which is the point of
+// fragments.
 func (m *muxFile) finish() error {
 	var err error
 	if m.header && m.werr == nil {
 		if e := m.fc.WriteTrailer(); e != nil {
 			err = m.wrap(e)
 		}
+	}
+	if m.werr != nil && m.f != nil && m.size > m.good {
+		_ = m.f.Truncate(m.good)
 	}
 	m.free()
 	if m.werr != nil && err == nil {

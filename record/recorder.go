@@ -256,8 +256,9 @@ func (r *Recorder) drain() {
 	r.queue, r.queued, r.spare, r.spareN = nil, 0, nil, 0
 }
 
-// noteFile records a file's stats and tells Config.OnFile.
-func (r *Recorder) noteFile(fs FileStats) {
+// noteFile records a file's stats; tell passes them on to Config.OnFile
+// (a file begun or finished, not its progress).
+func (r *Recorder) noteFile(fs FileStats, tell bool) {
 	r.mu.Lock()
 	if n := len(r.files); n > 0 && r.files[n-1].Path == fs.Path && !r.files[n-1].Done {
 		r.files[n-1] = fs
@@ -265,7 +266,7 @@ func (r *Recorder) noteFile(fs FileStats) {
 		r.files = append(r.files, fs)
 	}
 	r.mu.Unlock()
-	if r.cfg.OnFile != nil {
+	if tell && r.cfg.OnFile != nil {
 		r.cfg.OnFile(fs)
 	}
 }

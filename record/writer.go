@@ -52,7 +52,7 @@ type held struct {
 // and gives each unit its timestamps. The recorder's goroutine owns it.
 type writer struct {
 	cfg  Config
-	note func(FileStats)
+	note func(fs FileStats, tell bool)
 
 	src    *Source
 	vc, ac clock
@@ -163,7 +163,7 @@ func (w *writer) open(u *queued, t int64) error {
 	w.stats = FileStats{Path: f.path, Start: spec.start}
 	w.vBase, w.aReady, w.vDur = t, false, 0
 	w.pv.ok, w.pa.ok = false, false
-	w.note(w.stats)
+	w.note(w.stats, true)
 	return nil
 }
 
@@ -176,6 +176,9 @@ func (w *writer) flushVideo(next int64) error {
 	if dur <= 0 {
 		dur = w.vDur
 	}
+	if dur <= 0 {
+		dur = w.vc.rate / 25 // a file of one picture: say 25 fps
+	}
 	w.vDur = dur
 	w.pv.ok = false
 	if err := w.file.writePacket(Video, w.pv.data, w.pv.pts, w.pv.dts, dur, w.pv.key); err != nil {
@@ -183,6 +186,9 @@ func (w *writer) flushVideo(next int64) error {
 	}
 	w.stats.VideoFrames++
 	w.stats.Duration = time.Duration((w.pv.dts + dur) * int64(time.Second) / w.vc.rate)
+	if w.pv.key {
+		w.note(w.stats, false) // Stats shows the file growing, a GOP at a time
+	}
 	return nil
 }
 
@@ -210,7 +216,7 @@ func (w *writer) close() error {
 	}
 	w.file = nil
 	w.stats.Done = true
-	w.note(w.stats)
+	w.note(w.stats, true)
 	return err
 }
 
