@@ -15,30 +15,9 @@
 // libswresample to interleaved signed 16-bit PCM at one fixed rate and
 // channel count, whatever the camera sends.
 //
-// # FFmpeg needed at build and run time
-//
-// The go-astiav v0.16.0 README says it is "only compatible with ffmpeg
-// n5.1.2", i.e. the FFmpeg 5.1 series (libavcodec 59, libswscale 6); its
-// later releases (v0.17 and up) need FFmpeg 7 and do not build against 5.1.
-// astiav is one cgo package whose files name libavcodec, libavformat,
-// libavutil, libavfilter, libavdevice and libswscale through pkg-config, so
-// all of them must be present even though this package only decodes and
-// scales:
-//
-//   - Debian 12 (bookworm) ships FFmpeg 5.1, which is what this package is
-//     built and tested with (5.1.9):
-//     apt-get install gcc pkg-config libavcodec-dev libavformat-dev
-//     libavutil-dev libavfilter-dev libavdevice-dev libswscale-dev
-//     libswresample-dev
-//   - macOS: Homebrew's ffmpeg formula is FFmpeg 7 or newer, which does not
-//     fit. Use a 5.1 build: the keg-only ffmpeg@5 formula where Homebrew
-//     still offers it (then PKG_CONFIG_PATH=$(brew --prefix ffmpeg@5)/lib/pkgconfig),
-//     or build n5.1.x from source with `make install-ffmpeg` in the astiav
-//     module and point PKG_CONFIG_PATH, CGO_CFLAGS and CGO_LDFLAGS at it as
-//     the astiav README describes.
-//   - Other systems (Ubuntu 22.04 has FFmpeg 4.4, Ubuntu 24.04 and MSYS2
-//     have 6.x or 7.x) need the same: an FFmpeg 5.1 with its pkg-config
-//     files. FFmpeg 6.x is untested here.
+// It builds against FFmpeg 5.1's libraries only (go-astiav v0.16.0's
+// series); the README's "FFmpeg for a development build" says how to get
+// them on each system.
 //
 // FFmpeg logs to stderr; this package lowers its level to fatal when it is
 // loaded, and SetVerbose turns the chatter back on for debugging.

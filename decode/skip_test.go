@@ -45,7 +45,7 @@ func TestSkipLoopFilter(t *testing.T) {
 	}
 
 	// Back on: a fresh decoder from the keyframe with the filter on
-	// matches the filtered reference exactly as before.
+	// matches the filtered reference exactly.
 	d2, err := New(Config{Codec: CodecH264, Threads: 1, LowDelay: true})
 	if err != nil {
 		t.Fatal(err)

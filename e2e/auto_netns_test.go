@@ -61,8 +61,8 @@ const (
 	// UDP gets a 300 ms head start after PLAY, then TCP races it.
 	boundUDPBlocked = 5 * time.Second
 	// boundUDPBlockedPicture is the first picture with UDP dropped: the
-	// head start, TCP's setup and a keyframe it asks for. Waiting for
-	// UDP's 2 s of silence, as Auto did before it raced, fails it.
+	// head start, TCP's setup and a keyframe it asks for. An Auto that
+	// waited out UDP's 2 s of silence before trying TCP would fail it.
 	boundUDPBlockedPicture = 1500 * time.Millisecond
 	// A server that refuses UDP (461) costs one SETUP round trip.
 	boundUDPRefused = 5 * time.Second

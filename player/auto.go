@@ -170,7 +170,7 @@ func (l *lane) silent() bool {
 // await runs on the lane's goroutine after PLAY until the lane has won
 // (nil) or cannot: it lost, the session ended, or no RTP came within
 // mediaWait. A lane that receives packets wins at once while it runs alone
-// (as Auto did before it raced: UDP that works is never second-guessed),
+// (UDP that works is never second-guessed by a TCP lane started later),
 // and after mediaWait even if no unit has come yet (a camera with a long
 // GOP), so that the race ends in bounded time.
 func (l *lane) await(ctx context.Context, cl *rtsp.Client, track int, mediaWait time.Duration) error {

@@ -38,9 +38,9 @@ func checkAuto(t *testing.T, stats Stats, st Status, transport string, fallbacks
 // TestAutoUDPRefused plays servers that answer a UDP SETUP with 461
 // Unsupported Transport: gst-rtsp-server with its factory set to TCP only,
 // and the demo (gortsplib) without UDP. Auto asks for TCP on the same
-// connection. It used to open a second one, whose DESCRIBE gst-rtsp-server
-// answered 503 while it was still unpreparing the first one's media, and
-// Auto ended on "Nothing is listening" from the last tunnel port.
+// connection. On a second connection gst-rtsp-server answers DESCRIBE
+// with 503 while it is still unpreparing the first one's media, and Auto
+// would end on "Nothing is listening" from the last tunnel port.
 func TestAutoUDPRefused(t *testing.T) {
 	ignore := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, ignore) }) // after the peers' cleanups

@@ -2,9 +2,13 @@ package player
 
 import "time"
 
-// The pipeline's latency is measured from the arrival of an access unit's
-// last RTP packet to the moment the UI hands the decoded picture to the
-// canvas: the part of the delay this viewer adds (jitter buffer, decode
+// FrameArrival returns when the last RTP packet of the picture the latest
+// Frame call returned arrived at this viewer; zero when unknown (no
+// picture yet, or one published without a time).
+//
+// The UI measures the pipeline's latency from this time, the arrival of
+// an access unit's last RTP packet, to the moment it hands the decoded
+// picture to the canvas: the part of the delay this viewer adds (jitter buffer, decode
 // queue, decoding, scaling, the hop to the UI thread), not the camera's
 // encoder or the network.
 //
@@ -17,10 +21,6 @@ import "time"
 // Over UDP the stamp is that of the latest packet when the jitter buffer
 // released the unit's last one, so time a packet waited in the jitter
 // buffer for a reordered one is not counted; over TCP it is exact.
-
-// FrameArrival returns when the last RTP packet of the picture the latest
-// Frame call returned arrived at this viewer; zero when unknown (no
-// picture yet, or one published without a time).
 func (s *Stream) FrameArrival() time.Time {
 	ns := s.frames.arrival()
 	if ns == 0 {

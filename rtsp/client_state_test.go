@@ -103,7 +103,8 @@ func TestCloseRightAfterSetup(t *testing.T) {
 	for _, tr := range []Transport{TransportUDP, TransportTCP} {
 		t.Run(tr.String(), func(t *testing.T) {
 			// The window is a few microseconds wide; enough rounds hit it
-			// on most runs without the fix, and each round is bounded.
+			// on most runs if the closed-check is missing, and each round is
+			// bounded.
 			for round := 0; round < 25; round++ {
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 				c, err := Dial(ctx, "rtsp://"+addr+"/s", Config{Transport: tr, Timeout: 3 * time.Second})

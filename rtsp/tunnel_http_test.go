@@ -314,9 +314,8 @@ func TestTunnelResendsRequestLostWithPost(t *testing.T) {
 }
 
 // TestTunnelCloseDuringRedial: Close while Write redials the POST socket to
-// a server that never answers returns at once, and the Write ends with it.
-// The redial used to run under the lock Close takes, with its own 10 s
-// timeout.
+// a server that never answers returns at once, and the Write ends with it:
+// the redial runs outside the lock Close takes, and Close cancels it.
 func TestTunnelCloseDuringRedial(t *testing.T) {
 	get, peer := net.Pipe()
 	defer peer.Close()

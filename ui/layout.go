@@ -26,8 +26,8 @@ func (g gridSpec) capacity() int {
 	return g.cols * g.rows
 }
 
-// maxAuto is the most tiles "auto" puts on one page: 4×4, the largest
-// grid the peers offer by count; more go to pages.
+// maxAuto is the most tiles "auto" puts on one page, 4×4; more go to
+// pages.
 const maxAuto = 16
 
 // specFor returns the grid of layout name (wall.Layouts) for count tiles.

@@ -18,7 +18,7 @@ import (
 //
 // A picture is never held longer than one interval, and not at all when
 // the last update is an interval old (a single camera's pictures go up as
-// they come, as before) or when its tile has the next one already.
+// they come) or when its tile has the next one already.
 type paintClock struct {
 	do   func(func()) // onto the UI thread (fyne.Do)
 	show func(*Tile)  // puts a tile's newest picture up: (*Tile).showFrame

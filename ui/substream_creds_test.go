@@ -14,9 +14,8 @@ import (
 	"github.com/rtspview/rtspview/rtsp/rtsptest"
 )
 
-// TestSubStreamOnAnotherHostGetsNoPassword is issue 17's attack 2: a wall
-// file (someone else's) names the person's camera, whose password is in
-// the keyring, and points its sub_url at another host. In a 5×5 layout
+// TestSubStreamOnAnotherHostGetsNoPassword: a wall file (someone else's)
+// names the person's camera, whose password is in the keyring, and points its sub_url at another host. In a 5×5 layout
 // the tile switches to the sub-stream; the camera's password must not go
 // there, even as a Digest answer. The window asks, naming the host; the
 // tile keeps its main stream; only after Send does the login go.

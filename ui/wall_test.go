@@ -357,10 +357,10 @@ func TestSelectingATileShowsItsTransport(t *testing.T) {
 	}
 }
 
-// TestPasswordWithURLSpecialCharacters is issue 17's point 4: a password
-// holding '/', '?', '#' and a space, written by hand in the wall file and
-// typed in the address bar, plays, goes to the keyring, and is in neither
-// the saved wall nor an exported one.
+// TestPasswordWithURLSpecialCharacters: a password holding '/', '?', '#'
+// and a space, written by hand in the wall file and typed in the address
+// bar, plays, goes to the keyring, and is in neither the saved wall nor
+// an exported one.
 func TestPasswordWithURLSpecialCharacters(t *testing.T) {
 	const pw = "pa/s?s#w rd"
 	srv := rtsptest.StartDemo(t, demo.Config{Username: "viewer", Password: pw})

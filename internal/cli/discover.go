@@ -14,8 +14,8 @@ import (
 	"github.com/rtspview/rtspview/onvif"
 )
 
-// discoverResult is the discover command's JSON contract (issue #14):
-// other tooling parses it, so fields and names only ever grow.
+// discoverResult is the discover command's JSON contract (README,
+// "discover"): other tooling parses it, so fields and names only ever grow.
 type discoverResult struct {
 	Devices []discoverDevice `json:"devices"`
 }

@@ -29,7 +29,7 @@ func discoverJSON(t *testing.T, args ...string) (map[string]any, discoverResult,
 	return raw, res, code, errb.String()
 }
 
-// A camera found by address: the row as the contract gives it,
+// A camera found by address: the row as the README's contract gives it,
 // and its main profile plays through the player.
 func TestDiscoverHostPlays(t *testing.T) {
 	main := rtsptest.StartGst(t, rtsptest.GstOptions{Width: 640, Height: 360, Path: "/main"})

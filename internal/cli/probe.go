@@ -12,8 +12,8 @@ import (
 	"github.com/rtspview/rtspview/player"
 )
 
-// probeResult is the probe command's JSON contract (issue #3): other tooling
-// parses it, so fields and names only ever grow.
+// probeResult is the probe command's JSON contract (README, "probe"):
+// other tooling parses it, so fields and names only ever grow.
 type probeResult struct {
 	URL             string            `json:"url"`
 	Transport       string            `json:"transport"`

@@ -166,8 +166,8 @@ func TestMarshalNeverWritesAPassword(t *testing.T) {
 }
 
 // TestPasswordsURLParseCannotRead: a password with '/', '?', '#', '@' or a
-// space made url.Parse fail, and StripPassword then saved the address as
-// it was, password and all (issue 17, point 4). The wall reads addresses
+// space makes url.Parse fail, and a StripPassword built on it would save
+// the address as it was, password and all. The wall reads addresses
 // as the player dials them (rtsp.ParseURL): the password is found, given
 // to Credentials, and never written.
 func TestPasswordsURLParseCannotRead(t *testing.T) {
