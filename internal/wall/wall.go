@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -91,14 +92,29 @@ type Camera struct {
 	// by Basic authentication over a connection without TLS, where it
 	// crosses the network in clear (player.Config.AllowBasic).
 	AllowBasic bool
+	// ONVIF is set for a camera added by Find cameras: the device's
+	// identity and the profiles its url and sub_url came from, so a camera
+	// that moved to a new address can be found again, and PTZ asked.
+	ONVIF *ONVIF
 
 	extra map[string]json.RawMessage
+}
+
+// ONVIF is a camera's "onvif" entry. Endpoint is what identifies the
+// device across address changes (its WS-Discovery endpoint reference);
+// XAddr, Profile and SubProfile are where and what was asked last.
+type ONVIF struct {
+	Endpoint   string `json:"endpoint,omitempty"`    // urn:uuid:…
+	XAddr      string `json:"xaddr,omitempty"`       // device service address, no credentials
+	Profile    string `json:"profile,omitempty"`     // media profile token of url
+	SubProfile string `json:"sub_profile,omitempty"` // media profile token of sub_url
+	PTZ        bool   `json:"ptz,omitempty"`         // the main profile has PTZ
 }
 
 // known lists the keys Wall and Camera read; everything else is extra.
 var (
 	wallKeys   = []string{"version", "layout", "page", "tour_seconds", "cameras"}
-	cameraKeys = []string{"name", "url", "sub_url", "transport", "user", "password_ref", "allow_basic"}
+	cameraKeys = []string{"name", "url", "sub_url", "transport", "user", "password_ref", "allow_basic", "onvif"}
 )
 
 // Parse reads a wall file's bytes. A missing key takes its default. The
@@ -196,6 +212,13 @@ func parseCamera(data []byte) (Camera, error) {
 			return Camera{}, errors.New("\"allow_basic\" is not true or false")
 		}
 	}
+	if raw, ok := m["onvif"]; ok && !isNull(raw) {
+		c.ONVIF = &ONVIF{}
+		if err := json.Unmarshal(raw, c.ONVIF); err != nil {
+			return Camera{}, errors.New("\"onvif\" is not an object of texts (endpoint, xaddr, profile, sub_profile) and ptz")
+		}
+		c.ONVIF.XAddr = stripUserInfo(c.ONVIF.XAddr)
+	}
 	if strings.TrimSpace(c.URL) == "" {
 		return Camera{}, errors.New("\"url\" is missing")
 	}
@@ -290,6 +313,11 @@ func (c Camera) marshal(b *bytes.Buffer, ind string) {
 	if c.AllowBasic {
 		writeKey(b, ind, "allow_basic", true, !first)
 	}
+	if c.ONVIF != nil {
+		o := *c.ONVIF
+		o.XAddr = stripUserInfo(o.XAddr)
+		writeKey(b, ind, "onvif", o, !first)
+	}
 	writeExtra(b, ind, c.extra)
 	b.WriteString("\n")
 }
@@ -374,6 +402,23 @@ func StripPassword(rawURL string) string {
 		return rawURL
 	}
 	return scheme + "://" + name + "@" + rest[at+1:]
+}
+
+// stripUserInfo drops a user:password from an http(s) address (a device
+// service address is kept, its login never).
+func stripUserInfo(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if strings.Contains(raw, "@") {
+			return "" // unreadable and perhaps holding a login: not kept
+		}
+		return raw
+	}
+	if u.User == nil {
+		return raw
+	}
+	u.User = nil
+	return u.String()
 }
 
 // ExtraKeys returns the names of the unknown top-level keys (for tests and
