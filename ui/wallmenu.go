@@ -130,7 +130,7 @@ func importSummary(w *wall.Wall) (cameras, hosts string) {
 // its own user@host:port (ui/wall.go), and a password goes to a sub_url
 // on another host only after asking (player.Config.CredentialURL).
 //
-// A file's "allow_basic" is dropped: letting a password cross the network
+// A file's "allow_basic" is dropped, and its names are cleaned (cleanText): letting a password cross the network
 // in clear is the person's choice for a camera, not a file's (a file could
 // name the person's own camera and allow Basic for whoever sits on the
 // path). The window asks again for each camera that needs it.
@@ -139,10 +139,15 @@ func (v *Viewer) askImport(file string, w *wall.Wall) dialog.Dialog {
 	imported.Cameras = slices.Clone(w.Cameras)
 	basic := 0
 	for i := range imported.Cameras {
-		if imported.Cameras[i].AllowBasic {
-			imported.Cameras[i].AllowBasic = false
+		c := &imported.Cameras[i]
+		if c.AllowBasic {
+			c.AllowBasic = false
 			basic++
 		}
+		// The file becomes the person's wall: its names are kept as the
+		// window paints them, so an editor opening the saved file is
+		// not turned around by a direction override either.
+		c.Name = strings.TrimSpace(cleanText(c.Name))
 	}
 	w = &imported
 	cameras, hosts := importSummary(w)
@@ -168,8 +173,10 @@ func (v *Viewer) askImport(file string, w *wall.Wall) dialog.Dialog {
 	content := container.NewVBox(widget.NewLabel(head), scroll, hostsText, questionLabel(notes), addNote)
 	d := dialog.NewCustomWithoutButtons("Import wall", content, v.win)
 	add := widget.NewButton(importAdd, func() { d.Hide(); v.addWall(w) })
+	// Adding keeps what the person has; replacing closes it all, so it
+	// is not the button the eye goes to first.
+	add.Importance = widget.HighImportance
 	replace := widget.NewButton(importReplace, func() { d.Hide(); v.replaceWall(w) })
-	replace.Importance = widget.HighImportance
 	cancel := widget.NewButton(importCancel, func() { d.Hide() })
 	if have+n > wall.MaxCameras {
 		add.Disable()

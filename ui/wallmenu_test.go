@@ -80,7 +80,8 @@ func TestImportAsksFirst(t *testing.T) {
 		t.Fatalf("Add: %d tiles", n)
 	}
 	saved := loadWall(t, path)
-	if names(saved) != "Door,Gate\u202e\u0007,Door again" || saved.Layout != "auto" {
+	// The saved names are the cleaned ones: the file is the person's now.
+	if names(saved) != "Door,Gate,Door again" || saved.Layout != "auto" {
 		t.Fatalf("Add saved %q, layout %q", names(saved), saved.Layout)
 	}
 	waitPlaying(t, v, 2) // the same camera: its own keyring password
@@ -129,4 +130,35 @@ func TestImportCap(t *testing.T) {
 	if text := strings.Join(texts, " "); !strings.Contains(text, "Adding would make 257 cameras, and a wall holds at most 256") {
 		t.Fatalf("no reason given: %q", text)
 	}
+}
+
+// FuzzImportSummary feeds hostile wall files through the import path the
+// person sees (wall.Parse, then the dialog's text): it never paints a
+// control or direction character, never a password written in an
+// address, and lists every camera.
+func FuzzImportSummary(f *testing.F) {
+	f.Add([]byte(`{"cameras": [{"name": "\u202egnp.exe\u0007\n", "url": "rtsp://admin:pa/s?s#w rd@\u0430pple.com/1", "sub_url": "rtsp://u:secret-pw@127.0.0.2:8554/"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		w, err := wall.Parse(data)
+		if err != nil {
+			return
+		}
+		cameras, hosts := importSummary(w)
+		text := cameras + hosts
+		for _, r := range text {
+			if r != '\n' && cleanText(string(r)) == "" {
+				t.Fatalf("painted %U: %q", r, text)
+			}
+		}
+		for _, c := range w.Cameras {
+			for _, a := range []string{c.URL, c.SubURL} {
+				if p := urlPassword(a); len(p) >= 4 && strings.Contains(text, p) {
+					t.Fatalf("password %q of %q in the import dialog: %q", p, a, text)
+				}
+			}
+		}
+		if n := strings.Count(cameras, "\n") + 1; len(w.Cameras) > 0 && n < len(w.Cameras) {
+			t.Fatalf("%d cameras listed in %d lines", len(w.Cameras), n)
+		}
+	})
 }
