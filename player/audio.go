@@ -22,11 +22,20 @@ type AudioInfo struct {
 	// Codec is the name a person is shown: AAC, PCMA, PCMU, L16, OPUS,
 	// G726, or the SDP's own name for a codec not decoded.
 	Codec string
-	// SampleRate and Channels are the stream's own, as decoded: 0 before
-	// the first frame, and for a codec not decoded.
+	// SampleRate and Channels are the stream's own: as decoded once a
+	// frame was, the SDP's before (and for a codec not decoded).
 	SampleRate, Channels int
 	// Decoded is how much sound has been decoded.
 	Decoded time.Duration
+	// Supported is false for a codec or payload format this player does
+	// not decode (AudioSentence says so); such a track is not SET UP.
+	Supported bool
+	// SetUp: the server accepted the track's SETUP. Refused: it did not,
+	// and the video plays without sound.
+	SetUp, Refused bool
+	// PacketsReceived counts the track's RTP packets; Dropped those the
+	// audio decoder was too far behind to take.
+	PacketsReceived, Dropped uint64
 }
 
 // audioPath turns one audio track's RTP packets into PCM: the
@@ -43,6 +52,13 @@ type audioPath struct {
 	frames  uint64
 	bad     uint64 // frames the decoder rejected
 	closed  bool
+
+	// clock is the track's RTP clock rate; next is the RTP time the
+	// frame after the last one decoded starts at (haveNext once known),
+	// which a frame after a loss is measured against (gapBefore).
+	clock    int
+	next     uint32
+	haveNext bool
 }
 
 // pickAudio returns the first audio track, or false when there is none.
@@ -60,7 +76,11 @@ func newAudioPath(t rtsp.Track) (*audioPath, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", t, err)
 	}
-	return &audioPath{name: t.AudioName(), dp: dp, dec: dec}, nil
+	clock := t.ClockRate
+	if clock <= 0 {
+		clock = cfg.SampleRate
+	}
+	return &audioPath{name: t.AudioName(), dp: dp, dec: dec, clock: clock}, nil
 }
 
 // audioCodec chooses the depacketizer and decoder configuration for t.
@@ -125,9 +145,16 @@ func audioCodec(t rtsp.Track) (depack.AudioDepacketizer, decode.AudioConfig, err
 	return nil, cfg, fmt.Errorf("%v: %w: %s", t, ErrAudioUnsupported, t.AudioName())
 }
 
-// onPacket depacketizes and decodes one RTP packet of the audio track.
-// Frames the decoder rejects are counted and skipped: the next one plays.
-func (p *audioPath) onPacket(b []byte) {
+// maxGap is the longest loss filled with silence of its length: a
+// longer one (a stream that stopped and restarted, a timestamp jump) starts
+// the sound afresh instead of playing seconds of silence.
+const maxGap = time.Second
+
+// onPacket depacketizes and decodes one RTP packet of the audio track and
+// hands each decoded frame to emit (nil: only count), with the silence to
+// play before it. Frames the decoder rejects are counted and skipped: the
+// next one plays.
+func (p *audioPath) onPacket(b []byte, emit func(pcm []int16, gap int)) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed || p.pkt.Unmarshal(b) != nil {
@@ -137,17 +164,57 @@ func (p *audioPath) onPacket(b []byte) {
 	if err != nil {
 		return
 	}
-	_, ch := p.dec.OutputFormat()
+	rate, ch := p.dec.OutputFormat()
 	for _, f := range frames {
 		p.frames++
+		gap := 0
+		if f.Discontinuity {
+			gap = p.gapBefore(f.Timestamp, rate)
+		}
 		out, err := p.dec.Decode(f.Data, p.pcm[:0])
 		if err != nil {
 			p.bad++
+			// The frame's own length is unknown: the next frame is
+			// measured from its timestamp.
+			p.haveNext = false
 			continue
 		}
 		p.pcm = out
-		p.samples += int64(len(out) / ch)
+		n := len(out) / ch
+		p.samples += int64(n)
+		// The frame's length in RTP ticks, from what it decoded to: AAC's
+		// 1024 samples, a G.711 packet's payload, an Opus packet's 20 ms.
+		p.next = f.Timestamp + uint32((int64(n)*int64(p.clock)+int64(rate)/2)/int64(rate))
+		p.haveNext = true
+		if emit != nil && (n > 0 || gap > 0) {
+			emit(out, gap)
+		}
 	}
+}
+
+// gapBefore returns how many samples (per channel, at the output rate) of
+// silence stand for the packets lost before a frame at RTP time ts: the
+// time between where the last decoded frame ended and ts (RFC 3550 section
+// 5.1: the timestamp advances with the sampling clock, sent or not). 0
+// when that is unknown, negative or longer than maxGap.
+func (p *audioPath) gapBefore(ts uint32, rate int) int {
+	if !p.haveNext || p.clock <= 0 {
+		return 0
+	}
+	d := int64(int32(ts - p.next))
+	if d <= 0 || d > int64(p.clock)*int64(maxGap/time.Second) {
+		return 0
+	}
+	return int(d * int64(rate) / int64(p.clock))
+}
+
+// reset forgets the frame in progress and where the last one ended: what
+// comes next does not continue it (a seek).
+func (p *audioPath) reset() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.dp.Reset()
+	p.haveNext = false
 }
 
 // info reports what has been decoded so far.

@@ -85,7 +85,7 @@ func TestAudioPathAAC(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, b := range marshalAll(t, pkts) {
-		p.onPacket(b)
+		p.onPacket(b, nil)
 	}
 	ai := p.info()
 	if ai.Codec != "AAC" || ai.SampleRate != 48000 || ai.Channels != 2 {
@@ -101,7 +101,7 @@ func TestAudioPathAAC(t *testing.T) {
 		t.Fatalf("%d frames rejected", p.bad)
 	}
 	p.close()
-	p.onPacket(marshalAll(t, pkts[:1])[0]) // after close: ignored, no crash
+	p.onPacket(marshalAll(t, pkts[:1])[0], nil) // after close: ignored, no crash
 }
 
 // TestAudioPathLATM reads the same clip as gst's rtpmp4apay describes it:
@@ -122,7 +122,7 @@ func TestAudioPathLATM(t *testing.T) {
 		}
 		pay = append(append(pay, byte(n)), f...)
 		b, _ := (&rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 97, SequenceNumber: uint16(i), Timestamp: uint32(i) * 1024, Marker: true}, Payload: pay}).Marshal()
-		p.onPacket(b)
+		p.onPacket(b, nil)
 	}
 	// The SDP said nothing of channels; the decoder found two.
 	if ai := p.info(); ai.Codec != "AAC" || ai.SampleRate != 48000 || ai.Channels != 2 || ai.Decoded < 400*time.Millisecond {
@@ -151,7 +151,7 @@ func TestAudioPathPCMA(t *testing.T) {
 	for i := 0; i*160 < len(alaw); i++ {
 		b, _ := (&rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 8, SequenceNumber: uint16(i), Timestamp: uint32(i) * 160},
 			Payload: alaw[i*160 : min(len(alaw), (i+1)*160)]}).Marshal()
-		p.onPacket(b)
+		p.onPacket(b, nil)
 	}
 	ai := p.info()
 	if ai.Codec != "PCMA" || ai.SampleRate != 8000 || ai.Channels != 1 || ai.Decoded < 990*time.Millisecond || ai.Decoded > 1010*time.Millisecond {
@@ -183,5 +183,47 @@ func TestAudioPathUnsupported(t *testing.T) {
 		if tt.err != nil && !errors.Is(err, tt.err) || tt.err == nil && errors.Is(err, ErrAudioUnsupported) {
 			t.Errorf("%q: %v", tt.media, err)
 		}
+	}
+}
+
+// TestAudioPathLossIsSilenceOfItsLength drops G.711 packets of 20 ms and
+// of 60 ms (3 packets): the frame after each loss comes with exactly that
+// much silence, at the output rate, from the RTP timestamps.
+func TestAudioPathLossIsSilenceOfItsLength(t *testing.T) {
+	p, err := newAudioPath(audioSDPTrack(t, "m=audio 0 RTP/AVP 0\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	var gaps []int
+	samples := 0
+	emit := func(pcm []int16, gap int) {
+		if gap > 0 {
+			gaps = append(gaps, gap)
+		}
+		samples += len(pcm)/2 + gap
+	}
+	payload := make([]byte, 160)
+	for i := range payload {
+		payload[i] = byte(i * 7) // any mu-law bytes
+	}
+	lost := map[int]bool{10: true, 20: true, 21: true, 22: true}
+	const n = 50
+	for i := range n {
+		if lost[i] {
+			continue
+		}
+		seq := uint16(65530 + i) // across the wrap
+		b, _ := (&rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 0, SequenceNumber: seq, Timestamp: 4000000000 + uint32(i)*160},
+			Payload: payload}).Marshal()
+		p.onPacket(b, emit)
+	}
+	if len(gaps) != 2 || gaps[0] != 960 || gaps[1] != 3*960 {
+		t.Fatalf("silence %v, want [960 2880] (20 and 60 ms at 48 kHz)", gaps)
+	}
+	// What was played with the silence lasts as long as what was sent,
+	// within the resampler's start-up delay (2 ms from 8 to 48 kHz).
+	if want := n * 960; samples < want-150 || samples > want {
+		t.Fatalf("%d samples played, want about %d", samples, want)
 	}
 }

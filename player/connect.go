@@ -139,6 +139,9 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 			return nil, err
 		}
 	}
+	// The sound on the same session, after the picture: a refusal leaves
+	// the video playing (audioloop.go).
+	s.setupAudio(ctx, cl, desc, a)
 	if w.lane != nil {
 		// A lane is published by the race when it wins (race.claim).
 		w.lane.ready(cl, track.Index, a)

@@ -122,6 +122,10 @@ type attempt struct {
 	skipped bool  // a unit was dropped because the queue overflowed
 	arrived int64 // Unix ns the latest packet arrived (latency.go)
 	lane    *lane // Auto's race (auto.go) this attempt runs in; nil outside one
+	// audio is the session's audio track (audioloop.go), nil when it
+	// has none; its packets go to the audio goroutine, past the hold
+	// and RTP-Info filter below, which are the video track's.
+	audio atomic.Pointer[audioTrack]
 
 	// The give-up timer (UDP, packetpath.go) and a seek (seek.go) share
 	// the path with the reader goroutine.
@@ -162,7 +166,11 @@ func (a *attempt) init(s *Stream, pt uint8, codec decode.Codec, dp depack.Depack
 }
 
 // onPacket runs on the RTSP client's reader goroutine for every RTP packet.
-func (a *attempt) onPacket(_ int, b []byte) {
+func (a *attempt) onPacket(track int, b []byte) {
+	if at := a.audio.Load(); at != nil && at.track.Index == track {
+		a.s.audioPacket(a, at, b)
+		return
+	}
 	// Locked on TCP too: a seek (playFrom, on the session's goroutine)
 	// holds, filters and flushes the path while packets arrive.
 	a.mu.Lock()

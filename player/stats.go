@@ -21,6 +21,9 @@ type Stats struct {
 	Codec     string // H264|H265|MJPEG
 	Width     int    // source picture size
 	Height    int
+	// Audio is the stream's sound track: nil when it has none (or before
+	// DESCRIBE). Its codec is known whether or not it is decoded.
+	Audio *AudioInfo
 
 	// FramesShown counts the pictures shown: decoded and handed to Frame.
 	// Pictures decoded but not shown are not in it: those of a paused

@@ -79,6 +79,10 @@ type Config struct {
 	// StartClock plays a recording with absolute times (an NVR's
 	// a=range:clock=…) from this wall-clock time; it wins over Start.
 	StartClock time.Time
+	// Audio, when set, receives the stream's decoded sound from the start
+	// (Stream.SetAudio changes it). Without one the audio track is set up
+	// but not decoded.
+	Audio AudioSink
 	// OnFrame is called from the decoder goroutine after each new picture;
 	// it must not block (the UI posts a refresh through fyne.Do).
 	OnFrame func()
@@ -175,6 +179,7 @@ type Stream struct {
 	closeMu sync.Once
 	pb      playback  // range, position, pause, speed, seeks (seek.go)
 	rec     recordTap // the recording, and the GOP kept for it (recordtap.go)
+	aud     audioFeed // the sound's queue, sink and counters (audioloop.go)
 }
 
 // Start begins playing cfg.URL in the background. Watch OnStatus (or Status)
@@ -203,8 +208,10 @@ func Start(cfg Config) *Stream {
 	s.url = cfg.URL
 	s.stats.URL = RedactURL(cfg.URL)
 	s.status = Status{State: StateConnecting, Text: "Connecting…"}
-	s.wg.Add(2)
+	s.aud.init(cfg.Audio)
+	s.wg.Add(3)
 	go s.decodeLoop()
+	go s.audioLoop()
 	go s.run()
 	return s
 }
@@ -270,6 +277,11 @@ func (s *Stream) Stats() Stats {
 	st.FPS, st.Bitrate = s.meter.add(now, st.FramesShown, bytes)
 	st.RatesMeasured = s.meter.measured(now)
 	s.pb.fill(&st)
+	if att != nil {
+		if at := att.audio.Load(); at != nil {
+			st.Audio = s.audioInfo(at, cl)
+		}
+	}
 	return st
 }
 

@@ -39,8 +39,21 @@ type probeResult struct {
 	Seekable  bool     `json:"seekable"`
 	DurationS *float64 `json:"duration_s"`
 	StartNPT  *float64 `json:"start_npt"`
-	Error     string   `json:"error,omitempty"`
-	ErrorKind string   `json:"error_kind,omitempty"`
+	// Audio is the stream's sound track, null when it has none: its
+	// codec (AAC, PCMA, PCMU, L16, OPUS, G726, or the SDP's own name in
+	// upper case for one not decoded), sample rate and channels.
+	// AudioMSDecoded is how many milliseconds of it were decoded while
+	// the video frames were.
+	Audio          *probeAudio `json:"audio"`
+	AudioMSDecoded int64       `json:"audio_ms_decoded"`
+	Error          string      `json:"error,omitempty"`
+	ErrorKind      string      `json:"error_kind,omitempty"`
+}
+
+type probeAudio struct {
+	Codec      string `json:"codec"`
+	SampleRate int    `json:"sample_rate"`
+	Channels   int    `json:"channels"`
 }
 
 type probeVideo struct {
@@ -139,9 +152,9 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 		enc := json.NewEncoder(stdout)
 		_ = enc.Encode(res)
 	} else if err == nil {
-		fmt.Fprintf(stdout, "%s: %s %dx%d over %s, %d frames, connect %d ms, first frame %d ms, %d packets (%d lost)\n",
+		fmt.Fprintf(stdout, "%s: %s %dx%d over %s, %d frames, connect %d ms, first frame %d ms, %d packets (%d lost)%s\n",
 			res.URL, res.Video.Codec, res.Video.Width, res.Video.Height, res.Transport, res.FramesShown,
-			res.ConnectMS, res.FirstFrameMS, res.PacketsReceived, res.PacketsLost)
+			res.ConnectMS, res.FirstFrameMS, res.PacketsReceived, res.PacketsLost, res.audioText())
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, res.Error)
@@ -186,6 +199,7 @@ func probe(cfg player.Config, frames int, timeout time.Duration) (probeResult, e
 	if cfg.Timeout == 0 {
 		cfg.Timeout = min(timeout, 10*time.Second)
 	}
+	cfg.Audio = player.AudioDiscard // decoded and counted, not played
 	s := player.Start(cfg)
 	var err error
 	var kind player.ErrorKind
@@ -228,6 +242,10 @@ func probe(cfg player.Config, frames int, timeout time.Duration) (probeResult, e
 		n := seconds(st.StartNPT)
 		res.StartNPT = &n
 	}
+	if a := st.Audio; a != nil {
+		res.Audio = &probeAudio{Codec: a.Codec, SampleRate: a.SampleRate, Channels: a.Channels}
+		res.AudioMSDecoded = a.Decoded.Milliseconds()
+	}
 	if res.Fallbacks == nil {
 		res.Fallbacks = []player.Fallback{}
 	}
@@ -260,4 +278,13 @@ var errEnded = errors.New("the recording ended")
 // seconds rounds d to milliseconds, as the JSON's other times are.
 func seconds(d time.Duration) float64 {
 	return float64(d.Round(time.Millisecond)) / float64(time.Second)
+}
+
+// audioText is the sound's part of probe's line: ", audio AAC 48000 Hz 2 ch
+// (2000 ms decoded)", or "" without audio.
+func (r probeResult) audioText() string {
+	if r.Audio == nil {
+		return ""
+	}
+	return fmt.Sprintf(", audio %s %d Hz %d ch (%d ms decoded)", r.Audio.Codec, r.Audio.SampleRate, r.Audio.Channels, r.AudioMSDecoded)
 }

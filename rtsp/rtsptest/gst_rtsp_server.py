@@ -28,6 +28,26 @@ ENCODERS = {
     "mjpeg": "jpegenc quality=70 ! rtpjpegpay name=pay0 pt=26",
 }
 
+# The audio cameras send, each with its RTP payloader (pay1, the second
+# media description): AAC as RFC 3640 mpeg4-generic and RFC 6416 LATM,
+# G.711 A-law and mu-law at 8 kHz mono (RFC 3551), Opus (RFC 7587).
+AUDIO = {
+    "aac": "{aac} ! aacparse ! rtpmp4gpay name=pay1 pt=97",
+    "latm": "{aac} ! aacparse ! rtpmp4apay name=pay1 pt=97",
+    "pcma": "alawenc ! rtppcmapay name=pay1 pt=8",
+    "pcmu": "mulawenc ! rtppcmupay name=pay1 pt=0",
+    "opus": "opusenc bitrate=64000 ! rtpopuspay name=pay1 pt=97",
+}
+
+
+def audio_branch(codec, freq):
+    """A live sine of freq Hz, encoded as codec, for the launch line."""
+    narrow = codec in ("pcma", "pcmu")
+    caps = "rate=8000,channels=1" if narrow else "rate=48000,channels=2"
+    aac = "voaacenc bitrate=128000" if Gst.ElementFactory.find("voaacenc") else "avenc_aac bitrate=128000"
+    return ("audiotestsrc is-live=true wave=sine freq=%d volume=0.2 ! audioconvert ! audioresample ! "
+            "audio/x-raw,%s ! " % (freq, caps)) + AUDIO[codec].format(aac=aac)
+
 
 def set_methods_both(auth):
     """Offers Digest and Basic, one WWW-Authenticate header each.
@@ -69,6 +89,9 @@ def main():
                    "an open a=range), so clients show a live view rather than a recording")
     p.add_argument("--tcp-only", action="store_true",
                    help="offer only TCP interleaved: a UDP SETUP gets 461 Unsupported transport")
+    p.add_argument("--audio", choices=sorted(AUDIO), default="",
+                   help="add a sound track: a sine tone in this codec (live pattern only)")
+    p.add_argument("--audio-freq", type=int, default=1000, help="the sound track's tone, Hz")
     a = p.parse_args()
 
     Gst.init(None)
@@ -89,6 +112,8 @@ def main():
             # camera. The silent branch ends in a fakesink, not a stream.
             launch = launch[:-1] + ("audiotestsrc is-live=true wave=silence "
                                     "samplesperbuffer=4800 ! fakesink )")
+    if a.audio and not a.file:
+        launch = launch[:-1] + audio_branch(a.audio, a.audio_freq) + " )"
     if a.intra_refresh and a.codec == "h264":
         launch = launch.replace("key-int-max=%d " % a.fps, "intra-refresh=true key-int-max=%d " % (2 * a.fps))
 

@@ -66,6 +66,11 @@ type GstOptions struct {
 	// Wrap prefixes the server's command line, e.g. {"ip", "netns",
 	// "exec", NS} to run it inside a network namespace.
 	Wrap []string
+	// Audio adds a sound track to the live pattern: a sine of AudioFreq
+	// Hz (1000 when zero) as "aac" (mpeg4-generic, 48 kHz stereo),
+	// "latm" (MP4A-LATM), "pcma" or "pcmu" (8 kHz mono), or "opus".
+	Audio     string
+	AudioFreq int
 }
 
 // NeedGst is peer.Missing's gate for gst-rtsp-server: Debian's python3
@@ -118,6 +123,12 @@ func StartGst(t testing.TB, o GstOptions) string {
 	}
 	if o.File != "" {
 		args = append(args, "--file", o.File)
+	}
+	if o.Audio != "" {
+		args = append(args, "--audio", o.Audio)
+		if o.AudioFreq != 0 {
+			args = append(args, "--audio-freq", fmt.Sprint(o.AudioFreq))
+		}
 	}
 	tls := o.TLSCert != "" || o.TLSCertKeyPEM != ""
 	switch {
