@@ -124,8 +124,7 @@ func (d *Device) record(list *[]string, s string) {
 // ServeHTTP answers SOAP posts and GET /snapshot.jpg.
 func (d *Device) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodGet && r.URL.Path == "/snapshot.jpg" {
-		w.Header().Set("Content-Type", "image/jpeg")
-		_, _ = w.Write([]byte{0xff, 0xd8, 0xff, 0xd9})
+		d.serveSnapshot(w, r)
 		return
 	}
 	if r.Method != http.MethodPost {
