@@ -9,6 +9,8 @@ pkgs=(
   gcc pkg-config libgl1-mesa-dev xorg-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   libavfilter-dev libavdevice-dev
+  # build: ALSA headers for the sound output (oto links libasound on Linux)
+  libasound2-dev
   # tests: a second RTSP client, an X server for screenshots, image checks,
   # xdotool to click and type in the window as a person would, openbox as
   # a window manager that really minimises it (e2e/minimise_test.go)
@@ -23,6 +25,9 @@ pkgs=(
   # starts gnome-keyring-daemon in its own dbus-run-session), and OCR to read
   # the camera names on a screenshot of the wall
   dbus-daemon gnome-keyring tesseract-ocr
+  # tests: a sound card to hear (sound/soundtest): PulseAudio with a null
+  # sink, parec to record it, and ALSA's default routed to it
+  pulseaudio pulseaudio-utils libasound2-plugins
 )
 
 missing=()

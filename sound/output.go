@@ -1,0 +1,220 @@
+// Package sound plays decoded sound on the computer's default sound
+// device, with little delay: a small jitter buffer that adapts to how the
+// packets arrive, silence of exactly the length of what was lost, and a
+// slow slip of a sample now and then where the camera's clock and the
+// sound card's drift apart.
+//
+// It takes interleaved signed 16-bit stereo at 48 kHz (Rate, Channels):
+// what player.Stream hands its AudioSink, and what sound devices take
+// natively. It knows nothing of streams: ui gives it the sound of the tile
+// that has it.
+//
+// The device is reached through github.com/ebitengine/oto/v3: WASAPI on
+// Windows and Core Audio on macOS without cgo, ALSA on Linux (through
+// PulseAudio or PipeWire's ALSA plugin on a desktop).
+package sound
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/ebitengine/oto/v3"
+)
+
+// The one format an Output takes.
+const (
+	Rate     = 48000
+	Channels = 2
+)
+
+// Buffering bounds. The device holds deviceBuffer (two periods of ALSA,
+// one WASAPI buffer), and oto's player reads ahead playerBuffer: at least
+// what the device asks for at once, or oto fills the rest of each period
+// with silence (measured: a 5 ms read-ahead under 15 ms periods played a
+// third of the sound). The jitter buffer holds the sound's own blocks plus
+// a margin of minTarget to maxTarget, which adapts to the underruns it
+// sees, and never more than maxBuffered.
+const (
+	deviceBuffer = 20 * time.Millisecond
+	playerBuffer = deviceBuffer
+	minTarget    = 20 * time.Millisecond
+	maxTarget    = 60 * time.Millisecond
+	targetStep   = 10 * time.Millisecond
+	maxBuffered  = 200 * time.Millisecond
+	// calmAfter without an underrun lowers the target by one step.
+	calmAfter = 20 * time.Second
+	// slipEvery: while the buffer level stays off the target for a
+	// whole levelWindow, one sample frame in slipEvery is dropped (the
+	// level too high) or repeated (too low): 0.2 %, twice the drift
+	// between a camera's clock and a sound card's that is common, and
+	// below what an ear hears as a change of pitch.
+	slipEvery   = 500
+	levelWindow = time.Second
+)
+
+// ErrNoDevice means there is no sound device to play on (none installed,
+// none reachable, or it went away). The picture plays on.
+var ErrNoDevice = errors.New("no sound device")
+
+// device is the process's one connection to the sound system: oto allows
+// a single context per process, opened once.
+var device struct {
+	once sync.Once
+	ctx  *oto.Context
+	err  error
+}
+
+// openWait bounds how long Open waits for the device to be ready: a
+// sound server that hangs must not hang the window.
+const openWait = 5 * time.Second
+
+func openDevice() (*oto.Context, error) {
+	device.once.Do(func() {
+		ctx, ready, err := oto.NewContext(&oto.NewContextOptions{
+			SampleRate:   Rate,
+			ChannelCount: Channels,
+			Format:       oto.FormatSignedInt16LE,
+			BufferSize:   deviceBuffer,
+		})
+		if err != nil {
+			device.err = fmt.Errorf("%w: %v", ErrNoDevice, err)
+			return
+		}
+		select {
+		case <-ready:
+		case <-time.After(openWait):
+			device.err = fmt.Errorf("%w: the sound system did not answer within %v", ErrNoDevice, openWait)
+			return
+		}
+		if err := ctx.Err(); err != nil {
+			device.err = fmt.Errorf("%w: %v", ErrNoDevice, err)
+			return
+		}
+		device.ctx = ctx
+	})
+	return device.ctx, device.err
+}
+
+// Output plays one stream's sound. PlayAudio and ResetAudio are called by
+// the stream's audio goroutine; the device pulls from the buffer on its
+// own. Its methods are safe for concurrent use.
+type Output struct {
+	player *oto.Player
+	mu     sync.Mutex
+	jb     jitter
+	closed bool
+	// pulled is what the device has taken, silence included; started
+	// closes once that is more than oto's read-ahead.
+	pulled  int
+	started chan struct{}
+}
+
+// Open starts an Output on the default sound device. It fails with an
+// error wrapping ErrNoDevice when there is none; a later Open fails the
+// same way (oto opens the device once per process).
+func Open() (*Output, error) {
+	ctx, err := openDevice()
+	if err != nil {
+		return nil, err
+	}
+	o := &Output{started: make(chan struct{})}
+	o.jb.init(time.Now())
+	o.player = ctx.NewPlayer(reader{o})
+	o.player.SetBufferSize(frames(playerBuffer) * Channels * 2)
+	o.player.Play()
+	return o, nil
+}
+
+// PlayAudio queues pcm (interleaved, Channels channels at Rate) after gap
+// samples per channel of silence (the length of what was lost before it).
+func (o *Output) PlayAudio(pcm []int16, gap int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.closed {
+		return
+	}
+	o.jb.push(pcm, gap)
+}
+
+// ResetAudio drops what is buffered: what comes next does not continue it.
+func (o *Output) ResetAudio() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.jb.reset()
+}
+
+// SetVolume sets the loudness, 0 (silent) to 1 (as decoded).
+func (o *Output) SetVolume(v float64) {
+	o.player.SetVolume(min(max(v, 0), 1))
+}
+
+// Err returns the device's failure once it has one (a sound card that
+// went away), wrapping ErrNoDevice; nil while it plays.
+func (o *Output) Err() error {
+	if err := o.player.Err(); err != nil {
+		return fmt.Errorf("%w: %v", ErrNoDevice, err)
+	}
+	return nil
+}
+
+// readAhead is what the device and oto's player take before anything
+// plays, and 100 ms more: taken only by a device that plays.
+var readAhead = (frames(playerBuffer) + frames(pullChunk) + frames(deviceBuffer) + frames(100*time.Millisecond)) * Channels * 2
+
+// Started is closed once the device plays: it has taken 100 ms more than
+// fills the buffers on the way. A PulseAudio null sink recorded with
+// parec's default latency takes the first 40 ms and then nothing for 2 s
+// (measured); sound handed over meanwhile is dropped, bar the last
+// 200 ms, which the jitter buffer then sheds.
+func (o *Output) Started() <-chan struct{} { return o.started }
+
+// Close stops the sound. Idempotent.
+func (o *Output) Close() {
+	o.mu.Lock()
+	if o.closed {
+		o.mu.Unlock()
+		return
+	}
+	o.closed = true
+	o.jb.reset()
+	o.mu.Unlock()
+	_ = o.player.Close()
+}
+
+// Stats returns the jitter buffer's counters.
+func (o *Output) Stats() Stats {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.jb.stats()
+}
+
+// reader is what oto's player pulls from: the jitter buffer's sound, as
+// little-endian bytes, or silence while there is none. It never blocks.
+type reader struct{ o *Output }
+
+func (r reader) Read(p []byte) (int, error) {
+	r.o.mu.Lock()
+	defer r.o.mu.Unlock()
+	if r.o.closed {
+		return 0, nil
+	}
+	n, _ := r.o.jb.pull(p, time.Now())
+	if r.o.pulled <= readAhead && r.o.pulled+n > readAhead {
+		close(r.o.started)
+	}
+	r.o.pulled += n
+	return n, nil
+}
+
+// frames converts a duration to sample frames at Rate.
+func frames(d time.Duration) int { return int(d * Rate / time.Second) }
+
+// putSamples writes samples as little-endian 16-bit into p.
+func putSamples(p []byte, s []int16) {
+	for i, v := range s {
+		binary.LittleEndian.PutUint16(p[2*i:], uint16(v))
+	}
+}

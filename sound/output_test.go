@@ -1,0 +1,150 @@
+package sound
+
+import (
+	"errors"
+	"math"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rtspview/rtspview/internal/tone"
+	"github.com/rtspview/rtspview/sound/soundtest"
+)
+
+// sineBlocks makes n blocks of 1024 stereo frames of a freq Hz sine at
+// amplitude amp, continuous from one block to the next.
+func sineBlocks(n, freq int, amp float64) [][]int16 {
+	out := make([][]int16, n)
+	k := 0
+	for b := range out {
+		pcm := make([]int16, 1024*Channels)
+		for i := range 1024 {
+			v := int16(amp * 32767 * math.Sin(2*math.Pi*float64(freq)*float64(k)/Rate))
+			pcm[i*Channels], pcm[i*Channels+1] = v, v
+			k++
+		}
+		out[b] = pcm
+	}
+	return out
+}
+
+// TestOutputOnDevice plays a 1 kHz tone on a real (PulseAudio null sink)
+// device, as a stream's audio goroutine hands it over: 1024-frame blocks
+// at their real-time pace, from when the device plays (Started). The
+// speaker's recording holds 1 kHz with no gap over 10 s; then one block is
+// lost and plays as silence of its length, 21.3 ms, and nothing else.
+func TestOutputOnDevice(t *testing.T) {
+	if os.Getenv("SOUND_TEST_CHILD") != "" {
+		t.Skip("the child runs TestOutputWithoutDevice's part")
+	}
+	pa := soundtest.StartPulse(t)
+	for k, v := range pa.EnvMap() {
+		t.Setenv(k, v)
+	}
+	rec := pa.Record()
+	o, err := Open()
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer o.Close()
+	select {
+	case <-o.Started():
+	case <-time.After(20 * time.Second):
+		t.Fatal("the device did not start playing in 20 s")
+	}
+	const seconds = 11
+	blocks := sineBlocks(seconds*Rate/1024+1, 1000, 0.3)
+	lostAt := 10*Rate/1024 + 10 // after 10 s of the tone
+	period := time.Second * 1024 / Rate
+	tick := time.NewTicker(period) // the sender's pace
+	defer tick.Stop()
+	for i, b := range blocks {
+		if i == lostAt {
+			<-tick.C
+			continue // lost: the next block says so with its gap
+		}
+		gap := 0
+		if i == lostAt+1 {
+			gap = 1024
+		}
+		o.PlayAudio(b, gap)
+		<-tick.C
+	}
+	// The tail still in the buffers plays out within their bound.
+	<-time.After(maxBuffered + deviceBuffer)
+	st := o.Stats()
+	pcm := rec.Stop()
+	on := soundtest.Onset(pcm)
+	if on < 0 {
+		t.Fatalf("nothing reached the speaker; %+v", st)
+	}
+	tail := pcm[on*2:]
+	if len(tail) < 2*Rate*(seconds-1) {
+		t.Fatalf("%v of sound reached the speaker; %+v", time.Duration(len(tail)/2)*time.Second/Rate, st)
+	}
+	settle := 2 * Rate / 10 // the margin filling: a few ms
+	steady := tone.Analyze(tail[settle:settle+2*Rate*10], 2, Rate)
+	t.Logf("speaker, first 10 s: %v; output %+v", steady, st)
+	if steady.PeakHz < 995 || steady.PeakHz > 1005 || steady.Share < 0.9 || steady.RMS < 5000 || steady.LongestGap > 5*time.Millisecond {
+		t.Errorf("the speaker's first 10 s: %v, want a steady 1000 Hz", steady)
+	}
+	// The loss: one silent run of 1024 frames (21.3 ms), give or take the
+	// tone's own zero crossings.
+	end := len(tail) - 2
+	for end > 0 && tail[end] > -327 && tail[end] < 327 {
+		end -= 2 // the silence after the tone ended
+	}
+	after := tone.Analyze(tail[settle+2*Rate*10:end], 2, Rate)
+	if d := after.LongestGap - 1024*time.Second/Rate; d < -time.Millisecond/2 || d > time.Millisecond/2 {
+		t.Errorf("the lost block played as %v of silence, want 21.3 ms", after.LongestGap)
+	}
+	// One underrun, when the tone ended.
+	if st.Underruns > 1 || st.Skipped != 0 || st.Silence != 1024*time.Second/Rate || st.Buffered > maxTarget+50*time.Millisecond {
+		t.Errorf("output %+v", st)
+	}
+}
+
+// TestOutputWithoutDevice: with no sound system to reach, Open says "no
+// sound device" promptly, without a crash or a hang. oto opens its device
+// once per process, so this runs in a child process of its own.
+func TestOutputWithoutDevice(t *testing.T) {
+	if os.Getenv("SOUND_TEST_CHILD") == "nodevice" {
+		start := time.Now()
+		o, err := Open()
+		if !errors.Is(err, ErrNoDevice) || o != nil {
+			t.Fatalf("Open without a device: %v", err)
+		}
+		// A second try answers the same, at once.
+		if _, err2 := Open(); !errors.Is(err2, ErrNoDevice) {
+			t.Fatalf("second Open: %v", err2)
+		}
+		t.Logf("no device after %v: %v", time.Since(start).Round(time.Millisecond), err)
+		return
+	}
+	home := t.TempDir()
+	// ALSA's default is PulseAudio, whose server is not there: a desktop
+	// whose sound server died, or a machine with none.
+	if err := os.WriteFile(home+"/.asoundrc", []byte("pcm.!default pulse\nctl.!default pulse\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestOutputWithoutDevice$", "-test.v")
+	cmd.Env = append(os.Environ(), "SOUND_TEST_CHILD=nodevice", "HOME="+home, "XDG_RUNTIME_DIR="+t.TempDir(),
+		"PULSE_SERVER=unix:"+home+"/no-such-socket")
+	done := make(chan struct{})
+	var out []byte
+	var err error
+	go func() { out, err = cmd.CombinedOutput(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(openWait + 10*time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+		t.Fatalf("Open hung without a device:\n%s", out)
+	}
+	if err != nil || !strings.Contains(string(out), "no device after") {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	t.Logf("%s", strings.TrimSpace(string(out)))
+}
