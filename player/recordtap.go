@@ -176,6 +176,9 @@ func (t *recordTap) video(a *attempt, au depack.AccessUnit) {
 
 // audio takes one RTP packet of a's audio track from the packet path.
 func (t *recordTap) audio(a *attempt, b []byte) {
+	if a.lane != nil && a.lane.r.winner.Load() != a.lane {
+		return // Auto's race: only the way shown is kept
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	src := t.source(a)

@@ -162,7 +162,11 @@ func (m *muxFile) open(spec fileSpec) error {
 	opts := astiav.NewDictionary()
 	defer opts.Free()
 	if format == "mp4" {
-		_ = opts.Set("movflags", "frag_keyframe+empty_moov+default_base_moof", 0)
+		// delay_moov: the moov waits for the first fragment, so that a
+		// track whose first unit comes after the first picture (sound,
+		// mostly) starts with an edit rather than a stretched first
+		// sample; a crash in that first second loses only that second.
+		_ = opts.Set("movflags", "frag_keyframe+empty_moov+delay_moov+default_base_moof", 0)
 		_ = opts.Set("frag_duration", fmt.Sprint(fragment.Microseconds()), 0)
 	} else {
 		_ = opts.Set("cluster_time_limit", fmt.Sprint(fragment.Milliseconds()), 0)

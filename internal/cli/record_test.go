@@ -91,6 +91,10 @@ func TestRecordCommandUsage(t *testing.T) {
 			t.Errorf("record %q: exit %d, stderr %q; want 2 and a sentence", args, code, stderr.String())
 		}
 	}
+	var stdout, stderr bytes.Buffer
+	if code := Run([]string{"record", "--help"}, &stdout, &stderr); code != 0 || !strings.Contains(stderr.String(), "usage: rtspview record") {
+		t.Errorf("record --help: exit %d, %q; want 0 and the usage", code, stderr.String())
+	}
 }
 
 // TestRecordCommandSIGKILL: a recording killed outright still plays, up
