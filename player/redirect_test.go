@@ -1,7 +1,6 @@
 package player
 
 import (
-	"bufio"
 	"crypto/tls"
 	"errors"
 	"net"
@@ -15,36 +14,16 @@ import (
 )
 
 // redirector answers every request with 302 to location(n), n counting
-// requests, and records the Authorization headers it saw.
+// requests.
 func redirector(t *testing.T, wrap func(net.Conn) net.Conn, location func(n int) string) string {
-	n := 0
+	var n atomic.Int32
 	return rtsptest.ScriptedServer(t, func(c net.Conn) {
 		if wrap != nil {
 			c = wrap(c)
 		}
-		br := bufio.NewReader(c)
-		for {
-			_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
-			if _, err := br.ReadString('\n'); err != nil {
-				return
-			}
-			cseq := ""
-			for {
-				l, err := br.ReadString('\n')
-				if err != nil {
-					return
-				}
-				l = strings.TrimSpace(l)
-				if l == "" {
-					break
-				}
-				if k, v, ok := strings.Cut(l, ":"); ok && strings.EqualFold(k, "CSeq") {
-					cseq = strings.TrimSpace(v)
-				}
-			}
-			n++
-			_, _ = c.Write([]byte("RTSP/1.0 302 Moved Temporarily\r\nCSeq: " + cseq + "\r\nLocation: " + location(n) + "\r\n\r\n"))
-		}
+		rtsptest.AnswerRequests(c, func(req rtsptest.RequestHead) string {
+			return "RTSP/1.0 302 Moved Temporarily\r\nCSeq: " + req.CSeq + "\r\nLocation: " + location(int(n.Add(1))) + "\r\n\r\n"
+		})
 	})
 }
 
@@ -83,49 +62,19 @@ func TestRedirects(t *testing.T) {
 	})
 }
 
-// askingServer answers every request with 401 and a Basic challenge, and
-// counts the requests that carried an Authorization header.
-func askingServer(t *testing.T, addr string) (string, *atomic.Int32, *atomic.Int32) {
-	var seen, withAuth atomic.Int32
-	a := rtsptest.ScriptedServerOn(t, addr, func(c net.Conn) {
-		br := bufio.NewReader(c)
-		for i := 0; i < 20; i++ {
-			_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
-			if _, err := br.ReadString('\n'); err != nil {
-				return
-			}
-			cseq, auth := "", false
-			for {
-				l, err := br.ReadString('\n')
-				if err != nil {
-					return
-				}
-				if l = strings.TrimSpace(l); l == "" {
-					break
-				}
-				k, v, _ := strings.Cut(l, ":")
-				switch strings.ToLower(k) {
-				case "cseq":
-					cseq = strings.TrimSpace(v)
-				case "authorization":
-					auth = true
-				}
-			}
-			seen.Add(1)
-			if auth {
-				withAuth.Add(1)
-			}
-			_, _ = c.Write([]byte("RTSP/1.0 401 Unauthorized\r\nCSeq: " + cseq + "\r\nWWW-Authenticate: Basic realm=\"other\"\r\n\r\n"))
-		}
-	})
-	return a, &seen, &withAuth
+// requestsSince counts the requests c received after its first mark
+// bytes, and reports whether any of them carried Authorization.
+func requestsSince(c *rtsptest.Challenger, mark int) (n int, withAuth bool) {
+	got := c.Received()[mark:]
+	return strings.Count(got, " RTSP/1.0\r\n"), strings.Contains(strings.ToLower(got), "\nauthorization:")
 }
 
 // TestRedirectToAnotherHostKeepsCredentials: 127.0.0.1 redirects to
 // 127.0.0.2, which asks for a password. The camera's credentials go there
 // only once the person allows that host.
 func TestRedirectToAnotherHostKeepsCredentials(t *testing.T) {
-	other, seen, withAuth := askingServer(t, "127.0.0.2:0")
+	asker := rtsptest.StartChallenger(t, "127.0.0.2:0", `Basic realm="other"`)
+	other := asker.Addr
 	first := redirector(t, nil, func(int) string { return "rtsp://" + other + "/cam" })
 	const secret = "s3cret-pass"
 
@@ -134,15 +83,14 @@ func TestRedirectToAnotherHostKeepsCredentials(t *testing.T) {
 			{URL: "rtsp://admin:" + secret + "@" + first + "/cam", Transport: TransportTCP},
 			{URL: "rtsp://" + first + "/cam", Username: "admin", Password: secret, Transport: TransportTCP},
 		} {
-			seen.Store(0)
-			withAuth.Store(0)
+			mark := len(asker.Received())
 			_, st, _ := playFrames(t, cfg, 1, 10*time.Second)
 			var cw *CredentialsWithheldError
 			if st.State != StateFailed || st.Kind != KindUnauthorized || !errors.As(st.Err, &cw) {
 				t.Fatalf("status %+v, want failed/unauthorized with the credentials withheld", st)
 			}
-			if seen.Load() == 0 || withAuth.Load() != 0 {
-				t.Fatalf("the other host saw %d requests, %d with Authorization", seen.Load(), withAuth.Load())
+			if seen, withAuth := requestsSince(asker, mark); seen == 0 || withAuth {
+				t.Fatalf("the other host saw %d requests, Authorization among them: %v", seen, withAuth)
 			}
 			if cw.To != other || cw.ToHost != "127.0.0.2" || !strings.Contains(st.Text, other) || !strings.Contains(st.Text, "not sent") {
 				t.Fatalf("error %+v, sentence %q", cw, st.Text)
@@ -153,8 +101,7 @@ func TestRedirectToAnotherHostKeepsCredentials(t *testing.T) {
 		}
 	})
 	t.Run("sent once the host is allowed", func(t *testing.T) {
-		seen.Store(0)
-		withAuth.Store(0)
+		mark := len(asker.Received())
 		// The other host offers only Basic on plain TCP, so the person
 		// allowed that too (TestBasicInClearNeedsConsent).
 		_, st, _ := playFrames(t, Config{URL: "rtsp://admin:" + secret + "@" + first + "/cam", Transport: TransportTCP,
@@ -163,7 +110,7 @@ func TestRedirectToAnotherHostKeepsCredentials(t *testing.T) {
 		if st.State != StateFailed || st.Kind != KindUnauthorized || errors.As(st.Err, &cw) {
 			t.Fatalf("status %+v, want a refused password", st)
 		}
-		if withAuth.Load() == 0 {
+		if _, withAuth := requestsSince(asker, mark); !withAuth {
 			t.Fatal("the allowed host never received the credentials")
 		}
 	})

@@ -1,69 +1,31 @@
 package rtsp
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"net"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/rtspview/rtspview/rtsp/rtsptest"
 )
 
 // scripted starts a loopback server that answers each request with
 // answer(method, cseq, n) where n counts requests. It returns the address.
 func scripted(t *testing.T, answer func(method string, cseq string, n int) string) (string, *atomic.Int32) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var count atomic.Int32
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func(c net.Conn) {
-				defer c.Close()
-				br := bufio.NewReader(c)
-				for {
-					_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
-					line, err := br.ReadString('\n')
-					if err != nil {
-						return
-					}
-					method := strings.Fields(line)[0]
-					cseq := ""
-					for {
-						h, err := br.ReadString('\n')
-						if err != nil {
-							return
-						}
-						h = strings.TrimSpace(h)
-						if h == "" {
-							break
-						}
-						if k, v, ok := strings.Cut(h, ":"); ok && strings.EqualFold(k, "CSeq") {
-							cseq = strings.TrimSpace(v)
-						}
-					}
-					n := int(count.Add(1))
-					if _, err := c.Write([]byte(answer(method, cseq, n))); err != nil {
-						return
-					}
-				}
-			}(c)
-		}
-	}()
-	t.Cleanup(func() { ln.Close(); <-done })
-	return ln.Addr().String(), &count
+	addr := rtsptest.ScriptedServer(t, func(c net.Conn) {
+		rtsptest.AnswerRequests(c, func(req rtsptest.RequestHead) string {
+			return answer(req.Method, req.CSeq, int(count.Add(1)))
+		})
+	})
+	return addr, &count
 }
 
 func describeOnce(t *testing.T, rawURL string, cfg Config) error {
@@ -87,9 +49,7 @@ func TestClientFaults(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t, ignore) }) // runs after the servers' cleanups
 
 	t.Run("closed port is refused quickly", func(t *testing.T) {
-		ln, _ := net.Listen("tcp", "127.0.0.1:0")
-		addr := ln.Addr().String()
-		ln.Close()
+		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(rtsptest.ClosedPort(t)))
 		start := time.Now()
 		err := describeOnce(t, "rtsp://"+addr+"/s", Config{Timeout: 5 * time.Second})
 		if !errors.Is(err, ErrRefused) {
@@ -101,18 +61,7 @@ func TestClientFaults(t *testing.T) {
 	})
 
 	t.Run("silent server times out", func(t *testing.T) {
-		ln, _ := net.Listen("tcp", "127.0.0.1:0")
-		defer ln.Close()
-		go func() {
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				defer c.Close()
-			}
-		}()
-		err := describeOnce(t, "rtsp://"+ln.Addr().String()+"/s", Config{Timeout: 300 * time.Millisecond})
+		err := describeOnce(t, "rtsp://"+rtsptest.SilentServer(t)+"/s", Config{Timeout: 300 * time.Millisecond})
 		if !errors.Is(err, ErrTimeout) {
 			t.Fatalf("want ErrTimeout, got %v", err)
 		}

@@ -1,14 +1,9 @@
 package auth_test
 
 import (
-	"bufio"
-	"context"
-	"net"
-	"os/exec"
-	"strconv"
+	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"go.uber.org/goleak"
 
@@ -16,49 +11,18 @@ import (
 	"github.com/rtspview/rtspview/rtsp/rtsptest"
 )
 
-// startGstServer runs testdata/gst_auth_server.py and returns its address.
-// The server stops when its stdin closes, at the latest when ctx expires.
+// startGstServer runs gst-rtsp-server (rtsptest.StartGst) asking for
+// testUser and testPass with method alone, "basic" or "digest", and
+// returns its address. A small MJPEG pattern: the test only DESCRIBEs.
 func startGstServer(t *testing.T, method string) string {
 	t.Helper()
-	rtsptest.NeedGst(t)
-
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	cmd := exec.CommandContext(ctx, rtsptest.GstPython, "testdata/gst_auth_server.py", method, testUser, testPass)
-	stdin, err := cmd.StdinPipe()
+	raw := rtsptest.StartGst(t, rtsptest.GstOptions{Codec: "mjpeg", Width: 160, Height: 120, FPS: 5,
+		Path: "/stream", User: testUser, Password: testPass, Auth: method})
+	u, err := url.Parse(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		stdin.Close()
-		_ = cmd.Wait()
-		cancel()
-	})
-
-	portc := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(stdout).ReadString('\n')
-		portc <- strings.TrimSpace(line)
-	}()
-	select {
-	case line := <-portc:
-		if _, err := strconv.Atoi(line); err != nil {
-			t.Fatalf("gst server did not start: %q %s", line, stderr.String())
-		}
-		return net.JoinHostPort("127.0.0.1", line)
-	case <-time.After(15 * time.Second):
-		t.Fatalf("gst server did not report its port: %s", stderr.String())
-	}
-	return ""
+	return u.Host
 }
 
 func TestGstRTSPServer(t *testing.T) {

@@ -19,12 +19,7 @@ func utc(s string) time.Time {
 
 func utcp(s string) *time.Time { t := utc(s); return &t }
 
-var rangeCases = []struct {
-	name string
-	in   string
-	want Range
-	out  string
-}{
+var rangeCases = []unmarshalCase[Range]{
 	{"live555 live", "npt=0.000-", Range{Live: true}, "npt=0.000-"},
 	{"live555 file", "npt=0.000-10.000", Range{End: dur(10 * time.Second)}, "npt=0.000-10.000"},
 	{"gst-rtsp-server live", "npt=now-", Range{Live: true}, "npt=0.000-"},
@@ -63,25 +58,10 @@ var rangeCases = []struct {
 	{"empty range", "npt=0-0", Range{End: dur(0)}, "npt=0.000-0.000"},
 }
 
-func TestRangeUnmarshal(t *testing.T) {
-	for _, c := range rangeCases {
-		t.Run(c.name, func(t *testing.T) {
-			var got Range
-			if err := got.Unmarshal(c.in); err != nil {
-				t.Fatalf("Unmarshal(%q): %v", c.in, err)
-			}
-			if !reflect.DeepEqual(got, c.want) {
-				t.Fatalf("Unmarshal(%q) = %+v, want %+v", c.in, got, c.want)
-			}
-			if m := got.Marshal(); m != c.out {
-				t.Fatalf("Marshal = %q, want %q", m, c.out)
-			}
-		})
-	}
-}
+func TestRangeUnmarshal(t *testing.T) { testUnmarshal(t, rangeCases) }
 
 func TestRangeUnmarshalErrors(t *testing.T) {
-	for _, in := range []string{
+	testRejects[Range](t, []string{
 		"",
 		"0-",
 		"foo=1-2",
@@ -112,12 +92,7 @@ func TestRangeUnmarshalErrors(t *testing.T) {
 		"clock=20261128T220000.5xZ-",
 		"clock=+0261128T220000Z-",
 		"clock=20261129T000000Z-20261128T000000Z",
-	} {
-		var r Range
-		if err := r.Unmarshal(in); !errors.Is(err, ErrSyntax) {
-			t.Errorf("Unmarshal(%q) = %+v, %v; want ErrSyntax", in, r, err)
-		}
-	}
+	})
 }
 
 func TestRangeLargestValue(t *testing.T) {

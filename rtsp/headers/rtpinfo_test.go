@@ -1,17 +1,8 @@
 package headers
 
-import (
-	"errors"
-	"reflect"
-	"testing"
-)
+import "testing"
 
-var rtpInfoCases = []struct {
-	name string
-	in   string
-	want RTPInfo
-	out  string
-}{
+var rtpInfoCases = []unmarshalCase[RTPInfo]{
 	{
 		name: "axis, space after comma",
 		in: "url=rtsp://10.13.146.53/axis-media/media.amp/trackID=1;seq=58477;rtptime=1020884293, " +
@@ -79,25 +70,10 @@ var rtpInfoCases = []struct {
 	},
 }
 
-func TestRTPInfoUnmarshal(t *testing.T) {
-	for _, c := range rtpInfoCases {
-		t.Run(c.name, func(t *testing.T) {
-			var got RTPInfo
-			if err := got.Unmarshal(c.in); err != nil {
-				t.Fatalf("Unmarshal(%q): %v", c.in, err)
-			}
-			if !reflect.DeepEqual(got, c.want) {
-				t.Fatalf("Unmarshal(%q)\n got %+v\nwant %+v", c.in, got, c.want)
-			}
-			if m := got.Marshal(); m != c.out {
-				t.Fatalf("Marshal = %q, want %q", m, c.out)
-			}
-		})
-	}
-}
+func TestRTPInfoUnmarshal(t *testing.T) { testUnmarshal(t, rtpInfoCases) }
 
 func TestRTPInfoUnmarshalErrors(t *testing.T) {
-	for _, in := range []string{
+	testRejects[RTPInfo](t, []string{
 		"",
 		"  ",
 		"url=a;seq=65536",
@@ -107,12 +83,7 @@ func TestRTPInfoUnmarshalErrors(t *testing.T) {
 		"url=a;rtptime=1.5",
 		"url=a;seq=1,url=b;seq=x",
 		"url=a\x00b;seq=1",
-	} {
-		var r RTPInfo
-		if err := r.Unmarshal(in); !errors.Is(err, ErrSyntax) {
-			t.Errorf("Unmarshal(%q) = %+v, %v; want ErrSyntax", in, r, err)
-		}
-	}
+	})
 }
 
 func FuzzRTPInfo(f *testing.F) {
@@ -120,21 +91,5 @@ func FuzzRTPInfo(f *testing.F) {
 		f.Add(c.in)
 	}
 	f.Add(`url=""x"";seq=1`)
-	f.Fuzz(func(t *testing.T, v string) {
-		var r RTPInfo
-		if err := r.Unmarshal(v); err != nil {
-			if !errors.Is(err, ErrSyntax) {
-				t.Fatalf("error %v does not wrap ErrSyntax", err)
-			}
-			return
-		}
-		m := r.Marshal()
-		var back RTPInfo
-		if err := back.Unmarshal(m); err != nil {
-			t.Fatalf("Unmarshal(Marshal) of %q (%q): %v", v, m, err)
-		}
-		if !reflect.DeepEqual(back, r) {
-			t.Fatalf("round trip of %q via %q\n got %+v\nwant %+v", v, m, back, r)
-		}
-	})
+	f.Fuzz(func(t *testing.T, v string) { fuzzRoundTrip[RTPInfo](t, v) })
 }

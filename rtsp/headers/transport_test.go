@@ -1,19 +1,10 @@
 package headers
 
-import (
-	"errors"
-	"reflect"
-	"testing"
-)
+import "testing"
 
 func ptr[T any](v T) *T { return &v }
 
-var transportCases = []struct {
-	name string
-	in   string
-	want Transport
-	out  string // Marshal of want
-}{
+var transportCases = []unmarshalCase[Transport]{
 	{
 		name: "client request udp",
 		in:   "RTP/AVP;unicast;client_port=5000-5001",
@@ -145,25 +136,10 @@ var transportCases = []struct {
 	},
 }
 
-func TestTransportUnmarshal(t *testing.T) {
-	for _, c := range transportCases {
-		t.Run(c.name, func(t *testing.T) {
-			var got Transport
-			if err := got.Unmarshal(c.in); err != nil {
-				t.Fatalf("Unmarshal(%q): %v", c.in, err)
-			}
-			if !reflect.DeepEqual(got, c.want) {
-				t.Fatalf("Unmarshal(%q)\n got %+v\nwant %+v", c.in, got, c.want)
-			}
-			if m := got.Marshal(); m != c.out {
-				t.Fatalf("Marshal = %q, want %q", m, c.out)
-			}
-		})
-	}
-}
+func TestTransportUnmarshal(t *testing.T) { testUnmarshal(t, transportCases) }
 
 func TestTransportUnmarshalErrors(t *testing.T) {
-	for _, in := range []string{
+	testRejects[Transport](t, []string{
 		"",
 		" , ",
 		"unicast;client_port=5000-5001",          // no protocol
@@ -182,17 +158,7 @@ func TestTransportUnmarshalErrors(t *testing.T) {
 		"RTP/AVP/TCP;unicast;interleaved=255",              // no RTCP channel after 255
 		"RTP/AVP;multicast;ttl=256",                        // ttl out of range
 		"RTP/AVP;multicast;ttl=",                           // empty ttl
-	} {
-		var tr Transport
-		err := tr.Unmarshal(in)
-		if err == nil {
-			t.Errorf("Unmarshal(%q) = %+v, want error", in, tr)
-			continue
-		}
-		if !errors.Is(err, ErrSyntax) {
-			t.Errorf("Unmarshal(%q) error %v does not wrap ErrSyntax", in, err)
-		}
-	}
+	})
 }
 
 func TestTransportUnmarshalKeepsOldValueOnError(t *testing.T) {
@@ -217,21 +183,5 @@ func FuzzTransport(f *testing.F) {
 	}
 	f.Add("RTP/AVP;unicast;client_port=65535")
 	f.Add(`RTP/AVP;destination="a;b";mode=x"y`)
-	f.Fuzz(func(t *testing.T, v string) {
-		var tr Transport
-		if err := tr.Unmarshal(v); err != nil {
-			if !errors.Is(err, ErrSyntax) {
-				t.Fatalf("error %v does not wrap ErrSyntax", err)
-			}
-			return
-		}
-		m := tr.Marshal()
-		var back Transport
-		if err := back.Unmarshal(m); err != nil {
-			t.Fatalf("Unmarshal(Marshal) of %q (%q): %v", v, m, err)
-		}
-		if !reflect.DeepEqual(tr, back) {
-			t.Fatalf("round trip of %q via %q\n got %+v\nwant %+v", v, m, back, tr)
-		}
-	})
+	f.Fuzz(func(t *testing.T, v string) { fuzzRoundTrip[Transport](t, v) })
 }

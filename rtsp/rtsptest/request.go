@@ -5,7 +5,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"net"
 	"strings"
+	"time"
 )
 
 // RequestHead is what a scripted server needs from a client's request: the
@@ -58,4 +60,21 @@ func ReadRequestHead(br *bufio.Reader) (RequestHead, error) {
 		}
 	}
 	return RequestHead{}, errors.New("rtsptest: more than 64 header lines")
+}
+
+// AnswerRequests is a scripted server's loop: it reads requests from c
+// and writes answer's reply to each, until c fails, closes, or stays
+// silent for 5 s.
+func AnswerRequests(c net.Conn, answer func(RequestHead) string) {
+	br := bufio.NewReader(c)
+	for {
+		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		req, err := ReadRequestHead(br)
+		if err != nil {
+			return
+		}
+		if _, err := io.WriteString(c, answer(req)); err != nil {
+			return
+		}
+	}
 }
