@@ -10,7 +10,9 @@
 # Opus, G.726 in RTP's little-endian packing), libswscale, libswresample and
 # libavutil. go-astiav v0.16.0 is one cgo package whose
 # files also name libavformat, libavfilter and libavdevice, so those are built
-# too, with no components in them. x86 assembly stays on (nasm): decode speed
+# too; libavformat holds only the MP4 and Matroska muxers that recordings are
+# written with (record/: no demuxers, no protocols, its own file I/O), the
+# others no components. x86 assembly stays on (nasm): decode speed
 # is what a wall of cameras spends its CPU on. Hardware decoders are off.
 #
 # The tarball is FFmpeg's own release, pinned by SHA-256. On Debian it comes
@@ -45,6 +47,7 @@ common=(
   --disable-debug --disable-everything --disable-autodetect --disable-network
   --disable-postproc
   --enable-decoder=h264,hevc,mjpeg --enable-parser=h264,hevc,mjpeg
+  --enable-muxer=mp4,matroska
   --enable-decoder=aac,pcm_alaw,pcm_mulaw,pcm_s16be,opus,adpcm_g726le
   --enable-swscale --enable-swresample --enable-avformat --enable-avfilter --enable-avdevice
   --pkg-config-flags=--static
