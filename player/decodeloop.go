@@ -79,7 +79,7 @@ func (s *Stream) decodeUnit(dec *decode.Decoder, b *auBuf) (*image.RGBA, error) 
 
 type auBuf struct {
 	data     []byte
-	gen      uint64        // playback generation it was queued in (seek.go)
+	gen      uint64        // playback generation it was queued in (playback.go)
 	npt      time.Duration // normal play time, when hasNPT
 	hasNPT   bool
 	codec    decode.Codec

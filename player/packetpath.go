@@ -127,8 +127,8 @@ type attempt struct {
 	// and RTP-Info filter below, which are the video track's.
 	audio atomic.Pointer[audioTrack]
 
-	// The give-up timer (UDP, packetpath.go) and a seek (seek.go) share
-	// the path with the reader goroutine.
+	// The give-up timer (UDP, packetpath.go) and a seek (playback_play.go)
+	// share the path with the reader goroutine.
 	mu      sync.Mutex
 	timer   *time.Timer
 	armed   bool
@@ -137,8 +137,8 @@ type attempt struct {
 	flusher depack.Flusher
 	counts  jitterCounts
 
-	// A PLAY in flight or just answered (seek.go): packets held until
-	// the answer, those before its RTP-Info seq dropped, and the
+	// A PLAY in flight or just answered (playback_play.go): packets held
+	// until the answer, those before its RTP-Info seq dropped, and the
 	// timeline from RTP time to play time. Guarded by mu.
 	holding  bool
 	held     [][]byte

@@ -54,6 +54,13 @@ type playback struct {
 	ended      bool
 }
 
+// init readies p before the stream's goroutines start: commands have
+// their channel, and the speed is 1× until a PLAY says otherwise.
+func (p *playback) init() {
+	p.cmds = make(chan command)
+	p.speed = 1
+}
+
 // describe records the session's range after DESCRIBE.
 func (p *playback) describe(d *rtsp.Description, rate int) {
 	p.mu.Lock()

@@ -177,7 +177,7 @@ type Stream struct {
 	att     *attempt // the packet path feeding from client
 	meter   rateMeter
 	closeMu sync.Once
-	pb      playback  // range, position, pause, speed, seeks (seek.go)
+	pb      playback  // range, position, pause, speed, seeks (playback*.go)
 	rec     recordTap // the recording, and the GOP kept for it (recordtap.go)
 	aud     audioFeed // the sound's queue, sink and counters (audioloop.go)
 }
@@ -203,8 +203,7 @@ func Start(cfg Config) *Stream {
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.snap.ask = make(chan *snapAsk)
-	s.pb.cmds = make(chan command)
-	s.pb.speed = 1
+	s.pb.init()
 	s.url = cfg.URL
 	s.stats.URL = RedactURL(cfg.URL)
 	s.status = Status{State: StateConnecting, Text: "Connecting…"}
