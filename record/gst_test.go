@@ -57,10 +57,12 @@ func TestRecordGst(t *testing.T) {
 		ext    string
 		want   want
 	}{
-		{"h264 hidden", rtsptest.GstOptions{Codec: "h264", Width: 640, Height: 360}, true, ".mp4",
-			want{codec: "h264", width: 640, height: 360, frameInterval: 40 * time.Millisecond}},
+		{"h264 aac hidden", rtsptest.GstOptions{Codec: "h264", Width: 640, Height: 360, Audio: "aac"}, true, ".mp4",
+			want{codec: "h264", audio: "aac", width: 640, height: 360, frameInterval: 40 * time.Millisecond}},
 		{"h265", rtsptest.GstOptions{Codec: "h265", Width: 640, Height: 360}, false, ".mp4",
 			want{codec: "hevc", width: 640, height: 360, frameInterval: 40 * time.Millisecond}},
+		{"h264 pcma", rtsptest.GstOptions{Codec: "h264", Width: 320, Height: 240, Audio: "pcma"}, true, ".mkv",
+			want{codec: "h264", audio: "pcm_alaw", width: 320, height: 240, frameInterval: 40 * time.Millisecond}},
 		{"mjpeg", rtsptest.GstOptions{Codec: "mjpeg", Width: 640, Height: 360, FPS: 15}, true, ".mkv",
 			want{codec: "mjpeg", width: 640, height: 360, frameInterval: 67 * time.Millisecond}},
 	} {
