@@ -34,11 +34,14 @@ const (
 // one WASAPI buffer), and oto's player reads ahead playerBuffer: at least
 // what the device asks for at once, or oto fills the rest of each period
 // with silence (measured: a 5 ms read-ahead under 15 ms periods played a
-// third of the sound). The jitter buffer holds the sound's own blocks plus
+// third of the sound). 50 ms: with 20 ms the window under Xvfb on a
+// loaded 2-core machine starved the device thread, and a PulseAudio null
+// sink then went silent for about 2 s at each underrun (measured, load 7);
+// 50 ms played the I-audio-tone check through. The jitter buffer holds the sound's own blocks plus
 // a margin of minTarget to maxTarget, which adapts to the underruns it
 // sees, and never more than maxBuffered.
 const (
-	deviceBuffer = 20 * time.Millisecond
+	deviceBuffer = 50 * time.Millisecond
 	playerBuffer = deviceBuffer
 	minTarget    = 20 * time.Millisecond
 	maxTarget    = 60 * time.Millisecond
@@ -154,7 +157,11 @@ func (o *Output) SetVolume(v float64) {
 // Err returns the device's failure once it has one (a sound card that
 // went away), wrapping ErrNoDevice; nil while it plays.
 func (o *Output) Err() error {
-	if err := o.player.Err(); err != nil {
+	err := o.player.Err()
+	if err == nil && device.ctx != nil {
+		err = device.ctx.Err() // oto's ALSA loop stops for good on a write error
+	}
+	if err != nil {
 		return fmt.Errorf("%w: %v", ErrNoDevice, err)
 	}
 	return nil

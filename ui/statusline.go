@@ -108,6 +108,7 @@ func (v *Viewer) tick() {
 			v.do(v.refreshStatsOverlays)
 			v.do(v.checkSubStreams)
 			v.do(v.checkMinimised)
+			v.do(v.routeSound)
 		}
 	}
 }

@@ -60,6 +60,7 @@ type Viewer struct {
 	grid       *fyne.Container
 	wall       wallState   // the wall file and the passwords (ui/wall.go)
 	view       wallView    // layout, pages, full tile, tour (ui/pages.go)
+	snd        viewerSound // the sound, and the stream that has it (ui/sound.go)
 	stats      *statsFile  // Options.StatsFile's writer, nil without (ui/paintstats.go)
 	clock      *paintClock // the tiles' pictures go up together (ui/painttick.go)
 	keys       wallKeys    // the wall's keys, stats overlay switch, Remove question (ui/wallarea.go)
@@ -124,6 +125,7 @@ func NewViewer(win fyne.Window, opts Options) *Viewer {
 
 // Start plays the URLs given at launch and starts the status ticker.
 func (v *Viewer) Start() {
+	v.startSound()
 	v.launching = true // the URLs given at launch take opts.Start
 	v.openWall()
 	v.restoreView()
@@ -170,6 +172,7 @@ func (v *Viewer) Close() {
 	for _, ts := range tiles {
 		ts.tile.bar.Wait() // its controls end with their closed streams
 	}
+	v.closeSound()
 }
 
 // open starts a stream for rawURL in the selected tile or a new one, over
@@ -259,6 +262,7 @@ func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transpo
 	}
 	v.layoutGrid()
 	v.wallChanged(ts)
+	v.routeSound()
 }
 
 // decoderThreads keeps a wall of cameras from oversubscribing the CPU:
