@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -81,7 +80,7 @@ func runRecord(args []string, stdout, stderr io.Writer) int {
 	}
 	dir := *out
 	if dir == "" {
-		if dir, err = videosDir(); err != nil {
+		if dir, err = record.DefaultDir(); err != nil {
 			fmt.Fprintf(stderr, "no Videos folder (%v): give one with --out\n", err)
 			return 2
 		}
@@ -198,18 +197,4 @@ func cameraName(rawURL string) string {
 		return "camera"
 	}
 	return rtsp.HostPort(u)
-}
-
-// videosDir is where recordings go by default: $XDG_VIDEOS_DIR, else
-// Videos in the home folder (Windows, macOS and the XDG default share the
-// name), then rtspview inside it.
-func videosDir() (string, error) {
-	if d := os.Getenv("XDG_VIDEOS_DIR"); d != "" {
-		return filepath.Join(d, "rtspview"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(home, "Videos", "rtspview"), nil
 }
