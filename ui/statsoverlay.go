@@ -199,6 +199,7 @@ func (t *Tile) MouseMoved(ev *desktop.MouseEvent) {
 	}
 	if d := ev.Position.Subtract(t.info.inAt); d.X*d.X+d.Y*d.Y >= 4 {
 		t.info.setHover(true)
+		t.ptzHover(true)
 	}
 }
 
@@ -206,6 +207,7 @@ func (t *Tile) MouseMoved(ev *desktop.MouseEvent) {
 func (t *Tile) MouseOut() {
 	t.info.pointerIn = false
 	t.info.setHover(false)
+	t.ptzHover(false)
 }
 
 // refreshStatsOverlays brings the figures of every overlay that is up

@@ -46,6 +46,7 @@ type Tile struct {
 	ring tileRing     // selected, or a drop target (ui/selection.go)
 	info statsOverlay // figures: key I or hover (ui/statsoverlay.go)
 	drag tileDrag     // drag to reorder (ui/tiledrag.go)
+	ptz  tilePTZ      // pan, tilt, zoom of an ONVIF camera (ui/ptz.go)
 }
 
 // NewTile returns an empty tile; Attach gives it a stream.
@@ -201,6 +202,7 @@ func (r *tileRenderer) Layout(size fyne.Size) {
 	t.overlay.Resize(fyne.NewSize(size.Width, th))
 	t.overlay.Move(fyne.NewPos(0, bottom-th-theme.Padding()))
 	t.info.layout(size)
+	t.ptzLayout(size)
 	t.ring.rect.Resize(size)
 	// Ask the decoder for pictures the size of the tile in device pixels:
 	// scaling down in FFmpeg is cheaper than moving full frames to the GPU,
@@ -230,7 +232,7 @@ func (r *tileRenderer) Refresh() {
 
 func (r *tileRenderer) Objects() []fyne.CanvasObject {
 	objs := append([]fyne.CanvasObject{r.t.bars[0], r.t.bars[1], r.t.image, r.t.overlay, r.t.bar}, r.t.deco.objects()...)
-	return append(append(objs, r.t.info.objects()...), r.t.ring.rect)
+	return append(append(append(objs, r.t.info.objects()...), r.t.ptzObjects()...), r.t.ring.rect)
 }
 
 func (r *tileRenderer) Destroy() {}

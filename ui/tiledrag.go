@@ -19,7 +19,7 @@ type tileDrag struct {
 // (Fyne's desktop driver), the absolute one is worked out from it.
 func (t *Tile) Dragged(ev *fyne.DragEvent) {
 	d := &t.drag
-	if d.on == nil {
+	if d.on == nil || t.ptzDragged(ev) { // a drag on a PTZ picture moves the camera (ui/ptz.go)
 		return
 	}
 	d.dragging = true
@@ -30,7 +30,7 @@ func (t *Tile) Dragged(ev *fyne.DragEvent) {
 // DragEnd implements fyne.Draggable: the tile lands where it was let go.
 func (t *Tile) DragEnd() {
 	d := &t.drag
-	if !d.dragging || d.on == nil {
+	if t.ptzDragEnd() || !d.dragging || d.on == nil {
 		return
 	}
 	d.dragging = false

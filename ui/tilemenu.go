@@ -41,6 +41,7 @@ func (v *Viewer) tileMenu(ts *tileState) *fyne.Menu {
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Remove", func() { v.askRemove(ts) }),
 	)
+	v.addPTZMenu(menu, ts) // presets of a camera that moves (ui/tileptz.go)
 	return menu
 }
 

@@ -65,6 +65,9 @@ type Viewer struct {
 	clock      *paintClock // the tiles' pictures go up together (ui/painttick.go)
 	keys       wallKeys    // the wall's keys, stats overlay switch, Remove question (ui/wallarea.go)
 
+	// cams is Find cameras, PTZ and cameras that moved (ui/findcameras.go).
+	cams cameraFinder
+
 	// do brings work from other goroutines onto the UI thread: fyne.Do.
 	// Fyne's test driver runs fyne.Do on the calling goroutine, so tests
 	// put a serializing one here (two streams' callbacks would otherwise
@@ -312,6 +315,7 @@ func (v *Viewer) onStatus(ts *tileState, gen uint64, st player.Status) {
 	ts.status = st
 	sub := ts.ho.playingSub // this stream dials the camera's sub_url
 	v.mu.Unlock()
+	v.cameraMoved(ts, st) // an ONVIF camera that stopped answering (ui/cameramoved.go)
 	if v.holdForHandover(ts, gen, st) {
 		if st.State == player.StateFailed && sub {
 			// The sub-stream failed and the tile went back to its

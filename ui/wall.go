@@ -164,6 +164,7 @@ func (v *Viewer) wallChanged(ts *tileState) {
 	}
 	ts.tile.SetName(displayName(ts.w.cam))
 	ts.tile.setMenu(func(_ *Tile, at fyne.Position) { v.showTileMenu(ts, at) })
+	v.ptzAttach(ts) // a camera that moves gets its controls (ui/tileptz.go)
 	v.saveWall()
 }
 

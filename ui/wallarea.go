@@ -73,6 +73,7 @@ func (v *Viewer) initWallKeys() fyne.CanvasObject {
 	}
 	if dc, ok := v.win.Canvas().(desktop.Canvas); ok {
 		dc.SetOnKeyDown(v.keyDown)
+		dc.SetOnKeyUp(func(ev *fyne.KeyEvent) { v.ptzKey(ev, false) })
 	}
 	return v.keys.area
 }
@@ -81,6 +82,9 @@ func (v *Viewer) initWallKeys() fyne.CanvasObject {
 // decides what Tab does: focusing the wall here makes the same Tab reach
 // the wall (wallArea.AcceptsTab) rather than focus the address bar.
 func (v *Viewer) keyDown(ev *fyne.KeyEvent) {
+	if v.ptzKey(ev, true) { // Ctrl+arrow: PTZ while held (ui/tileptz.go)
+		return
+	}
 	c := v.win.Canvas()
 	if ev.Name == fyne.KeyTab && c.Focused() == nil && c.Overlays().Top() == nil {
 		v.focusWall()

@@ -33,6 +33,7 @@ func (v *Viewer) newWallButton() fyne.CanvasObject {
 		info.Disabled = true
 		menu := fyne.NewMenu("",
 			fyne.NewMenuItem("Import wall…", v.importWall),
+			v.newFindMenuItem(), // ONVIF (ui/findcameras.go)
 			fyne.NewMenuItem("Export wall…", v.exportWall),
 			fyne.NewMenuItemSeparator(),
 			info,
