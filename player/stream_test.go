@@ -248,3 +248,31 @@ func TestRateMeterMeasuredAfterASecond(t *testing.T) {
 		t.Fatal("not measured after 1 s")
 	}
 }
+
+// TestCloseFromOnStatusInAGoroutine is the way Config.OnStatus gives a
+// callback to end its stream: go s.Close(). The stream stops, and the
+// last status is Stopped.
+func TestCloseFromOnStatusInAGoroutine(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
+	url := fmt.Sprintf("rtsp://127.0.0.1:%d/s", rtsptest.ClosedPort(t))
+	var s *Stream
+	ready := make(chan struct{})
+	stopped := make(chan struct{})
+	s = Start(Config{URL: url, Transport: TransportTCP, OnStatus: func(st Status) {
+		switch st.State {
+		case StateFailed:
+			<-ready
+			go s.Close()
+		case StateClosed:
+			close(stopped)
+		}
+	}})
+	close(ready)
+	select {
+	case <-stopped:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("not stopped: %+v", s.Status())
+	}
+	s.Close() // idempotent; returns once the goroutine's Close has finished
+}
