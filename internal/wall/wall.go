@@ -96,6 +96,8 @@ type Camera struct {
 	// identity and the profiles its url and sub_url came from, so a camera
 	// that moved to a new address can be found again, and PTZ asked.
 	ONVIF *ONVIF
+	// Record is set for a camera recorded all day (internal/wall/record.go).
+	Record *Record
 
 	extra map[string]json.RawMessage
 }
@@ -114,7 +116,7 @@ type ONVIF struct {
 // known lists the keys Wall and Camera read; everything else is extra.
 var (
 	wallKeys   = []string{"version", "layout", "page", "tour_seconds", "cameras"}
-	cameraKeys = []string{"name", "url", "sub_url", "transport", "user", "password_ref", "allow_basic", "onvif"}
+	cameraKeys = []string{"name", "url", "sub_url", "transport", "user", "password_ref", "allow_basic", "onvif", "record"}
 )
 
 // Parse reads a wall file's bytes. A missing key takes its default. The
@@ -219,6 +221,13 @@ func parseCamera(data []byte) (Camera, error) {
 		}
 		c.ONVIF.XAddr = stripUserInfo(c.ONVIF.XAddr)
 	}
+	if raw, ok := m["record"]; ok && !isNull(raw) {
+		r, err := parseRecord(raw)
+		if err != nil {
+			return Camera{}, err
+		}
+		c.Record = r
+	}
 	if strings.TrimSpace(c.URL) == "" {
 		return Camera{}, errors.New("\"url\" is missing")
 	}
@@ -317,6 +326,9 @@ func (c Camera) marshal(b *bytes.Buffer, ind string) {
 		o := *c.ONVIF
 		o.XAddr = stripUserInfo(o.XAddr)
 		writeKey(b, ind, "onvif", o, !first)
+	}
+	if c.Record != nil {
+		writeKey(b, ind, "record", *c.Record, !first)
 	}
 	writeExtra(b, ind, c.extra)
 	b.WriteString("\n")
