@@ -83,18 +83,8 @@ func TestPlayRangeGst(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			var n nptOf
-			c, err := rtsp.Dial(ctx, url, rtsp.Config{Transport: tr, OnPacket: n.onPacket})
-			if err != nil {
-				t.Fatal(err)
-			}
+			c, d := rtsp.DialDescribed(ctx, t, url, rtsp.Config{Transport: tr, OnPacket: n.onPacket}, true)
 			defer c.Close()
-			if err := c.Options(ctx); err != nil {
-				t.Fatal(err)
-			}
-			d, err := c.Describe(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
 			dur, ok := d.Duration()
 			if !d.Seekable() || !ok || dur < 19500*time.Millisecond || dur > 20500*time.Millisecond {
 				t.Fatalf("SDP range %+v: seekable %v, duration %v; want a 20 s file", d.Range, d.Seekable(), dur)
@@ -162,15 +152,8 @@ func TestPlayScaleGst(t *testing.T) {
 	url := rtsptest.StartGst(t, rtsptest.GstOptions{File: clip, Path: "/vod"})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c, err := rtsp.Dial(ctx, url, rtsp.Config{Transport: rtsp.TransportTCP})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, d := rtsp.DialDescribed(ctx, t, url, rtsp.Config{Transport: rtsp.TransportTCP}, false)
 	defer c.Close()
-	d, err := c.Describe(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	vt, _ := d.VideoTrack()
 	if err := c.Setup(ctx, vt); err != nil {
 		t.Fatal(err)

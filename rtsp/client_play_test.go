@@ -122,18 +122,8 @@ func dialNVR(t *testing.T, s *nvrServer) (*Client, context.Context) {
 	url := startNVR(t, s)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	t.Cleanup(cancel)
-	c, err := Dial(ctx, url, Config{Transport: TransportTCP})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, d := DialDescribed(ctx, t, url, Config{Transport: TransportTCP}, true)
 	t.Cleanup(func() { c.Close() })
-	if err := c.Options(ctx); err != nil {
-		t.Fatal(err)
-	}
-	d, err := c.Describe(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if !d.Seekable() || d.Range.Clock == nil {
 		t.Fatalf("clock range not read: %+v", d.Range)
 	}

@@ -33,18 +33,8 @@ func session(t *testing.T, url string, cfg rtsp.Config, n int64) (*rtsp.Client, 
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	c, err := rtsp.Dial(ctx, url, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, d := rtsp.DialDescribed(ctx, t, url, cfg, true)
 	t.Cleanup(func() { c.Close() })
-	if err := c.Options(ctx); err != nil {
-		t.Fatal(err)
-	}
-	d, err := c.Describe(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ok bool
 	track, ok = d.VideoTrack()
 	if !ok || track.Codec != rtsp.CodecH264 {

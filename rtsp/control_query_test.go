@@ -109,18 +109,8 @@ func TestControlKeepsTheQuery(t *testing.T) {
 			addr := rtsptest.ScriptedServer(t, cam.serve)
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			c, err := rtsp.Dial(ctx, "rtsp://"+addr+"/stream?token=abc", rtsp.Config{Transport: rtsp.TransportTCP, Timeout: 5 * time.Second})
-			if err != nil {
-				t.Fatal(err)
-			}
+			c, d := rtsp.DialDescribed(ctx, t, "rtsp://"+addr+"/stream?token=abc", rtsp.Config{Transport: rtsp.TransportTCP, Timeout: 5 * time.Second}, true)
 			defer c.Close()
-			if err := c.Options(ctx); err != nil {
-				t.Fatal(err)
-			}
-			d, err := c.Describe(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
 			want := strings.ReplaceAll(tt.setup, "{addr}", addr)
 			if err := c.Setup(ctx, d.Tracks[0]); err != nil {
 				t.Fatalf("SETUP %s: %v", cam.sent("SETUP"), err)
@@ -150,15 +140,8 @@ func TestQueryNotForcedOnGst(t *testing.T) {
 	url := rtsptest.StartGst(t, rtsptest.GstOptions{Codec: "h264", Width: 320, Height: 240, FPS: 25}) + "?x=1"
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	c, err := rtsp.Dial(ctx, url, rtsp.Config{Transport: rtsp.TransportTCP, Timeout: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, d := rtsp.DialDescribed(ctx, t, url, rtsp.Config{Transport: rtsp.TransportTCP, Timeout: 10 * time.Second}, false)
 	defer c.Close()
-	d, err := c.Describe(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if err := c.Setup(ctx, d.Tracks[0]); err != nil {
 		t.Fatal(err)
 	}

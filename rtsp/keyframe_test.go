@@ -16,15 +16,8 @@ func TestRequestKeyframe(t *testing.T) {
 			s := startSessionServer(t, "OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN", 60)
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			c, err := Dial(ctx, "rtsp://"+s.ln.Addr().String()+"/s", Config{Transport: tr, Timeout: 5 * time.Second})
-			if err != nil {
-				t.Fatal(err)
-			}
+			c, d := DialDescribed(ctx, t, "rtsp://"+s.ln.Addr().String()+"/s", Config{Transport: tr, Timeout: 5 * time.Second}, false)
 			defer c.Close()
-			d, err := c.Describe(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
 			if err := c.Setup(ctx, d.Tracks[0]); err != nil {
 				t.Fatal(err)
 			}

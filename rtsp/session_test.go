@@ -272,23 +272,13 @@ func TestKeepaliveAndReceiverReports(t *testing.T) {
 			var mu sync.Mutex
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			c, err := Dial(ctx, "rtsp://"+s.ln.Addr().String()+"/s", Config{Transport: tc.transport, OnPacket: func(_ int, b []byte) {
+			c, d := DialDescribed(ctx, t, "rtsp://"+s.ln.Addr().String()+"/s", Config{Transport: tc.transport, OnPacket: func(_ int, b []byte) {
 				mu.Lock()
 				got++
 				mu.Unlock()
 				s.notify()
-			}})
-			if err != nil {
-				t.Fatal(err)
-			}
+			}}, true)
 			defer c.Close()
-			if err := c.Options(ctx); err != nil {
-				t.Fatal(err)
-			}
-			d, err := c.Describe(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
 			if d.Tracks[0].Control != "rtsp://"+s.ln.Addr().String()+"/s/track1" {
 				t.Fatalf("control %q", d.Tracks[0].Control)
 			}
@@ -347,22 +337,15 @@ func TestUDPDropsForeignPackets(t *testing.T) {
 	ssrcs := map[uint32]int{}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	c, err := Dial(ctx, "rtsp://"+s.ln.Addr().String()+"/s", Config{Transport: TransportUDP, OnPacket: func(_ int, b []byte) {
+	c, d := DialDescribed(ctx, t, "rtsp://"+s.ln.Addr().String()+"/s", Config{Transport: TransportUDP, OnPacket: func(_ int, b []byte) {
 		var p rtp.Packet
 		if p.Unmarshal(b) == nil {
 			mu.Lock()
 			ssrcs[p.SSRC]++
 			mu.Unlock()
 		}
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	}}, false)
 	defer c.Close()
-	d, err := c.Describe(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if err := c.Setup(ctx, d.Tracks[0]); err != nil {
 		t.Fatal(err)
 	}
