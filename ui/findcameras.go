@@ -223,7 +223,13 @@ func (fd *findDialog) addRow(d onvif.Discovered) *foundRow {
 	return r
 }
 
+// login is the username and password typed; none before a password is
+// typed (the username field starts filled in), so a camera's row says it
+// needs one rather than that it refused an empty one.
 func (fd *findDialog) login() (user, pass string) {
+	if fd.pass.Text == "" {
+		return "", ""
+	}
 	return strings.TrimSpace(fd.user.Text), fd.pass.Text
 }
 

@@ -190,7 +190,7 @@ var (
 )
 
 func newPTZButton(t *Tile, icon fyne.Resource, vel onvif.Velocity) *ptzButton {
-	b := &ptzButton{t: t, vel: vel, bg: canvas.NewCircle(padColor), icon: canvas.NewImageFromResource(theme.NewInvertedThemedResource(icon))}
+	b := &ptzButton{t: t, vel: vel, bg: canvas.NewCircle(padColor), icon: canvas.NewImageFromResource(icon)}
 	b.icon.FillMode = canvas.ImageFillContain
 	b.ExtendBaseWidget(b)
 	b.Hide()
