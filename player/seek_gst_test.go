@@ -265,18 +265,25 @@ func TestLivePauseGst(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, seq, _ := s.Frame() // Pause returns with the picture held
-	time.Sleep(1500 * time.Millisecond)
+	paused := s.Stats().PacketsReceived
+	time.Sleep(1500 * time.Millisecond) // a picture that moves in this time is the failure
 	if _, seq2, _ := s.Frame(); seq2 != seq {
 		t.Fatalf("live picture moved while paused (%d -> %d)", seq, seq2)
 	}
-	before := s.Stats().PacketsReceived
 	resumed := time.Now()
 	if err := s.Resume(); err != nil {
 		t.Fatal(err)
 	}
-	p := l.waitPicture(t, resumed, time.Second)
-	if s.Stats().PacketsReceived == before {
-		t.Fatal("no packets while paused and after: the session was not kept")
+	p := l.waitPicture(t, resumed, 5*time.Second)
+	// The session was kept: packets go on arriving after the pause. Read
+	// as an event, not at one instant: under load the reader goroutine
+	// may not have run between two reads of the counter.
+	deadline := time.Now().Add(5 * time.Second)
+	for s.Stats().PacketsReceived == paused {
+		if time.Now().After(deadline) {
+			t.Fatal("no packets while paused and after: the session was not kept")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	t.Logf("live: first picture %v after resume", p.when.Sub(resumed))
 }
