@@ -42,9 +42,10 @@
 // url_test.go, degrade_test.go, packetpath_test.go and snapshot_test.go
 // run against in-process servers; credentials_test.go (where a password
 // may go), trust_test.go (pinning), redirect_test.go, reconnect_test.go
-// and hidden_test.go drive whole sessions; the *_gst_test.go files
-// (seek, reconnect, audio), loss_test.go (a lossy UDP relay, ffmpeg beside
-// it) and recovery_test.go (intra refresh) need gst-rtsp-server or ffmpeg;
+// and hidden_test.go drive whole sessions; seek_gst_test.go,
+// reconnect_gst_test.go, audio_gst_test.go, loss_test.go (a lossy UDP
+// relay, ffmpeg beside it) and recovery_test.go (intra refresh) need
+// gst-rtsp-server or ffmpeg;
 // audio_test.go feeds the audio path; path_bench_test.go measures the
 // packet path.
 //
