@@ -45,9 +45,8 @@
 // and hidden_test.go drive whole sessions; seek_gst_test.go,
 // reconnect_gst_test.go, audio_gst_test.go, loss_test.go (a lossy UDP
 // relay, ffmpeg beside it) and recovery_test.go (intra refresh) need
-// gst-rtsp-server or ffmpeg;
-// audio_test.go feeds the audio path; path_bench_test.go measures the
-// packet path.
+// gst-rtsp-server or ffmpeg; audio_test.go feeds the audio path;
+// path_bench_test.go measures the packet path.
 //
 // Sentences and kinds from errors.go are what the UI and probe show; Go
 // error chains are not.
