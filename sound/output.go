@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ebitengine/oto/v3"
@@ -113,6 +114,9 @@ type Output struct {
 	// closes once that is more than oto's read-ahead.
 	pulled  int
 	started chan struct{}
+	// gain is SetVolume's, in scale's units: applied as the device pulls,
+	// so a change is heard at once, not after what is buffered.
+	gain atomic.Int32
 }
 
 // Open starts an Output on the default sound device. It fails with an
@@ -123,12 +127,19 @@ func Open() (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := &Output{started: make(chan struct{})}
-	o.jb.init(time.Now())
+	o := newOutput()
 	o.player = ctx.NewPlayer(reader{o})
 	o.player.SetBufferSize(frames(playerBuffer) * Channels * 2)
 	o.player.Play()
 	return o, nil
+}
+
+// newOutput is an Output before it has a device to play on.
+func newOutput() *Output {
+	o := &Output{started: make(chan struct{})}
+	o.jb.init(time.Now())
+	o.gain.Store(unityGain)
+	return o
 }
 
 // PlayAudio queues pcm (interleaved, Channels channels at Rate) after gap
@@ -149,9 +160,11 @@ func (o *Output) ResetAudio() {
 	o.jb.reset()
 }
 
-// SetVolume sets the loudness, 0 (silent) to 1 (as decoded).
+// SetVolume sets the loudness: 0 is silent, 1 as decoded, up to
+// MaxVolume (louder, clipped at int16's range). The samples are scaled
+// here rather than by oto's player, whose volume stops at 1.
 func (o *Output) SetVolume(v float64) {
-	o.player.SetVolume(min(max(v, 0), 1))
+	o.gain.Store(gainOf(v))
 }
 
 // Err returns the device's failure once it has one (a sound card that
@@ -209,6 +222,9 @@ func (r reader) Read(p []byte) (int, error) {
 		return 0, nil
 	}
 	n, _ := r.o.jb.pull(p, time.Now())
+	if g := r.o.gain.Load(); g != unityGain {
+		scale(p[:n], g)
+	}
 	if r.o.pulled <= readAhead && r.o.pulled+n > readAhead {
 		close(r.o.started)
 	}
