@@ -37,15 +37,25 @@ func (v *Viewer) askPassword(ts *tileState) {
 		if !ok {
 			return
 		}
+		// The tile that asked becomes the selected one, with its own
+		// address and transport in the bar; it reopens over that
+		// transport, not the one the selector showed for another tile (a
+		// wall camera saved with "http" went to "auto").
+		v.selectTile(ts.tile)
 		v.mu.Lock()
-		for i, t := range v.tiles {
-			if t == ts {
-				v.selected = i
-			}
-		}
+		tr, port := ts.transport, ts.tunnelPort
 		v.mu.Unlock()
-		v.open(ts.url, user.Text, pass.Text, false)
+		v.openWith(ts.url, user.Text, pass.Text, false, tr, port)
 	}, v.win)
+	// Enter (or keypad Enter) in Password connects, and in Username goes
+	// on to Password: the dialog is answered without the mouse.
+	pass.OnSubmitted = func(string) { d.Submit() }
+	user.OnSubmitted = func(string) { v.win.Canvas().Focus(pass) }
 	d.Resize(fyne.NewSize(380, 200))
 	d.Show()
+	if user.Text == "" {
+		v.win.Canvas().Focus(user)
+	} else {
+		v.win.Canvas().Focus(pass)
+	}
 }
