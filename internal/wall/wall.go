@@ -98,6 +98,10 @@ type Camera struct {
 	ONVIF *ONVIF
 	// Record is set for a camera recorded all day (internal/wall/record.go).
 	Record *Record
+	// Muted: the person turned this camera's sound off (the tile's
+	// speaker button, or M). It stays off when the camera is the only
+	// one or shown full, until they turn it on again.
+	Muted bool
 
 	extra map[string]json.RawMessage
 }
@@ -116,7 +120,7 @@ type ONVIF struct {
 // known lists the keys Wall and Camera read; everything else is extra.
 var (
 	wallKeys   = []string{"version", "layout", "page", "tour_seconds", "cameras"}
-	cameraKeys = []string{"name", "url", "sub_url", "transport", "user", "password_ref", "allow_basic", "onvif", "record"}
+	cameraKeys = []string{"name", "url", "sub_url", "transport", "user", "password_ref", "allow_basic", "onvif", "record", "muted"}
 )
 
 // Parse reads a wall file's bytes. A missing key takes its default. The
@@ -212,6 +216,11 @@ func parseCamera(data []byte) (Camera, error) {
 	if raw, ok := m["allow_basic"]; ok && !isNull(raw) {
 		if err := json.Unmarshal(raw, &c.AllowBasic); err != nil {
 			return Camera{}, errors.New("\"allow_basic\" is not true or false")
+		}
+	}
+	if raw, ok := m["muted"]; ok && !isNull(raw) {
+		if err := json.Unmarshal(raw, &c.Muted); err != nil {
+			return Camera{}, errors.New("\"muted\" is not true or false")
 		}
 	}
 	if raw, ok := m["onvif"]; ok && !isNull(raw) {
@@ -321,6 +330,9 @@ func (c Camera) marshal(b *bytes.Buffer, ind string) {
 	put("password_ref", c.PasswordRef, false)
 	if c.AllowBasic {
 		writeKey(b, ind, "allow_basic", true, !first)
+	}
+	if c.Muted {
+		writeKey(b, ind, "muted", true, !first)
 	}
 	if c.ONVIF != nil {
 		o := *c.ONVIF

@@ -371,6 +371,7 @@ func TestDocumentedExampleParses(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"version": 1, "layout": "auto", "cameras": [{"name": "Front door", "url": "rtsp://host:554/stream1", "sub_url": "rtsp://host:554/stream2", "transport": "tcp", "x": [1]}], "y": null}`))
 	f.Add([]byte(`{"cameras": [{"name": "\u202erood tnorF\u0007", "url": "rtsp://admin:pa/s?s#w rd@cam/1", "sub_url": "rtsp://attacker.example/", "user": "admin", "password_ref": "keyring", "allow_basic": true}]}`))
+	f.Add([]byte(`{"cameras": [{"url": "rtsp://cam/1", "muted": true}, {"url": "rtsp://cam/2", "muted": 1}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		w, err := Parse(data)
 		if err != nil {
