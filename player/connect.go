@@ -76,8 +76,10 @@ func (s *Stream) connectOnce(w way, start time.Time, mediaWait time.Duration) (*
 	// Only to the host they were given for (or one the person allowed).
 	// The address is dialed without its user part, so that credentials
 	// held back here cannot ride along in it.
-	rc.Username, rc.Password, _ = s.credentials(target, w)
+	var held bool
+	rc.Username, rc.Password, held = s.credentials(target, w)
 	target = withoutUser(target)
+	target = queryPassword(target, rc.Password, held)
 	dctx := ctx
 	if s.cfg.Transport == TransportAuto {
 		// Auto is guessing: a port behind a firewall that drops SYNs must
@@ -312,9 +314,17 @@ func pickVideo(d *rtsp.Description) (rtsp.Track, decode.Codec, error) {
 // otherwise, and then withheld reports whether there were some to hold
 // back.
 func (s *Stream) credentials(target string, w way) (user, pass string, withheld bool) {
-	if orig, err := rtsp.ParseURL(s.cfg.URL); err == nil && orig.User != nil {
-		user = orig.User.Username()
-		pass, _ = orig.User.Password()
+	if orig, err := rtsp.ParseURL(s.cfg.URL); err == nil {
+		if orig.User != nil {
+			user = orig.User.Username()
+			pass, _ = orig.User.Password()
+		}
+		if user == "" {
+			user = rtsp.QueryUser(orig)
+		}
+		if pass == "" {
+			pass = rtsp.QueryPassword(orig)
+		}
 	}
 	if s.cfg.Username != "" {
 		user = s.cfg.Username
@@ -393,6 +403,25 @@ func (s *Stream) guessedPort(t *url.URL, w way) string {
 		return ""
 	}
 	return net.JoinHostPort(t.Hostname(), strconv.Itoa(w.tunnelPort))
+}
+
+// queryPassword puts the password into the ?password= (?pwd=, …) that a
+// camera taking it in the query has, when the wall left it empty
+// (rtsp.WithoutQueryPassword) and the password may go to this place; it
+// empties it when the credentials are held back, so a guessed tunnel port
+// or another host does not get it in the request line either.
+func queryPassword(rawURL, pass string, held bool) string {
+	u, err := rtsp.ParseURL(rawURL)
+	if err != nil {
+		return rawURL
+	}
+	switch {
+	case held:
+		return rtsp.WithoutQueryPassword(u).String()
+	case pass != "":
+		return rtsp.FillQueryPassword(u, pass).String()
+	}
+	return rawURL
 }
 
 // withoutUser returns rawURL without its user part; rawURL itself when it

@@ -191,3 +191,29 @@ func TestUserWithoutPasswordIsAskedNotRefused(t *testing.T) {
 		t.Fatalf("sentence %q (err %v)", s, st.Err)
 	}
 }
+
+// TestQueryPasswordGoesOnlyWhereCredentialsGo: a camera that takes its
+// password in the query (?user=admin&password=) gets it filled in from
+// the keyring's password on its own host, and a guessed tunnel port does
+// not find it in the request line.
+func TestQueryPasswordGoesOnlyWhereCredentialsGo(t *testing.T) {
+	cam := rtsptest.StartChallenger(t, "127.0.0.1:0", `Digest realm="cam", nonce="n1"`)
+	failOf(t, Config{URL: "rtsp://" + cam.Addr + "/cam?user=admin&password=", Password: "s3cret", Transport: TransportTCP})
+	if !strings.Contains(cam.Received(), "password=s3cret") {
+		t.Fatalf("the camera's own host got no query password: %q", cam.Received())
+	}
+
+	guess := rtsptest.StartChallenger(t, "127.0.0.1:0", basicOnly)
+	failOf(t, Config{
+		URL:         fmt.Sprintf("rtsp://127.0.0.1:%d/cam?user=admin&password=s3cret", rtsptest.ClosedPort(t)),
+		TunnelPorts: []int{guess.Port()},
+		HTTPSPort:   rtsptest.ClosedPort(t),
+		Timeout:     3 * time.Second,
+	})
+	if guess.Connections() == 0 {
+		t.Fatal("the guessed port was never tried")
+	}
+	if strings.Contains(guess.Received(), "s3cret") {
+		t.Fatalf("a guessed tunnel port got the query password: %q", guess.Received())
+	}
+}

@@ -22,10 +22,13 @@ func CheckURL(raw string) error {
 // or is not an address.
 func URLUser(raw string) string {
 	u, err := rtsp.ParseURL(raw)
-	if err != nil || u.User == nil {
+	if err != nil {
 		return ""
 	}
-	return u.User.Username()
+	if u.User != nil && u.User.Username() != "" {
+		return u.User.Username()
+	}
+	return rtsp.QueryUser(u) // ?user=admin&password=…
 }
 
 // TunnelPort returns the port the tunnel by transport t dials for the

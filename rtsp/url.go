@@ -104,30 +104,99 @@ var queryPasswordKeys = []string{"password", "pwd", "pass", "passwd"}
 // redactQuery masks the values of queryPasswordKeys in a raw query,
 // keeping every other byte (order, encoding, separators) as it was.
 func redactQuery(q string) string {
+	return mapQueryPasswords(q, func(string) string { return "xxxxx" })
+}
+
+// mapQueryPasswords replaces the value of each queryPasswordKeys parameter
+// in the raw query q with f(its raw value), keeping every other byte.
+func mapQueryPasswords(q string, f func(raw string) string) string {
 	if q == "" {
 		return q
 	}
 	parts := strings.Split(q, "&")
 	changed := false
 	for i, p := range parts {
-		k, _, ok := strings.Cut(p, "=")
-		if !ok {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok || !isQueryPasswordKey(k) {
 			continue
 		}
-		if uk, err := url.QueryUnescape(k); err == nil {
-			k = uk
-		}
-		for _, pk := range queryPasswordKeys {
-			if strings.EqualFold(k, pk) {
-				parts[i] = p[:strings.IndexByte(p, '=')+1] + "xxxxx"
-				changed = true
-			}
+		if nv := f(v); nv != v {
+			parts[i] = k + "=" + nv
+			changed = true
 		}
 	}
 	if !changed {
 		return q
 	}
 	return strings.Join(parts, "&")
+}
+
+func isQueryPasswordKey(rawKey string) bool {
+	if k, err := url.QueryUnescape(rawKey); err == nil {
+		rawKey = k
+	}
+	for _, pk := range queryPasswordKeys {
+		if strings.EqualFold(rawKey, pk) {
+			return true
+		}
+	}
+	return false
+}
+
+// QueryPassword returns the password in u's query (?password=…, ?pwd=…),
+// unescaped, or "" when there is none.
+func QueryPassword(u *url.URL) string {
+	var found string
+	mapQueryPasswords(u.RawQuery, func(raw string) string {
+		if found == "" {
+			if v, err := url.QueryUnescape(raw); err == nil {
+				found = v
+			} else {
+				found = raw
+			}
+		}
+		return raw
+	})
+	return found
+}
+
+// QueryUser returns the user name in u's query (?user=…, ?usr=…,
+// ?username=…), or "".
+func QueryUser(u *url.URL) string {
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return ""
+	}
+	for _, k := range []string{"user", "usr", "username"} {
+		for qk, v := range q {
+			if strings.EqualFold(qk, k) && len(v) > 0 && v[0] != "" {
+				return v[0]
+			}
+		}
+	}
+	return ""
+}
+
+// WithoutQueryPassword returns u with the values of its query passwords
+// emptied (?user=admin&password=): the form a file keeps, the password
+// itself going to the keyring. FillQueryPassword puts it back to dial.
+func WithoutQueryPassword(u *url.URL) *url.URL {
+	c := *u
+	c.RawQuery = mapQueryPasswords(c.RawQuery, func(string) string { return "" })
+	return &c
+}
+
+// FillQueryPassword returns u with pass in every query password whose
+// value is empty, as WithoutQueryPassword left it.
+func FillQueryPassword(u *url.URL, pass string) *url.URL {
+	c := *u
+	c.RawQuery = mapQueryPasswords(c.RawQuery, func(raw string) string {
+		if raw != "" {
+			return raw
+		}
+		return url.QueryEscape(pass)
+	})
+	return &c
 }
 
 // RedactString is Redact for a URL that may not parse.

@@ -106,3 +106,37 @@ func TestRedactStringMasksQueryPasswordsInBadAddresses(t *testing.T) {
 		}
 	}
 }
+
+// TestQueryPasswordRoundTrip: a password in the query is read, emptied for
+// a file, and filled back in to dial, every other byte kept.
+func TestQueryPasswordRoundTrip(t *testing.T) {
+	u, err := ParseURL("rtsp://cam/cam/realmonitor?channel=1&user=admin&password=p%26ss%20w&subtype=0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := QueryPassword(u); got != "p&ss w" {
+		t.Fatalf("QueryPassword = %q", got)
+	}
+	if got := QueryUser(u); got != "admin" {
+		t.Fatalf("QueryUser = %q", got)
+	}
+	kept := WithoutQueryPassword(u)
+	if got := kept.String(); got != "rtsp://cam/cam/realmonitor?channel=1&user=admin&password=&subtype=0" {
+		t.Fatalf("WithoutQueryPassword = %q", got)
+	}
+	if QueryPassword(kept) != "" {
+		t.Fatal("a password left after WithoutQueryPassword")
+	}
+	back := FillQueryPassword(kept, "p&ss w")
+	if QueryPassword(back) != "p&ss w" || back.Query().Get("channel") != "1" || back.Query().Get("subtype") != "0" {
+		t.Fatalf("FillQueryPassword = %q", back.String())
+	}
+	// A value already there is not replaced.
+	if got := FillQueryPassword(u, "other"); QueryPassword(got) != "p&ss w" {
+		t.Fatalf("FillQueryPassword replaced a given password: %q", got.String())
+	}
+	plain, _ := ParseURL("rtsp://cam/s?usr=bob&pwd=&x=1")
+	if QueryUser(plain) != "bob" || QueryPassword(plain) != "" {
+		t.Fatalf("usr/pwd: %q %q", QueryUser(plain), QueryPassword(plain))
+	}
+}

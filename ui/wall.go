@@ -129,11 +129,13 @@ func (v *Viewer) recallPassword(rawURL, user, pass string) (string, string) {
 // it (rtsp.ParseURL): one holding '/', '?', '#' or a space too.
 func urlPassword(rawURL string) string {
 	u, err := rtsp.ParseURL(rawURL)
-	if err != nil || u.User == nil {
+	if err != nil {
 		return ""
 	}
-	p, _ := u.User.Password()
-	return p
+	if p, _ := u.User.Password(); p != "" {
+		return p
+	}
+	return rtsp.QueryPassword(u) // ?password=, ?pwd=: kept out of the file too
 }
 
 // wallChanged runs after openWith put a stream in ts: the tile's wall

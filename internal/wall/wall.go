@@ -367,16 +367,27 @@ func writeExtra(b *bytes.Buffer, ind string, extra map[string]json.RawMessage) {
 }
 
 // Credentials splits a camera's login: the user name (User, else the
-// URL's) and a password written by hand in the URL, if any. The URL is
+// URL's, else its query's ?user=) and a password written by hand in the
+// URL (its user part, else its query's ?password= or ?pwd=), if any. The URL is
 // read as rtsp.ParseURL reads it, the way the player dials it, so a
 // password holding '/', '?', '#', '@' or a space is found too.
 func (c Camera) Credentials() (user, password string) {
 	user = c.User
-	if u, err := rtsp.ParseURL(c.URL); err == nil && u.User != nil {
+	u, err := rtsp.ParseURL(c.URL)
+	if err != nil {
+		return user, ""
+	}
+	if u.User != nil {
 		if user == "" {
 			user = u.User.Username()
 		}
 		password, _ = u.User.Password()
+	}
+	if user == "" {
+		user = rtsp.QueryUser(u)
+	}
+	if password == "" {
+		password = rtsp.QueryPassword(u)
 	}
 	return user, password
 }
@@ -400,18 +411,23 @@ func hostPort(raw string) string {
 // StripPassword returns rawURL without a password (the user name stays).
 // It reads the address as rtsp.ParseURL does, so a password that
 // url.Parse cannot read ("pa/ss", "a?b", "a#b", "a b") is found and
-// dropped too. An address that is not rtsp:// or rtsps:// loses whatever
-// stands between the user name's ':' and the last '@': it cannot be
-// dialed, and must not carry a password into a file either.
+// dropped too. A password in the query (?password=, ?pwd=, as some
+// cameras take it) keeps its key with an empty value: the password goes
+// to the keyring, and the player fills it back in to dial. An address that
+// is not rtsp:// or rtsps:// loses whatever stands between the user
+// name's ':' and the last '@': it cannot be dialed, and must not carry a
+// password into a file either.
 func StripPassword(rawURL string) string {
 	if u, err := rtsp.ParseURL(rawURL); err == nil {
-		if u.User == nil {
+		_, hasPass := u.User.Password() // nil-safe
+		if !hasPass && rtsp.QueryPassword(u) == "" {
 			return rawURL
 		}
-		if _, ok := u.User.Password(); !ok {
-			return rawURL
+		u = rtsp.WithoutQueryPassword(u)
+		if hasPass {
+			u.User = url.User(u.User.Username())
 		}
-		return rtsp.Redact(u)
+		return u.String()
 	}
 	scheme, rest, ok := strings.Cut(rawURL, "://")
 	if !ok {

@@ -471,3 +471,24 @@ func TestKnownLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestQueryPasswordLeavesTheFile: a camera taking its password in the
+// query is saved with the key and an empty value; Credentials still finds
+// the password (for the keyring) and the user.
+func TestQueryPasswordLeavesTheFile(t *testing.T) {
+	c := Camera{URL: "rtsp://cam.lan/cam/realmonitor?channel=1&user=admin&password=s3cret&subtype=0"}
+	if user, pass := c.Credentials(); user != "admin" || pass != "s3cret" {
+		t.Fatalf("Credentials = %q, %q", user, pass)
+	}
+	w := &Wall{Cameras: []Camera{c}}
+	b, err := w.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "s3cret") {
+		t.Fatalf("the file holds the password:\n%s", b)
+	}
+	if !strings.Contains(string(b), "channel=1\u0026user=admin\u0026password=\u0026subtype=0") && !strings.Contains(string(b), `channel=1\u0026user=admin\u0026password=\u0026subtype=0`) {
+		t.Fatalf("the address lost more than its password:\n%s", b)
+	}
+}
