@@ -121,5 +121,18 @@ func (v *Viewer) removeTile(ts *tileState) {
 		delete(ws.inKeyring, key)
 	}
 	v.saveWall()
+	v.mu.Lock()
+	var next *Tile
+	if len(v.tiles) > 0 {
+		next = v.tiles[v.selected].tile
+	}
+	v.mu.Unlock()
+	if next != nil {
+		// The bar and the selector show the tile selected now: they held
+		// the removed camera's address, and Play put it in this tile.
+		v.selectTile(next)
+	} else {
+		v.address.SetText("")
+	}
 	v.refreshStatus()
 }
