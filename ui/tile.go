@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rtspview/rtspview/player"
@@ -24,7 +23,7 @@ type Tile struct {
 
 	stream  *player.Stream
 	image   *canvas.Image
-	overlay *canvas.Text
+	overlay tileOverlay // the state sentence (ui/tileoverlay.go)
 	// bars are the letterbox (or pillarbox) round the picture: black
 	// where the picture does not reach, rather than one black rectangle
 	// under the whole tile, which a software OpenGL shades pixel by
@@ -53,14 +52,12 @@ type Tile struct {
 func NewTile() *Tile {
 	t := &Tile{
 		image:   canvas.NewImageFromImage(blankPicture()),
-		overlay: canvas.NewText("", color.White),
+		overlay: newTileOverlay(),
 		bars:    [2]*canvas.Rectangle{canvas.NewRectangle(color.Black), canvas.NewRectangle(color.Black)},
 		do:      fyne.Do,
 	}
 	t.image.FillMode = canvas.ImageFillContain
 	t.image.ScaleMode = canvas.ImageScaleFastest
-	t.overlay.TextSize = theme.TextSize()
-	t.overlay.Alignment = fyne.TextAlignCenter
 	t.bar = newTileBar(t)
 	t.deco = newTileDeco(t)
 	t.ring = newTileRing()
@@ -84,12 +81,16 @@ func (t *Tile) Stream() *player.Stream { return t.stream }
 
 // SetOverlay shows text over the picture; "" hides it.
 func (t *Tile) SetOverlay(text string) {
-	t.overlay.Text = text
-	t.overlay.Refresh()
+	if t.overlay.text == text {
+		return
+	}
+	t.overlay.text = text
+	t.Refresh() // laid out again: the lines it takes depend on the width
 }
 
-// Overlay returns the overlay text.
-func (t *Tile) Overlay() string { return t.overlay.Text }
+// Overlay returns the overlay text, whole (the tile may show it wrapped
+// and cut).
+func (t *Tile) Overlay() string { return t.overlay.text }
 
 // FrameReady is called from the decoder goroutine. It posts at most one
 // refresh at a time to the UI thread, so a slow UI skips frames instead of
@@ -189,7 +190,6 @@ func (r *tileRenderer) Layout(size fyne.Size) {
 	t.image.Move(fyne.NewPos(0, 0))
 	t.deco.layout(size) // may move the picture below the title row
 	t.layoutBars()
-	th := t.overlay.MinSize().Height
 	bottom := size.Height
 	if t.bar.Visible() {
 		// The bar overlays the picture's bottom rather than taking a row
@@ -199,8 +199,7 @@ func (r *tileRenderer) Layout(size fyne.Size) {
 		t.bar.Move(fyne.NewPos(0, size.Height-bh))
 		bottom -= bh
 	}
-	t.overlay.Resize(fyne.NewSize(size.Width, th))
-	t.overlay.Move(fyne.NewPos(0, bottom-th-theme.Padding()))
+	t.overlay.layout(size, t.image.Position().Y, bottom)
 	t.info.layout(size)
 	t.ptzLayout(size)
 	t.ring.rect.Resize(size)
@@ -226,12 +225,12 @@ func (r *tileRenderer) Refresh() {
 	r.t.bars[0].Refresh()
 	r.t.bars[1].Refresh()
 	r.t.image.Refresh()
-	r.t.overlay.Refresh()
 	r.Layout(r.t.Size()) // the bar may have come or gone
 }
 
 func (r *tileRenderer) Objects() []fyne.CanvasObject {
-	objs := append([]fyne.CanvasObject{r.t.bars[0], r.t.bars[1], r.t.image, r.t.overlay, r.t.bar}, r.t.deco.objects()...)
+	objs := append(append([]fyne.CanvasObject{r.t.bars[0], r.t.bars[1], r.t.image}, r.t.overlay.objects()...), r.t.bar)
+	objs = append(objs, r.t.deco.objects()...)
 	return append(append(append(objs, r.t.info.objects()...), r.t.ptzObjects()...), r.t.ring.rect)
 }
 
