@@ -78,7 +78,7 @@ func (v *Viewer) newViewBar() fyne.CanvasObject {
 	wv.pageLabel = widget.NewLabel("1 / 1")
 	wv.pageBox = container.NewHBox(wv.prev, wv.pageLabel, wv.next)
 	wv.pageBox.Hide()
-	return container.NewBorder(nil, nil, nil, container.NewHBox(wv.pageBox, wv.layoutSel, wv.tourSel), v.status)
+	return container.NewBorder(nil, nil, nil, container.NewHBox(wv.pageBox, v.newVolumeControl(), wv.layoutSel, wv.tourSel), v.status)
 }
 
 // restoreView takes the wall's page and tour once its cameras are open

@@ -46,6 +46,7 @@ type Tile struct {
 	info statsOverlay // figures: key I or hover (ui/statsoverlay.go)
 	drag tileDrag     // drag to reorder (ui/tiledrag.go)
 	ptz  tilePTZ      // pan, tilt, zoom of an ONVIF camera (ui/ptz.go)
+	spk  tileSpeaker  // who has the sound (ui/speaker.go)
 }
 
 // NewTile returns an empty tile; Attach gives it a stream.
@@ -202,6 +203,7 @@ func (r *tileRenderer) Layout(size fyne.Size) {
 	t.overlay.layout(size, t.image.Position().Y, bottom)
 	t.info.layout(size)
 	t.ptzLayout(size)
+	t.speakerLayout(size, bottom)
 	t.ring.rect.Resize(size)
 	// Ask the decoder for pictures the size of the tile in device pixels:
 	// scaling down in FFmpeg is cheaper than moving full frames to the GPU,
@@ -231,7 +233,7 @@ func (r *tileRenderer) Refresh() {
 func (r *tileRenderer) Objects() []fyne.CanvasObject {
 	objs := append(append([]fyne.CanvasObject{r.t.bars[0], r.t.bars[1], r.t.image}, r.t.overlay.objects()...), r.t.bar)
 	objs = append(objs, r.t.deco.objects()...)
-	return append(append(append(objs, r.t.info.objects()...), r.t.ptzObjects()...), r.t.ring.rect)
+	return append(append(append(objs, r.t.info.objects()...), append(r.t.ptzObjects(), r.t.speakerObjects()...)...), r.t.ring.rect)
 }
 
 func (r *tileRenderer) Destroy() {}

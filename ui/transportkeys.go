@@ -10,7 +10,8 @@ import "fyne.io/fyne/v2"
 func (v *Viewer) typedKey(ev *fyne.KeyEvent) {
 	if v.overlayKey(ev) || // a dialog or menu is up (ui/wallarea.go)
 		v.wallKey(ev) || // full view, fullscreen, pages (ui/fullview.go)
-		v.selectionKey(ev) || v.actionKey(ev) { // ui/selection.go
+		v.selectionKey(ev) || v.actionKey(ev) || // ui/selection.go
+		v.soundKey(ev) { // M: the sound (ui/soundcontrols.go)
 		return
 	}
 	v.mu.Lock()

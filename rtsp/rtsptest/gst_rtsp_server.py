@@ -37,6 +37,8 @@ AUDIO = {
     "pcma": "alawenc ! rtppcmapay name=pay1 pt=8",
     "pcmu": "mulawenc ! rtppcmupay name=pay1 pt=0",
     "opus": "opusenc bitrate=64000 ! rtpopuspay name=pay1 pt=97",
+    # G.722 (RFC 3551): a codec rtspview does not play, for its notice.
+    "g722": "avenc_g722 ! rtpg722pay name=pay1 pt=9",
 }
 
 
@@ -44,6 +46,8 @@ def audio_branch(codec, freq):
     """A live sine of freq Hz, encoded as codec, for the launch line."""
     narrow = codec in ("pcma", "pcmu")
     caps = "rate=8000,channels=1" if narrow else "rate=48000,channels=2"
+    if codec == "g722":
+        caps = "rate=16000,channels=1"
     aac = "voaacenc bitrate=128000" if Gst.ElementFactory.find("voaacenc") else "avenc_aac bitrate=128000"
     return ("audiotestsrc is-live=true wave=sine freq=%d volume=0.2 ! audioconvert ! audioresample ! "
             "audio/x-raw,%s ! " % (freq, caps)) + AUDIO[codec].format(aac=aac)

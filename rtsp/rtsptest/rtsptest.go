@@ -68,7 +68,8 @@ type GstOptions struct {
 	Wrap []string
 	// Audio adds a sound track to the live pattern: a sine of AudioFreq
 	// Hz (1000 when zero) as "aac" (mpeg4-generic, 48 kHz stereo),
-	// "latm" (MP4A-LATM), "pcma" or "pcmu" (8 kHz mono), or "opus".
+	// "latm" (MP4A-LATM), "pcma" or "pcmu" (8 kHz mono), "opus", or
+	// "g722" (16 kHz mono; a codec the player does not decode).
 	Audio     string
 	AudioFreq int
 }
