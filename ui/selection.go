@@ -183,14 +183,15 @@ func (v *Viewer) selectRow(by int) {
 
 // actionKey runs the selected tile's actions: Delete (or Backspace, the
 // key a Mac keyboard labels delete) asks to remove it, S saves a snapshot,
-// I shows or hides the stats overlay on every tile.
+// R starts or stops recording it, I shows or hides the stats overlay on
+// every tile.
 func (v *Viewer) actionKey(ev *fyne.KeyEvent) bool {
 	switch ev.Name {
 	case fyne.KeyI:
 		v.keys.statsAll = !v.keys.statsAll
 		v.markTiles()
 		return true
-	case fyne.KeyDelete, fyne.KeyBackspace, fyne.KeyS:
+	case fyne.KeyDelete, fyne.KeyBackspace, fyne.KeyS, fyne.KeyR:
 	default:
 		return false
 	}
@@ -203,9 +204,12 @@ func (v *Viewer) actionKey(ev *fyne.KeyEvent) bool {
 	if ts == nil {
 		return true
 	}
-	if ev.Name == fyne.KeyS {
+	switch ev.Name {
+	case fyne.KeyS:
 		v.snapshot(ts)
-	} else {
+	case fyne.KeyR:
+		v.toggleRecording(ts) // ui/recording.go
+	default:
 		v.askRemove(ts)
 	}
 	return true

@@ -22,6 +22,7 @@ type tileDeco struct {
 	onMenu   func(t *Tile, at fyne.Position) // absolute position; nil: no menu
 	lastSize fyne.Size
 	tile     *Tile
+	rec      recBadge // a recording's dot and time (ui/recbadge.go)
 }
 
 // nameBadge is the title row's colour: a dark grey, set off from the
@@ -33,6 +34,7 @@ func newTileDeco(t *Tile) tileDeco {
 		tile:   t,
 		nameBg: canvas.NewRectangle(nameBadge),
 		name:   canvas.NewText("", color.White),
+		rec:    newRecBadge(),
 	}
 	d.name.TextStyle = fyne.TextStyle{Bold: true}
 	d.name.TextSize = theme.TextSize() + 2
@@ -60,6 +62,7 @@ func (d *tileDeco) layout(size fyne.Size) {
 	if !d.nameBg.Visible() {
 		d.menu.Move(fyne.NewPos(size.Width-d.menu.MinSize().Width, 0))
 		d.menu.Resize(d.menu.MinSize())
+		d.rec.layout(size, 0, size.Width-d.menu.MinSize().Width, true)
 		return
 	}
 	pad := theme.Padding()
@@ -68,8 +71,10 @@ func (d *tileDeco) layout(size fyne.Size) {
 	rowH := max(ts.Height+2*pad, bs.Height)
 	d.nameBg.Move(fyne.NewPos(0, 0))
 	d.nameBg.Resize(fyne.NewSize(size.Width, rowH))
-	// canvas.Text does not truncate: a long name is cut at the button.
-	ts.Width = min(ts.Width, size.Width-bs.Width-3*pad)
+	// canvas.Text does not truncate: a long name is cut at the button
+	// (and the recording's dot and time).
+	rw := d.rec.layout(size, rowH, size.Width-bs.Width, false)
+	ts.Width = min(ts.Width, size.Width-bs.Width-rw-3*pad)
 	d.name.Move(fyne.NewPos(2*pad, (rowH-ts.Height)/2))
 	d.name.Resize(ts)
 	d.menu.Resize(bs)
@@ -81,7 +86,7 @@ func (d *tileDeco) layout(size fyne.Size) {
 }
 
 func (d *tileDeco) objects() []fyne.CanvasObject {
-	return []fyne.CanvasObject{d.nameBg, d.name, d.menu}
+	return append([]fyne.CanvasObject{d.nameBg, d.name, d.menu}, d.rec.objects()...)
 }
 
 // SetName shows name on the tile ("" hides the badge), without control

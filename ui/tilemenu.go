@@ -41,7 +41,8 @@ func (v *Viewer) tileMenu(ts *tileState) *fyne.Menu {
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Remove", func() { v.askRemove(ts) }),
 	)
-	v.addPTZMenu(menu, ts) // presets of a camera that moves (ui/tileptz.go)
+	v.addRecordMenu(menu, ts) // Record, and where the files go (ui/recording.go)
+	v.addPTZMenu(menu, ts)    // presets of a camera that moves (ui/tileptz.go)
 	return menu
 }
 
