@@ -16,8 +16,11 @@ import (
 func (v *Viewer) newAddressBar(extra fyne.CanvasObject) fyne.CanvasObject {
 	v.address = widget.NewEntry()
 	v.address.SetPlaceHolder("rtsp://user:password@camera:554/stream")
-	v.address.OnSubmitted = func(string) { v.playAddress(false) }
-	v.address.OnChanged = func(string) { v.showTunnelRow() }
+	v.address.OnSubmitted = func(string) { v.playAddress(v.bar.adding) }
+	v.address.OnChanged = func(string) {
+		v.bar.notice = "" // said of what was in the bar before
+		v.showTunnelRow()
+	}
 	labels := make([]string, len(player.Transports))
 	for i, t := range player.Transports {
 		labels[i] = t.Label()
@@ -45,7 +48,7 @@ func (v *Viewer) newAddressBar(extra fyne.CanvasObject) fyne.CanvasObject {
 	v.transport.SetSelected(v.opts.Transport.Label())
 	v.play = widget.NewButton("Play", func() { v.playAddress(false) })
 	v.play.Importance = widget.HighImportance
-	v.add = widget.NewButton("Add", func() { v.playAddress(true) })
+	v.add = widget.NewButton("Add", v.addPressed)
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(v.transport, v.play, v.add, extra), v.address)
 	v.showTunnelRow()
 	return container.NewVBox(bar, v.tunnelRow)
@@ -86,19 +89,67 @@ func (v *Viewer) selectedTransport() player.Transport {
 	return t
 }
 
+// addressBar is what the address bar holds beyond its text.
+type addressBar struct {
+	// shown is the (redacted) address the bar was given to show the
+	// selected tile's camera; a text still equal to it was not typed.
+	shown string
+	// adding: Add emptied the bar for a new camera's address, so Enter
+	// adds a tile rather than replacing the selected one's camera.
+	adding bool
+	// notice is a sentence about the bar's text (an address that is not
+	// one) that the status line keeps until the text changes: the
+	// once-a-second status of the selected tile wrote over it at once.
+	notice string
+}
+
+// showAddress puts the camera address rawURL in the bar, without its
+// password, as the selected tile's.
+func (v *Viewer) showAddress(rawURL string) {
+	v.bar.shown, v.bar.adding = player.RedactURL(rawURL), false
+	v.address.SetText(v.bar.shown)
+}
+
+// addPressed adds the camera in the address bar as a new tile. While the
+// bar still shows the selected tile's camera, Add would only put that
+// camera on the wall twice: it empties and focuses the bar for the new
+// camera's address instead.
+func (v *Viewer) addPressed() {
+	v.mu.Lock()
+	n := len(v.tiles)
+	v.mu.Unlock()
+	if n > 0 && strings.TrimSpace(v.address.Text) == v.bar.shown {
+		v.bar.shown, v.bar.adding = "", true
+		v.address.SetText("")
+		v.win.Canvas().Focus(v.address)
+		v.sayAboutAddress("Type or paste the new camera's address, then press Enter or Add.")
+		return
+	}
+	v.playAddress(true)
+}
+
+// sayAboutAddress puts text on the status line until the bar's text
+// changes.
+func (v *Viewer) sayAboutAddress(text string) {
+	v.bar.notice = text
+	v.status.SetText(text)
+}
+
 // playAddress plays the address bar's URL in the selected tile, or in a
 // new tile when add is true.
 func (v *Viewer) playAddress(add bool) {
 	raw := strings.TrimSpace(v.address.Text)
 	if raw == "" {
-		v.status.SetText("Paste an rtsp:// or rtsps:// address first.")
+		v.sayAboutAddress("Paste an rtsp:// or rtsps:// address first.")
 		return
 	}
 	if err := player.CheckURL(raw); err != nil {
-		v.status.SetText(player.Sentence(err, ""))
+		v.sayAboutAddress(player.Sentence(err, ""))
 		return
 	}
+	v.bar.notice = ""
 	v.open(raw, "", "", add)
+	v.bar.shown, v.bar.adding = player.RedactURL(raw), false
 	// The password stays out of the address bar (and so out of screenshots).
 	v.address.SetText(player.RedactURL(raw))
 }

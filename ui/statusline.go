@@ -11,6 +11,9 @@ import (
 // refreshStatus writes the selected tile's state and numbers to the
 // status line. Runs on the UI thread.
 func (v *Viewer) refreshStatus() {
+	if v.bar.notice != "" {
+		return // a sentence about the address bar, until its text changes
+	}
 	v.mu.Lock()
 	if len(v.tiles) == 0 {
 		v.mu.Unlock()

@@ -113,7 +113,7 @@ func (v *Viewer) editAddress(ts *tileState, rawURL, subURL string, tr player.Tra
 	selected := len(v.tiles) > 0 && v.tiles[v.selected] == ts
 	v.mu.Unlock()
 	if selected {
-		v.address.SetText(player.RedactURL(rawURL))
+		v.showAddress(rawURL)
 		v.transport.SetSelected(tr.Label())
 	}
 	v.saveWall()

@@ -64,12 +64,10 @@ type Viewer struct {
 	stats      *statsFile  // Options.StatsFile's writer, nil without (ui/paintstats.go)
 	clock      *paintClock // the tiles' pictures go up together (ui/painttick.go)
 	keys       wallKeys    // the wall's keys, stats overlay switch, Remove question (ui/wallarea.go)
+	bar        addressBar  // what the address bar shows, Add's state (ui/addressbar.go)
 
 	// cams is Find cameras, PTZ and cameras that moved (ui/findcameras.go).
 	cams cameraFinder
-	// recs are the running recordings by the stream each records
-	// (ui/recording.go). Guarded by mu.
-	recs recordings
 
 	// do brings work from other goroutines onto the UI thread: fyne.Do.
 	// Fyne's test driver runs fyne.Do on the calling goroutine, so tests
@@ -113,7 +111,6 @@ type tileState struct {
 	// skippedSeen is the stream's Stats.FramesSkipped at the last tick
 	// (ui/painttick.go: the tile says "Reduced frame rate" while it grows).
 	skippedSeen uint64
-	rec         tileRecording // R or the wall's record key (ui/recording.go)
 }
 
 // NewViewer builds the window content in win. Call Start to begin playing
@@ -136,7 +133,6 @@ func (v *Viewer) Start() {
 	v.launching = true // the URLs given at launch take opts.Start
 	v.openWall()
 	v.restoreView()
-	v.startWallRecordings() // a camera's "record" key (ui/recording.go)
 	for i, u := range v.opts.URLs {
 		v.open(u, "", "", i > 0)
 	}
@@ -144,7 +140,7 @@ func (v *Viewer) Start() {
 	if len(v.opts.URLs) == 1 {
 		// The demo's real address too: it shows a new user what a stream
 		// address looks like, and ffplay or VLC can open the same one.
-		v.address.SetText(player.RedactURL(v.opts.URLs[0]))
+		v.showAddress(v.opts.URLs[0])
 	}
 	v.wg.Add(1)
 	go v.tick()
@@ -162,7 +158,6 @@ func (v *Viewer) Close() {
 		close(v.stop)
 	}
 	v.wg.Wait()
-	v.stopRecordings() // every file finished before its stream goes
 	v.clock.stop()
 	v.mu.Lock()
 	tiles := v.tiles
@@ -289,7 +284,7 @@ func (v *Viewer) selectTile(t *Tile) {
 	for i, ts := range v.tiles {
 		if ts.tile == t {
 			v.selected = i
-			v.address.SetText(player.RedactURL(ts.url))
+			v.showAddress(ts.url)
 			label = ts.transport.Label()
 		}
 	}
@@ -382,7 +377,7 @@ func (v *Viewer) Tiles() []*Tile {
 // must not freeze the window, but the viewer owns the goroutine: Close
 // waits for it. A nil stream is nothing to close.
 func (v *Viewer) closeInBackground(s *player.Stream) {
-	if v.keepForRecording(s) || s == nil { // ui/recording.go
+	if s == nil {
 		return
 	}
 	v.wg.Add(1)
