@@ -68,6 +68,9 @@ type Viewer struct {
 
 	// cams is Find cameras, PTZ and cameras that moved (ui/findcameras.go).
 	cams cameraFinder
+	// recs are the running recordings by the stream each records
+	// (ui/recording.go). Guarded by mu.
+	recs recordings
 
 	// do brings work from other goroutines onto the UI thread: fyne.Do.
 	// Fyne's test driver runs fyne.Do on the calling goroutine, so tests
@@ -111,6 +114,7 @@ type tileState struct {
 	// skippedSeen is the stream's Stats.FramesSkipped at the last tick
 	// (ui/painttick.go: the tile says "Reduced frame rate" while it grows).
 	skippedSeen uint64
+	rec         tileRecording // R or the wall's record key (ui/recording.go)
 }
 
 // NewViewer builds the window content in win. Call Start to begin playing
@@ -133,6 +137,7 @@ func (v *Viewer) Start() {
 	v.launching = true // the URLs given at launch take opts.Start
 	v.openWall()
 	v.restoreView()
+	v.startWallRecordings() // a camera's "record" key (ui/recording.go)
 	for i, u := range v.opts.URLs {
 		v.open(u, "", "", i > 0)
 	}
@@ -158,6 +163,7 @@ func (v *Viewer) Close() {
 		close(v.stop)
 	}
 	v.wg.Wait()
+	v.stopRecordings() // every file finished before its stream goes
 	v.clock.stop()
 	v.mu.Lock()
 	tiles := v.tiles
@@ -377,7 +383,7 @@ func (v *Viewer) Tiles() []*Tile {
 // must not freeze the window, but the viewer owns the goroutine: Close
 // waits for it. A nil stream is nothing to close.
 func (v *Viewer) closeInBackground(s *player.Stream) {
-	if s == nil {
+	if v.keepForRecording(s) || s == nil { // ui/recording.go
 		return
 	}
 	v.wg.Add(1)
