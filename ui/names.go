@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"net"
 	"strings"
 
 	"golang.org/x/net/idna"
 
+	"github.com/rtspview/rtspview/internal/wall"
 	"github.com/rtspview/rtspview/rtsp"
 )
 
@@ -69,4 +71,69 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// tileNames are the names the tiles of cams show: a camera's own name, or
+// for one without, its host, with what tells it apart from the other
+// unnamed cameras on that host added: the port where their ports differ,
+// the path (and query) where that is not enough. Three cameras on one
+// gst-rtsp-server were all "127.0.0.1".
+func tileNames(cams []wall.Camera) []string {
+	type where struct{ host, port, path string }
+	out := make([]string, len(cams))
+	at := make([]*where, len(cams))
+	byHost := map[string][]int{}
+	for i, c := range cams {
+		out[i] = displayName(c)
+		if strings.TrimSpace(cleanText(c.Name)) != "" {
+			continue
+		}
+		u, err := rtsp.ParseURL(c.URL)
+		if err != nil {
+			continue
+		}
+		hp := rtsp.HostPort(u)
+		path := u.EscapedPath()
+		if u.RawQuery != "" {
+			path += "?" + u.RawQuery
+		}
+		at[i] = &where{host: u.Hostname(), port: hp[strings.LastIndexByte(hp, ':')+1:], path: path}
+		byHost[at[i].host] = append(byHost[at[i].host], i)
+	}
+	for _, group := range byHost {
+		ports, places := map[string]bool{}, map[where]bool{}
+		for _, i := range group {
+			ports[at[i].port] = true
+			places[*at[i]] = true
+		}
+		if len(places) < 2 {
+			continue // one camera (perhaps in several tiles): its host says it
+		}
+		for _, i := range group {
+			name := at[i].host
+			if len(ports) > 1 {
+				name = net.JoinHostPort(name, at[i].port)
+			}
+			if len(ports) < len(places) {
+				name += at[i].path
+			}
+			out[i] = cleanText(name)
+		}
+	}
+	return out
+}
+
+// nameTiles shows each tile's name (tileNames): one camera added, renamed
+// or removed may change what tells the others apart.
+func (v *Viewer) nameTiles() {
+	v.mu.Lock()
+	tiles := append([]*tileState(nil), v.tiles...)
+	v.mu.Unlock()
+	cams := make([]wall.Camera, len(tiles))
+	for i, ts := range tiles {
+		cams[i] = ts.w.cam
+	}
+	for i, name := range tileNames(cams) {
+		tiles[i].tile.SetName(name)
+	}
 }

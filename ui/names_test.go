@@ -99,3 +99,50 @@ func TestPasswordDialogNamesTheHost(t *testing.T) {
 		t.Fatalf("the password dialog does not name %s (or shows the password): %q", addressHost(srv.URL()), text)
 	}
 }
+
+func TestTileNamesTellCamerasApart(t *testing.T) {
+	cam := func(name, url string) wall.Camera { return wall.Camera{Name: name, URL: url} }
+	for _, c := range []struct {
+		cams []wall.Camera
+		want string
+	}{
+		{[]wall.Camera{cam("", "rtsp://10.0.0.5/live")}, "10.0.0.5"},
+		{[]wall.Camera{cam("", "rtsp://127.0.0.1:8554/a"), cam("", "rtsp://127.0.0.1:8654/a"), cam("", "rtsp://10.0.0.5/x")},
+			"127.0.0.1:8554|127.0.0.1:8654|10.0.0.5"},
+		{[]wall.Camera{cam("", "rtsp://127.0.0.1:8554/cam1"), cam("", "rtsp://127.0.0.1:8554/cam2")},
+			"127.0.0.1/cam1|127.0.0.1/cam2"},
+		{[]wall.Camera{cam("", "rtsp://127.0.0.1/cam1"), cam("", "rtsp://127.0.0.1:8554/cam1"), cam("", "rtsp://127.0.0.1:8554/cam2")},
+			"127.0.0.1:554/cam1|127.0.0.1:8554/cam1|127.0.0.1:8554/cam2"},
+		{[]wall.Camera{cam("", "rtsp://192.168.1.64/Streaming/Channels/101"), cam("", "rtsp://192.168.1.64/Streaming/Channels/102")},
+			"192.168.1.64/Streaming/Channels/101|192.168.1.64/Streaming/Channels/102"},
+		{[]wall.Camera{cam("", "rtsp://h/ch?channel=1"), cam("", "rtsp://h/ch?channel=2")}, "h/ch?channel=1|h/ch?channel=2"},
+		// Named cameras keep their names; the same camera twice is one.
+		{[]wall.Camera{cam("Door", "rtsp://127.0.0.1:8554/a"), cam("", "rtsp://127.0.0.1:8654/a")}, "Door|127.0.0.1"},
+		{[]wall.Camera{cam("", "rtsp://127.0.0.1:8554/a"), cam("", "rtsp://u@127.0.0.1:8554/a")}, "127.0.0.1|127.0.0.1"},
+	} {
+		if got := strings.Join(tileNames(c.cams), "|"); got != c.want {
+			t.Errorf("%v: %q, want %q", c.cams, got, c.want)
+		}
+	}
+}
+
+// TestTilesOfOneHostAreNamedApart: two cameras on one host, added from
+// the window, are not both "127.0.0.1"; removing one gives the other its
+// host alone again.
+func TestTilesOfOneHostAreNamedApart(t *testing.T) {
+	a := rtsptest.StartDemo(t, demo.Config{})
+	b := rtsptest.StartDemo(t, demo.Config{})
+	v, _ := newTestViewer(t, Options{Secrets: secrets.NewWithBackend(nil)})
+	onUI(func() {
+		v.openWith(a.URL(), "", "", true, player.TransportTCP, 0)
+		v.openWith(b.URL(), "", "", true, player.TransportTCP, 0)
+	})
+	tiles := v.Tiles()
+	if tiles[0].Name() != addressHost(a.URL()) || tiles[1].Name() != addressHost(b.URL()) {
+		t.Fatalf("names %q %q, want %q %q", tiles[0].Name(), tiles[1].Name(), addressHost(a.URL()), addressHost(b.URL()))
+	}
+	onUI(func() { v.removeTile(v.tiles[0]) })
+	if got := v.Tiles()[0].Name(); got != "127.0.0.1" {
+		t.Fatalf("alone on its host, the tile is named %q", got)
+	}
+}

@@ -66,7 +66,7 @@ func (v *Viewer) askRename(ts *tileState) {
 // renameTile gives the tile a name and saves the wall.
 func (v *Viewer) renameTile(ts *tileState, name string) {
 	ts.w.cam.Name = strings.TrimSpace(name)
-	ts.tile.SetName(displayName(ts.w.cam))
+	v.nameTiles() // ui/names.go
 	v.saveWall()
 }
 
@@ -122,6 +122,7 @@ func (v *Viewer) removeTile(ts *tileState) {
 		delete(ws.inKeyring, key)
 	}
 	v.saveWall()
+	v.nameTiles() // what told the rest apart may have gone with it
 	v.mu.Lock()
 	var next *Tile
 	if len(v.tiles) > 0 {

@@ -164,7 +164,7 @@ func (v *Viewer) wallChanged(ts *tileState) {
 	if ts.user != "" && ts.user != player.URLUser(addr) {
 		ts.w.cam.User = ts.user
 	}
-	ts.tile.SetName(displayName(ts.w.cam))
+	v.nameTiles() // ui/names.go
 	ts.tile.setMenu(func(_ *Tile, at fyne.Position) { v.showTileMenu(ts, at) })
 	v.ptzAttach(ts) // a camera that moves gets its controls (ui/tileptz.go)
 	v.saveWall()
