@@ -11,8 +11,8 @@ import (
 	"github.com/rtspview/rtspview/player"
 )
 
-// newAddressBar builds the address entry, the transport selector, Play and
-// Add (extra goes at the end of the row), and under them the tunnel row.
+// newAddressBar builds the address entry, the transport selector, the
+// tunnel fields, Play and Add (extra goes at the end of the row).
 func (v *Viewer) newAddressBar(extra fyne.CanvasObject) fyne.CanvasObject {
 	v.address = widget.NewEntry()
 	v.address.SetPlaceHolder("rtsp://user:password@camera:554/stream")
@@ -36,11 +36,15 @@ func (v *Viewer) newAddressBar(extra fyne.CanvasObject) fyne.CanvasObject {
 		return nil
 	}
 	v.proxy = widget.NewEntry()
-	v.proxy.SetPlaceHolder("HTTP proxy (optional): http://proxy:3128")
+	v.proxy.SetPlaceHolder("HTTP proxy (optional)")
 	v.proxy.SetText(v.opts.Proxy)
-	v.tunnelRow = container.NewBorder(nil, nil,
-		container.NewHBox(widget.NewLabel("Tunnel port"), container.NewGridWrap(fyne.NewSize(90, v.tunnelPort.MinSize().Height), v.tunnelPort)),
-		nil, v.proxy)
+	// In the address bar's own row, beside the selector: a row of their
+	// own under it pushed the whole wall down (39 px) whenever a tile
+	// playing over a tunnel was selected, under the pointer.
+	h := v.tunnelPort.MinSize().Height
+	v.tunnelRow = container.NewHBox(widget.NewLabel("port"),
+		container.NewGridWrap(fyne.NewSize(70, h), v.tunnelPort),
+		container.NewGridWrap(fyne.NewSize(200, h), v.proxy))
 	v.transport = widget.NewSelect(labels, func(string) {
 		v.showTunnelRow()
 		v.transportPicked() // the selected tile switches at once
@@ -49,9 +53,9 @@ func (v *Viewer) newAddressBar(extra fyne.CanvasObject) fyne.CanvasObject {
 	v.play = widget.NewButton("Play", func() { v.playAddress(false) })
 	v.play.Importance = widget.HighImportance
 	v.add = widget.NewButton("Add", v.addPressed)
-	bar := container.NewBorder(nil, nil, nil, container.NewHBox(v.transport, v.play, v.add, extra), v.address)
+	bar := container.NewBorder(nil, nil, nil, container.NewHBox(v.transport, v.tunnelRow, v.play, v.add, extra), v.address)
 	v.showTunnelRow()
-	return container.NewVBox(bar, v.tunnelRow)
+	return bar
 }
 
 // showTunnelRow shows the tunnel port and proxy fields for the tunnel

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/rtspview/rtspview/internal/demo"
@@ -73,5 +74,30 @@ func TestAddExplainsABadAddress(t *testing.T) {
 	})
 	if !strings.HasPrefix(v.StatusText(), "Playing") {
 		t.Fatalf("the bar's text changed, the status still says %q", v.StatusText())
+	}
+}
+
+// TestTunnelFieldsDoNotMoveTheWall: picking a tunnel transport (or
+// selecting a tile that plays over one) shows the tunnel port and proxy
+// without pushing the wall down under the pointer (a row of its own moved
+// it 39 px).
+func TestTunnelFieldsDoNotMoveTheWall(t *testing.T) {
+	v, w := newTestViewer(t, Options{})
+	w.Resize(fyne.NewSize(1280, 720))
+	wallAt := func() fyne.Position {
+		return fyne.CurrentApp().Driver().AbsolutePositionForObject(v.keys.area)
+	}
+	w.Content().Refresh()
+	before := wallAt()
+	onUI(func() { v.transport.SetSelected("HTTP tunnel") })
+	if !v.tunnelRow.Visible() || !v.tunnelPort.Visible() {
+		t.Fatal("the tunnel fields are not shown for the HTTP tunnel")
+	}
+	w.Content().Refresh()
+	if after := wallAt(); after != before {
+		t.Fatalf("the wall moved from %v to %v", before, after)
+	}
+	if x := fyne.CurrentApp().Driver().AbsolutePositionForObject(v.address); x.Y > before.Y {
+		t.Fatal("the address bar is below the wall")
 	}
 }
