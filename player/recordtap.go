@@ -28,9 +28,10 @@ type recordTap struct {
 	rec *record.Recorder
 	gop record.GOP
 
-	att *attempt       // the session src describes
-	gen uint64         // the playback generation (a seek starts a new file)
-	src *record.Source // shared by the units of one session
+	att  *attempt       // the session src describes
+	over *attempt       // a session that ended: what it still delivers is not recorded
+	gen  uint64         // the playback generation (a seek starts a new file)
+	src  *record.Source // shared by the units of one session
 
 	// The audio track's own depacketizer: the audio goroutine's decodes
 	// only while someone listens, and a recording needs the frames either
@@ -156,10 +157,30 @@ func recordAudio(t *recordTap, tr rtsp.Track) {
 	t.adp = dp
 }
 
+// sessionEnded finishes the recording's file when a session ends (the
+// camera dropped, or will be reconnected): it may be away for seconds or
+// for good, and the file must be whole meanwhile. The next session's
+// first keyframe begins the next file; the time between them is the gap.
+func (t *recordTap) sessionEnded() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.att == nil {
+		return
+	}
+	t.over, t.att, t.src = t.att, nil, nil
+	t.gop.Reset()
+	if t.rec != nil {
+		t.rec.EndFile()
+	}
+}
+
 // video takes one access unit from the packet path (a.mu is held).
 func (t *recordTap) video(a *attempt, au depack.AccessUnit) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if a == t.over {
+		return // after sessionEnded, a unit on its way from the old session
+	}
 	u := record.Unit{
 		Source:   t.source(a),
 		Kind:     record.Video,
@@ -181,6 +202,9 @@ func (t *recordTap) audio(a *attempt, b []byte) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if a == t.over {
+		return
+	}
 	src := t.source(a)
 	if t.adp == nil || t.apkt.Unmarshal(b) != nil {
 		return

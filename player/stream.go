@@ -361,6 +361,7 @@ func (s *Stream) run() {
 			try = 0
 			continue
 		}
+		s.rec.sessionEnded() // a recording's file is finished during the outage
 		if s.firstFrameDur.Load() > 0 {
 			// This session showed a picture: a later failure is a new
 			// outage, with a fresh count and the short waits again.

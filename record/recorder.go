@@ -63,7 +63,7 @@ type Stats struct {
 
 type queued struct {
 	src     *Source
-	kind    Kind
+	kind    Kind // 0: not a unit but EndFile's mark
 	data    []byte
 	ts      uint32
 	key     bool
@@ -155,6 +155,31 @@ func (r *Recorder) Push(u Unit) bool {
 	return true
 }
 
+// EndFile finishes the file being written once the units queued before
+// it are in it; the next file begins at the next keyframe, with its
+// timestamps afresh. The player calls it when a camera's session ends: a
+// camera that drops may be away for seconds or for good, and its file must
+// be whole meanwhile, not waiting for a trailer that only the next session
+// would bring. The gap is then the time between the two files. Like Push
+// it never blocks.
+func (r *Recorder) EndFile() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return
+	}
+	if n := len(r.queue); n > 0 && r.queue[n-1].kind == 0 {
+		return // one mark says it
+	}
+	// Past the queue's bounds: a mark holds no bytes, and there is at
+	// most one between two units.
+	r.queue = append(r.queue, queued{})
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
 // Done is closed when the recorder has stopped: after Close, or by itself
 // after a write error (Err says why).
 func (r *Recorder) Done() <-chan struct{} { return r.done }
@@ -221,7 +246,7 @@ func (r *Recorder) run() {
 		r.mu.Lock()
 		r.queued -= n
 		for i := range batch {
-			if c := cap(batch[i].data); len(r.spare) < 64 && r.spareN+c <= r.max/2 {
+			if c := cap(batch[i].data); c > 0 && len(r.spare) < 64 && r.spareN+c <= r.max/2 {
 				r.spare = append(r.spare, batch[i].data)
 				r.spareN += c
 			}

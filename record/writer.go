@@ -70,6 +70,11 @@ type writer struct {
 
 // unit writes one queued unit; an error stops the recording.
 func (w *writer) unit(u *queued) error {
+	if u.kind == 0 { // EndFile
+		err := w.close()
+		w.src = nil // whatever comes next starts its clocks afresh
+		return err
+	}
 	if u.src != w.src {
 		if err := w.close(); err != nil {
 			return err
