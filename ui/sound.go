@@ -201,7 +201,9 @@ func (v *Viewer) soundNotes(tiles []*tileState, has *tileState, noDevice bool) {
 		}
 		sentence := player.AudioSentence(ai)
 		ts.tile.showSpeaker(ai != nil && sentence == "", ts == has, func() { v.toggleSound(ts) })
-		if sentence == "" && ts == has && noDevice {
+		if ai != nil && sentence == "" && ts == has && noDevice {
+			// Only a camera with sound to play is told there is no
+			// device for it: one without a microphone has nothing to miss.
 			sentence = noSoundDeviceText
 		}
 		v.showSoundNote(ts, sentence, now)
