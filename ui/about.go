@@ -43,5 +43,12 @@ func (v *Viewer) showAbout() {
 	scroll.SetMinSize(fyne.NewSize(620, 300))
 	body := container.NewBorder(container.NewVBox(head, widget.NewLabel("Licences of the software inside rtspview:")), nil, nil, nil, scroll)
 	d := dialog.NewCustom("About rtspview", "Close", body, v.win)
+	// Enter and Esc close it (overlayKey), as they close every notice.
+	d.SetOnClosed(func() {
+		if v.keys.notice == d {
+			v.keys.notice = nil
+		}
+	})
+	v.keys.notice = d
 	d.Show()
 }

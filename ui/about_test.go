@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -48,5 +49,26 @@ func walk(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
 		for _, o := range test.WidgetRenderer(c).Objects() {
 			walk(o, f)
 		}
+	}
+}
+
+// TestDialogsCloseOnEnterAndEsc: About closes on Enter and on Esc, and
+// a question (Send the password in clear?) on Esc, like every dialog.
+func TestDialogsCloseOnEnterAndEsc(t *testing.T) {
+	v, w := newTestViewer(t, Options{})
+	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEscape} {
+		onUI(v.showAbout)
+		if len(w.Canvas().Overlays().List()) != 1 {
+			t.Fatal("About did not open")
+		}
+		key(w, k)
+		if n := len(w.Canvas().Overlays().List()); n != 0 {
+			t.Fatalf("%s left About open", k)
+		}
+	}
+	onUI(func() { dialog.ShowConfirm("Send the password in clear?", "Allow Basic?", func(bool) {}, w) })
+	key(w, fyne.KeyEscape)
+	if n := len(w.Canvas().Overlays().List()); n != 0 {
+		t.Fatal("Esc left the question open")
 	}
 }

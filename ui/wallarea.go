@@ -131,7 +131,14 @@ func (v *Viewer) overlayKey(ev *fyne.KeyEvent) bool {
 		}
 		return true
 	}
-	return v.win.Canvas().Overlays().Top() != nil
+	top := v.win.Canvas().Overlays().Top()
+	if top != nil && ev.Name == fyne.KeyEscape {
+		// Any other dialog (a question, Edit camera once its field lets
+		// go of the keys): Esc closes it, as its Cancel would, without
+		// the answer.
+		top.Hide()
+	}
+	return top != nil
 }
 
 // inform shows an information dialog (a snapshot saved, a wall that did
