@@ -23,6 +23,7 @@ type tileDeco struct {
 	lastSize fyne.Size
 	tile     *Tile
 	rec      recBadge // a recording's dot and time (ui/recbadge.go)
+	full     string   // the whole name; name shows what fits (fitLine)
 }
 
 // nameBadge is the title row's colour: a dark grey, set off from the
@@ -66,15 +67,21 @@ func (d *tileDeco) layout(size fyne.Size) {
 		return
 	}
 	pad := theme.Padding()
-	ts := d.name.MinSize()
+	ts := fyne.MeasureText(d.full, d.name.TextSize, d.name.TextStyle)
 	bs := d.menu.MinSize()
 	rowH := max(ts.Height+2*pad, bs.Height)
 	d.nameBg.Move(fyne.NewPos(0, 0))
 	d.nameBg.Resize(fyne.NewSize(size.Width, rowH))
-	// canvas.Text does not truncate: a long name is cut at the button
-	// (and the recording's dot and time).
+	// canvas.Text neither truncates nor clips: a long name ends in "…"
+	// before the button (and the recording's dot and time).
 	rw := d.rec.layout(size, rowH, size.Width-bs.Width, false)
 	ts.Width = min(ts.Width, size.Width-bs.Width-rw-3*pad)
+	if fit := fitLine(d.full, ts.Width, func(s string) float32 {
+		return fyne.MeasureText(s, d.name.TextSize, d.name.TextStyle).Width
+	}); fit != d.name.Text {
+		d.name.Text = fit
+		d.name.Refresh()
+	}
 	d.name.Move(fyne.NewPos(2*pad, (rowH-ts.Height)/2))
 	d.name.Resize(ts)
 	d.menu.Resize(bs)
@@ -94,7 +101,7 @@ func (d *tileDeco) objects() []fyne.CanvasObject {
 func (t *Tile) SetName(name string) {
 	d := &t.deco
 	name = cleanText(name)
-	d.name.Text = name
+	d.full, d.name.Text = name, name
 	if name == "" {
 		d.nameBg.Hide()
 	} else {
@@ -106,7 +113,7 @@ func (t *Tile) SetName(name string) {
 }
 
 // Name returns the name shown on the tile.
-func (t *Tile) Name() string { return t.deco.name.Text }
+func (t *Tile) Name() string { return t.deco.full }
 
 // setMenu gives the tile its ⋮ button and right-click menu.
 func (t *Tile) setMenu(f func(t *Tile, at fyne.Position)) {

@@ -88,3 +88,26 @@ func TestOverlayFitsSmallTiles(t *testing.T) {
 		}
 	}
 }
+
+// TestLongNameEndsBeforeTheMenu: a long tile name ends in "…" before the
+// ⋮ button (canvas.Text does not clip: it ran under the button).
+func TestLongNameEndsBeforeTheMenu(t *testing.T) {
+	test.NewTempApp(t)
+	tile := NewTile()
+	tile.setMenu(func(*Tile, fyne.Position) {})
+	w := test.NewWindow(tile)
+	w.SetPadded(false)
+	size := fyne.NewSize(250, 140)
+	w.Resize(size)
+	tile.Resize(size)
+	const name = "Garage entrance with a long name, north side"
+	tile.SetName(name)
+	d := &tile.deco
+	tw := fyne.MeasureText(d.name.Text, d.name.TextSize, d.name.TextStyle).Width
+	if end := d.name.Position().X + tw; end > d.menu.Position().X {
+		t.Fatalf("the name %q ends at %.0f, under the button at %.0f", d.name.Text, end, d.menu.Position().X)
+	}
+	if !strings.HasSuffix(d.name.Text, "…") || tile.Name() != name {
+		t.Fatalf("shown %q, Name() %q", d.name.Text, tile.Name())
+	}
+}
