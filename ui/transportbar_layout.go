@@ -82,7 +82,7 @@ func (l *barLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	jumps := b.back.MinSize().Width + b.fwd.MinSize().Width + 2*p
 	note := float32(0)
 	if b.status.Text != "" {
-		note = b.status.MinSize().Width + p
+		note = b.status.MinSize().Width + p + noteGap
 	}
 	speed := b.speed.MinSize().Width + p
 	showJumps, showNote, showSpeed := false, false, false
@@ -103,7 +103,7 @@ func (l *barLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	}
 	x = place(b.clock, x, b.clock.MinSize().Width)
 	if showNote {
-		x = place(b.status, x, b.status.MinSize().Width)
+		x = place(b.status, x+noteGap, b.status.MinSize().Width)
 	} else {
 		hide(b.status)
 	}
@@ -122,6 +122,10 @@ func (l *barLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 		hide(b.slider) // open-ended: nothing to slide along
 	}
 }
+
+// noteGap sets "Ended" (or a control's note) off from the time before it:
+// at one padding it read "00:20 / 00:20Ended".
+const noteGap = 8
 
 func (l *barLayout) MinSize(_ []fyne.CanvasObject) fyne.Size {
 	b := l.b

@@ -249,6 +249,14 @@ func TestBarPausedAndEnded(t *testing.T) {
 	if b.StatusText() != "Ended" || b.play.Icon != theme.MediaReplayIcon() || b.ClockText() != "00:20 / 00:20" {
 		t.Fatalf("ended: status %q clock %q", b.StatusText(), b.ClockText())
 	}
+	var gap float32
+	onUI(func() {
+		b.Refresh()
+		gap = b.status.Position().X - (b.clock.Position().X + b.clock.MinSize().Width)
+	})
+	if gap < 2*theme.Padding() {
+		t.Fatalf("\"Ended\" %.0f px after the time: it reads as one word", gap)
+	}
 	// Replay plays from the start.
 	use(b, func() { test.Tap(b.play) })
 	if pb.Calls() != "pause, resume, seek 0s" || b.StatusText() != "" || b.ClockText() != "00:00 / 00:20" {
