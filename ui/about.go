@@ -36,7 +36,7 @@ func wallFileText(path string) string {
 func (v *Viewer) showAbout() {
 	head := widget.NewLabel(aboutText() + "\n" + wallFileText(v.walls().path))
 	head.Selectable = true
-	notices := widget.NewLabel(licenses.All())
+	notices := widget.NewLabel(licenses.For(player.FFmpegVersion(), player.FFmpegLicense()))
 	notices.Selectable = true
 	notices.TextStyle = fyne.TextStyle{Monospace: true}
 	scroll := container.NewVScroll(notices)

@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/rtspview/rtspview/player"
 )
 
 // TestAboutShowsTheWallFile: the About dialog says where the wall is
@@ -70,5 +72,26 @@ func TestDialogsCloseOnEnterAndEsc(t *testing.T) {
 	key(w, fyne.KeyEscape)
 	if n := len(w.Canvas().Overlays().List()); n != 0 {
 		t.Fatal("Esc left the question open")
+	}
+}
+
+// TestAboutLicenceIsTheFFmpegInside: the licence About names for FFmpeg
+// is the one the linked FFmpeg reports (a development build on Debian's
+// FFmpeg said "GPL version 2 or later" above "Licence: GNU Lesser …").
+func TestAboutLicenceIsTheFFmpegInside(t *testing.T) {
+	v, w := newTestViewer(t, Options{})
+	onUI(v.showAbout)
+	var notices string
+	for _, o := range w.Canvas().Overlays().List() {
+		walk(o, func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok && strings.HasPrefix(l.Text, "FFmpeg ") {
+				notices = l.Text
+			}
+		})
+	}
+	lic := player.FFmpegLicense()
+	head, _, _ := strings.Cut(notices, "\n\n")
+	if !strings.Contains(head, "Licence: "+lic) && !(strings.HasPrefix(lic, "LGPL") && strings.Contains(head, "Lesser")) {
+		t.Fatalf("FFmpeg reports %q; About's notice opens\n%s", lic, head)
 	}
 }

@@ -4,7 +4,11 @@
 // tools/licenses (make licenses); a test fails when it is out of date.
 package licenses
 
-import _ "embed"
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+)
 
 //go:embed ffmpeg.txt
 var ffmpegNotice string
@@ -22,5 +26,39 @@ func FFmpeg() string { return ffmpegNotice + "\n" + lgpl21 }
 // licence text, and Go's own licence.
 func Modules() string { return goModules }
 
-// All is everything, in the order the About dialog shows it.
+// All is everything, in the order the About dialog shows it, for a
+// release build (our LGPL FFmpeg linked in).
 func All() string { return FFmpeg() + "\n" + Modules() }
+
+// For is everything the binary running holds, for the FFmpeg it runs with:
+// version and license as FFmpeg reports them (av_version_info,
+// avcodec_license). A release links our LGPL build (scripts/ffmpeg.sh),
+// whose notice and LGPL text are embedded. A development build links the
+// system's shared FFmpeg, under the licence that system chose (Debian's
+// is GPL version 2 or later): the About dialog said "Licence: LGPL" right
+// under "GPL version 2 or later", so it now names that licence and where
+// its text is, and keeps our release's notice as what releases hold.
+func For(version, license string) string {
+	if strings.HasPrefix(license, "LGPL") {
+		return All()
+	}
+	return fmt.Sprintf(systemFFmpeg, version, license) + "\n" + Modules()
+}
+
+// systemFFmpeg is the FFmpeg notice of a development build.
+const systemFFmpeg = `FFmpeg %s
+Licence: %s, as this system's FFmpeg was built
+
+This is a development build: it links the system's shared FFmpeg
+libraries, not the LGPL FFmpeg that release builds link in statically.
+That FFmpeg's licence and source are its distribution's: on Debian and
+Ubuntu, /usr/share/doc/libavcodec*/copyright and the "ffmpeg" source
+package (apt-get source ffmpeg); the GPL's text is in
+/usr/share/common-licenses/GPL-2. A binary built this way and given to
+others is under that licence as a whole.
+
+Release builds (the files people download) use FFmpeg built by
+scripts/ffmpeg.sh without --enable-gpl and --enable-nonfree, under the
+GNU Lesser General Public License, version 2.1 or later; their About
+dialog shows that notice and the LGPL's text.
+`

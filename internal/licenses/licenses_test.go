@@ -44,3 +44,21 @@ func TestNoticesNameWhatShips(t *testing.T) {
 		t.Error("a tool-only module is listed as shipped")
 	}
 }
+
+// TestForNamesTheFFmpegInside: a release (LGPL FFmpeg) shows the LGPL
+// notice and text; a development build on Debian's FFmpeg (GPL) says GPL
+// and nowhere claims the LGPL for it.
+func TestForNamesTheFFmpegInside(t *testing.T) {
+	if got := For("5.1.9", "LGPL version 2.1 or later"); got != All() {
+		t.Error("an LGPL FFmpeg does not get the release notice")
+	}
+	dev := For("5.1.8-0+deb12u1", "GPL version 2 or later")
+	head, _, _ := strings.Cut(dev, "\n\n")
+	if !strings.Contains(head, "GPL version 2 or later") || strings.Contains(head, "Lesser") {
+		t.Errorf("development build's licence line: %q", head)
+	}
+	if strings.Contains(dev, "GNU LESSER GENERAL PUBLIC LICENSE") || !strings.Contains(dev, "development build") ||
+		!strings.Contains(dev, "fyne.io/fyne/v2") {
+		t.Error("the development build's notice claims the LGPL text or lacks the modules")
+	}
+}
