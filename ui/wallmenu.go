@@ -25,23 +25,31 @@ import (
 func (v *Viewer) newWallButton() fyne.CanvasObject {
 	var b *widget.Button
 	b = widget.NewButtonWithIcon("Wall", theme.GridIcon(), func() {
-		where := "This wall is not saved (a temporary one)"
-		if p := v.walls().path; p != "" {
-			where = "Saved in " + p
-		}
-		info := fyne.NewMenuItem(where, nil)
-		info.Disabled = true
-		menu := fyne.NewMenu("",
-			fyne.NewMenuItem("Import wall…", v.importWall),
-			v.newFindMenuItem(), // ONVIF (ui/findcameras.go)
-			fyne.NewMenuItem("Export wall…", v.exportWall),
-			fyne.NewMenuItemSeparator(),
-			info,
-		)
 		at := fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
-		widget.ShowPopUpMenuAtPosition(menu, v.win.Canvas(), at.Add(fyne.NewPos(0, b.Size().Height)))
+		widget.ShowPopUpMenuAtPosition(v.wallMenu(), v.win.Canvas(), at.Add(fyne.NewPos(0, b.Size().Height)))
 	})
 	return b
+}
+
+// wallMenu is the Wall button's menu. Its last line says where the wall
+// is kept; choosing it copies the path. (A disabled item, it was grey on
+// grey and hard to read.)
+func (v *Viewer) wallMenu() *fyne.Menu {
+	info := fyne.NewMenuItem("This wall is not saved (a temporary one)", nil)
+	info.Disabled = true
+	if p := v.walls().path; p != "" {
+		info = fyne.NewMenuItem("Saved in "+p+" (copy the path)", func() {
+			fyne.CurrentApp().Clipboard().SetContent(p)
+			v.status.SetText("Copied the wall file's path: " + p)
+		})
+	}
+	return fyne.NewMenu("",
+		fyne.NewMenuItem("Import wall…", v.importWall),
+		v.newFindMenuItem(), // ONVIF (ui/findcameras.go)
+		fyne.NewMenuItem("Export wall…", v.exportWall),
+		fyne.NewMenuItemSeparator(),
+		info,
+	)
 }
 
 // importWall reads a wall file the person picks and asks what to do with

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rtspview/rtspview/internal/demo"
@@ -161,4 +162,21 @@ func FuzzImportSummary(f *testing.F) {
 			t.Fatalf("%d cameras listed in %d lines", len(w.Cameras), n)
 		}
 	})
+}
+
+// TestWallMenuSaysWhereReadably: the "Saved in …" line is an item a
+// person can read (not a disabled grey one) and choosing it copies the
+// path.
+func TestWallMenuSaysWhereReadably(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "wall.json")
+	v, _ := newTestViewer(t, Options{WallPath: path})
+	items := v.wallMenu().Items
+	last := items[len(items)-1]
+	if !strings.Contains(last.Label, path) || last.Disabled || last.Action == nil {
+		t.Fatalf("last item %q disabled %v", last.Label, last.Disabled)
+	}
+	onUI(last.Action)
+	if got := fyne.CurrentApp().Clipboard().Content(); got != path {
+		t.Fatalf("clipboard %q", got)
+	}
 }
