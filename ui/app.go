@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"log"
 	"os"
 	"sync/atomic"
 	"time"
@@ -21,6 +22,7 @@ import (
 // Run opens the window and blocks until it is closed (or, with
 // Options.Screenshot, until the picture is written).
 func Run(opts Options) error {
+	log.SetOutput(&fyneLog{w: log.Writer()}) // ui/fynelog.go
 	a := app.NewWithID("io.github.rtspview")
 	if len(assets.Icon) > 0 {
 		a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
