@@ -72,6 +72,10 @@ type TransportBar struct {
 	drag    bool   // the slider is held: it shows the place, not the position
 	seeking bool   // a seek was asked for and its first picture is not shown yet
 	target  time.Duration
+	// repause: the seek was asked for while paused; once its first
+	// picture is shown the bar pauses again (RTSP's PLAY with a Range
+	// plays on, but a paused player stays paused when ← → move it).
+	repause bool
 	// toggles counts pause/resume in flight; while any is, the button
 	// shows the state asked for, not the one the stream reports.
 	toggles    int
@@ -147,6 +151,7 @@ func (b *TransportBar) Attach(pb Playback) {
 	b.pb = pb
 	b.gen++
 	b.seeking, b.toggles, b.speedAsked, b.drag = false, 0, 0, false
+	b.repause = false
 	b.note = ""
 	b.Update()
 }
@@ -245,6 +250,14 @@ func (b *TransportBar) Update() {
 		// The first picture from the new place is shown: the position
 		// is real again.
 		b.seeking = false
+		if b.repause {
+			b.repause, b.wantPaused = false, true
+			b.toggles++
+			b.enqueue(barAction{kind: actPause})
+		}
+	}
+	if b.repause || b.toggles > 0 && b.wantPaused {
+		b.paused = true // the button stays at Play through the seek
 	}
 	switch {
 	case b.seeking:

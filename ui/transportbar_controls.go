@@ -100,6 +100,7 @@ func (b *TransportBar) seekTo(to time.Duration) {
 		return
 	}
 	b.note = ""
+	b.repause = b.repause || b.paused && !b.ended
 	b.seeking, b.target = true, to
 	b.enqueue(barAction{kind: actSeek, to: to})
 	b.Update()

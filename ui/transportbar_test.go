@@ -452,3 +452,30 @@ func TestStatusLinePausedLive(t *testing.T) {
 		t.Fatalf("%q", got)
 	}
 }
+
+// TestBarSeekWhilePausedStaysPaused: ← on a paused recording moves it
+// and leaves it paused, showing the picture from the new place (it
+// played on, as RTSP's PLAY with a Range does).
+func TestBarSeekWhilePausedStaysPaused(t *testing.T) {
+	pb := recording()
+	b := newTestBar(t, pb, 800)
+	use(b, func() { test.Tap(b.play) })
+	if pb.Calls() != "pause" {
+		t.Fatalf("calls %q", pb.Calls())
+	}
+	use(b, func() { b.Key(&fyne.KeyEvent{Name: fyne.KeyLeft}) })
+	use(b, func() {}) // the first picture from 2 s is shown: Update pauses again
+	if pb.Calls() != "pause, seek 2s, pause" || !pb.Stats().Paused || b.play.Icon != theme.MediaPlayIcon() {
+		t.Fatalf("calls %q, paused %v", pb.Calls(), pb.Stats().Paused)
+	}
+	if b.ClockText() != "00:02 / 00:20" {
+		t.Fatalf("clock %q", b.ClockText())
+	}
+	// Playing, ← plays on from there.
+	use(b, func() { test.Tap(b.play) })
+	use(b, func() { b.Key(&fyne.KeyEvent{Name: fyne.KeyRight}) })
+	use(b, func() {})
+	if pb.Calls() != "pause, seek 2s, pause, resume, seek 12s" || pb.Stats().Paused {
+		t.Fatalf("calls %q, paused %v", pb.Calls(), pb.Stats().Paused)
+	}
+}
