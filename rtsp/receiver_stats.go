@@ -15,6 +15,51 @@ type TrackStats struct {
 	BytesReceived   uint64
 	Jitter          time.Duration // interarrival jitter
 	SenderReports   uint64
+	// LastSenderReport is the newest sender report of the track's
+	// source; its NTP is zero before the first.
+	LastSenderReport SenderReport
+}
+
+// SenderReport is what a sender report says about its source's clocks
+// (RFC 3550 §6.4.1): at the wall-clock instant NTP, the track's RTP clock
+// read RTPTime. The sender takes every track's NTP from one clock, so
+// these put sound and picture on one timeline.
+type SenderReport struct {
+	NTP     time.Time // the full 64-bit NTP timestamp
+	RTPTime uint32
+	Arrival time.Time // when it reached us, on our clock
+}
+
+// Time is the sender's wall-clock time of RTP timestamp ts on a track
+// whose clock ticks clockRate times a second: RTPTime plus or minus up
+// to 2^31 ticks (over 6 hours at 90 kHz), across the 32-bit wrap. The
+// zero time when r is empty or clockRate is not positive.
+func (r SenderReport) Time(ts uint32, clockRate int) time.Time {
+	if r.NTP.IsZero() || clockRate <= 0 {
+		return time.Time{}
+	}
+	d := int64(int32(ts - r.RTPTime))
+	return r.NTP.Add(time.Duration(d * int64(time.Second) / int64(clockRate)))
+}
+
+// ntpEpochOffset is the seconds from NTP's epoch (1900) to Unix's.
+const ntpEpochOffset = 2208988800
+
+// ntpToTime converts a 64-bit NTP timestamp (RFC 5905 §6: seconds since
+// 1900 and a 32-bit fraction) to a time. Seconds with the top bit clear
+// are read as era 1, from February 2036 on (RFC 4330 §3), as SNTP does:
+// no sender clock is before 1968. 0 is "no time".
+func ntpToTime(ntp uint64) time.Time {
+	if ntp == 0 {
+		return time.Time{}
+	}
+	sec := int64(ntp >> 32)
+	if sec&0x80000000 == 0 {
+		sec += 1 << 32
+	}
+	frac := ntp & 0xffffffff
+	ns := int64((frac*1e9 + 1<<31) >> 32)
+	return time.Unix(sec-ntpEpochOffset, ns)
 }
 
 // receiverStats tracks what RFC 3550 receiver reports need. RTP arrives on
@@ -49,6 +94,9 @@ type receiverStats struct {
 	lastSR        uint32
 	lastSRArrival time.Time
 	srCount       uint64
+	// The last SR of the source whole, for the NTP ↔ RTP mapping.
+	sr     SenderReport
+	srSSRC uint32
 }
 
 // updateRTP records one RTP packet. It parses the fixed header by hand: this
@@ -70,6 +118,9 @@ func (s *receiverStats) updateRTP(pkt []byte, arrival time.Time) bool {
 		s.received, s.expectedPrior, s.receivedPrior = 0, 0, 0
 		s.priorExpected, s.resyncNext, s.resyncKnown = 0, false, false
 		s.transit, s.jitter = 0, 0
+		if s.srSSRC != ssrc {
+			s.sr = SenderReport{} // the old source's clocks
+		}
 	}
 	if s.resyncNext {
 		if s.resyncKnown && seq-s.resyncSeq >= 0x8000 {
@@ -116,12 +167,19 @@ func (s *receiverStats) updateSR(sr *rtcp.SenderReport, arrival time.Time) {
 	s.lastSR = uint32(sr.NTPTime >> 16)
 	s.lastSRArrival = arrival
 	s.srCount++
+	if s.started && sr.SSRC != s.ssrc {
+		// Another source's (an SSRC the packets no longer carry): its
+		// RTP clock is not the one these packets are stamped with.
+		return
+	}
+	s.sr = SenderReport{NTP: ntpToTime(sr.NTPTime), RTPTime: sr.RTPTime, Arrival: arrival}
+	s.srSSRC = sr.SSRC
 }
 
 func (s *receiverStats) snapshot() TrackStats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := TrackStats{PacketsReceived: s.received, BytesReceived: s.bytes, SenderReports: s.srCount}
+	st := TrackStats{PacketsReceived: s.received, BytesReceived: s.bytes, SenderReports: s.srCount, LastSenderReport: s.sr}
 	if exp := s.expected(); exp > s.received {
 		st.PacketsLost = exp - s.received
 	}
