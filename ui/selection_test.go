@@ -178,13 +178,17 @@ func TestArrowsSeekARecording(t *testing.T) {
 		tiles[1].bar.Update()
 		v.selectTile(tiles[1])
 	})
-	if tiles[1].bar.Mode() != barRecorded {
+	// The tile's own stream (nothing listens at its address) updates
+	// the bar from its status callbacks: read it on the UI thread.
+	var mode barMode
+	onUI(func() { mode = tiles[1].bar.Mode() })
+	if mode != barRecorded {
 		t.Fatal("the scripted recording did not give the recorded bar")
 	}
 	key(win, fyne.KeyRight)
 	tiles[1].bar.Wait()
-	if v.selected != 1 || rec.Calls() != "seek 19s" {
-		t.Fatalf("→ on a recording: selected %d, calls %q", v.selected, rec.Calls())
+	if sel := selectedIndex(v); sel != 1 || rec.Calls() != "seek 19s" {
+		t.Fatalf("→ on a recording: selected %d, calls %q", sel, rec.Calls())
 	}
 	onUI(func() { test.DoubleTap(tiles[1]) })
 	key(win, fyne.KeyLeft)
@@ -326,15 +330,16 @@ func TestSKeySavesASnapshot(t *testing.T) {
 	waitPicture(t, v.Tiles()[1])
 	onUI(func() { test.Tap(v.Tiles()[1]) })
 	key(win, fyne.KeyS)
-	// The snapshot is written off the UI thread (ui/snapshot.go).
-	waitFor(t, 10*time.Second, "a snapshot of Yard", func() bool {
-		files, _ := filepath.Glob(filepath.Join(dir, "Yard *.png"))
-		return len(files) == 1
-	})
-	// "Snapshot saved" closes with Enter (or Esc), as with its OK.
-	waitFor(t, 5*time.Second, "the Snapshot saved dialog", func() bool {
+	// The snapshot is written off the UI thread (ui/snapshot.go), and
+	// "Snapshot saved" comes up once the file is whole: the PNG encoding
+	// of a full-size picture takes seconds under the race detector.
+	waitFor(t, 30*time.Second, "the Snapshot saved dialog", func() bool {
 		return win.Canvas().Overlays().Top() != nil // waitFor runs it on the UI
 	})
+	if files, _ := filepath.Glob(filepath.Join(dir, "Yard *.png")); len(files) != 1 {
+		t.Fatalf("snapshots of Yard: %v", files)
+	}
+	// "Snapshot saved" closes with Enter (or Esc), as with its OK.
 	key(win, fyne.KeyReturn)
 	var top fyne.CanvasObject
 	onUI(func() { top = win.Canvas().Overlays().Top() })

@@ -18,12 +18,32 @@ import (
 func newTestViewer(t *testing.T, opts Options) (*Viewer, fyne.Window) {
 	t.Helper()
 	test.NewTempApp(t)
-	w := test.NewWindow(nil)
-	w.Resize(fyne.NewSize(800, 500))
-	v := NewViewer(w, opts)
-	v.do = onUI
-	t.Cleanup(func() { v.Close(); w.Close() })
+	var v *Viewer
+	var w fyne.Window
+	// Built on the UI thread as Run builds it: measuring the widgets'
+	// text shapes with the fonts' shared caches, which another viewer's
+	// stream callbacks (a test with two windows) use on the UI thread.
+	onUI(func() {
+		w = test.NewWindow(nil)
+		w.Resize(fyne.NewSize(800, 500))
+		v = NewViewer(w, opts)
+		v.do = onUI
+		// Never the machine's speakers: a silent device, the same on
+		// every machine (a missing one puts "No sound device" on the
+		// tile). Sound tests put their own in its place.
+		v.snd.open = func() (soundOutput, error) { return &fakeSound{}, nil }
+	})
+	// Close outside the UI thread: it waits for goroutines that end
+	// with work on it.
+	t.Cleanup(func() { v.Close(); onUI(w.Close) })
 	return v, w
+}
+
+// selectedIndex is the selected tile's index, read under v.mu.
+func selectedIndex(v *Viewer) int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.selected
 }
 
 // uiMu stands in for the UI thread: Fyne's test driver runs fyne.Do on the
