@@ -6,7 +6,7 @@ BIN     ?= bin/rtspview
 export GOTOOLCHAIN = local
 export LANG = en_US.UTF-8
 
-.PHONY: all setup setup-dist build run test test-go vet fuzz bench bench-ffmpeg bench-wall screenshot docs clean \
+.PHONY: all setup setup-dist build run test test-go vet fuzz bench bench-ffmpeg bench-wall bench-record screenshot docs clean \
 	dist dist-linux dist-windows dist-darwin test-dist licenses
 
 all: build
@@ -52,6 +52,11 @@ bench-ffmpeg: build
 # painted fps, latency, CPU and RSS (COUNTS, SIZES, DURATION to narrow it).
 bench-wall: build
 	./scripts/bench-wall.sh
+
+# Recording's cost: N cameras decoded against the same N decoded and
+# recorded, then recorded onto a slow disk (N, ROUNDS, DURATION, DISK_BPS).
+bench-record: build
+	./scripts/bench-record.sh
 
 screenshot: build
 	./scripts/screenshot.sh docs/screenshot.png

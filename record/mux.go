@@ -274,7 +274,7 @@ func (m *muxFile) write(b []byte) (int, error) {
 	if m.werr != nil {
 		return 0, astiav.ErrEio
 	}
-	n, err := m.f.Write(b)
+	n, err := writeFile(m.f, b)
 	m.size += int64(n)
 	if err != nil {
 		m.werr = err
@@ -282,6 +282,11 @@ func (m *muxFile) write(b []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// writeFile writes a muxer's output to its file. slowdisk.go (built only
+// with -tags benchslowdisk) replaces it with one that plays a slow disk,
+// for `rtspview bench --record`'s memory figures.
+var writeFile = (*os.File).Write
 
 // avseekSize is FFmpeg's AVSEEK_SIZE: asks for the file's size; and
 // AVSEEK_FORCE, a hint this seek may ignore.

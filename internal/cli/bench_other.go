@@ -4,6 +4,8 @@ package cli
 
 import "time"
 
-// cpuTime and maxRSSMB are not measured on this platform; bench reports 0.
+// cpuTime, maxRSSMB and rssMB are not measured on this platform; bench
+// reports 0.
 func cpuTime() time.Duration { return 0 }
 func maxRSSMB() float64      { return 0 }
+func rssMB() float64         { return 0 }

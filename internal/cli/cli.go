@@ -54,7 +54,7 @@ func usage(w io.Writer) {
   rtspview record [--out DIR] [--segment 15m] [--for DURATION] [--transport T] [--name NAME] URL
   rtspview discover [--timeout 3s] [--json] [--user U] [--password P] [HOST[:PORT]…]
   rtspview demo-server [--addr 127.0.0.1:8554]
-  rtspview bench [--streams N] [--duration D] [--size WxH] [--transport T] [--json] [URL]
+  rtspview bench [--streams N] [--duration D] [--size WxH] [--transport T] [--hidden] [--record DIR [--record-queue BYTES]] [--json] [URL]
   rtspview --version
 
 With no URL the viewer opens the saved camera wall (see docs/wall-format.md),
