@@ -13,14 +13,14 @@ const passwordTitle = "The camera wants a password"
 // askPassword asks for credentials after the camera refused them, naming
 // the host:port that asks.
 func (v *Viewer) askPassword(ts *tileState) {
-	user := widget.NewEntry()
+	user := newDialogEntry()
 	user.SetText(ts.user)
 	if ts.user == "" {
 		if u := player.URLUser(ts.url); u != "" {
 			user.SetText(u)
 		}
 	}
-	pass := widget.NewPasswordEntry()
+	pass := newDialogPasswordEntry()
 	items := []*widget.FormItem{
 		widget.NewFormItem("Username", user),
 		widget.NewFormItem("Password", pass),
@@ -49,8 +49,8 @@ func (v *Viewer) askPassword(ts *tileState) {
 	}, v.win)
 	// Enter (or keypad Enter) in Password connects, and in Username goes
 	// on to Password: the dialog is answered without the mouse.
-	pass.OnSubmitted = func(string) { d.Submit() }
 	user.OnSubmitted = func(string) { v.win.Canvas().Focus(pass) }
+	escCloses(d, user, pass) // Esc cancels; Enter in Password connects
 	d.Resize(fyne.NewSize(380, 200))
 	d.Show()
 	if user.Text == "" {

@@ -20,8 +20,13 @@ import (
 
 // focusedEntry is the entry that has the keys, or nil.
 func focusedEntry(w fyne.Window) *widget.Entry {
-	e, _ := w.Canvas().Focused().(*widget.Entry)
-	return e
+	switch e := w.Canvas().Focused().(type) {
+	case *widget.Entry:
+		return e
+	case *dialogEntry:
+		return &e.Entry
+	}
+	return nil
 }
 
 // typeFocused types text as the driver does: into whatever has the keys.
@@ -98,7 +103,7 @@ func TestPasswordAtStartKeepsTheTransport(t *testing.T) {
 	onUI(func() {
 		for _, o := range w.Canvas().Overlays().List() {
 			for _, obj := range test.LaidOutObjects(o) {
-				if e, ok := obj.(*widget.Entry); ok && e.Password {
+				if e, ok := obj.(*dialogEntry); ok && e.Password {
 					e.SetText(pw)
 				}
 			}
@@ -119,4 +124,43 @@ func TestPasswordAtStartKeepsTheTransport(t *testing.T) {
 		v.refreshStatus() // the tile that asked is the selected one now
 		return strings.HasPrefix(v.StatusText(), "Playing · HTTP tunnel")
 	})
+}
+
+// TestDialogFieldsAnswerEsc: Esc in a focused field closes its dialog
+// (the password dialog, Edit camera, Rename); Enter in Edit camera's
+// address saves. A focused widget.Entry dropped Esc.
+func TestDialogFieldsAnswerEsc(t *testing.T) {
+	srv := rtsptest.StartDemo(t, demo.Config{Username: "viewer", Password: "esc-15"})
+	v, w := newTestViewer(t, Options{Secrets: secrets.NewWithBackend(nil)})
+	onUI(func() { v.openWith(srv.URL(), "viewer", "", true, player.TransportTCP, 0) })
+	waitDialog(t, w, "Connect")
+	press := func(k fyne.KeyName) {
+		onUI(func() {
+			if f := w.Canvas().Focused(); f != nil {
+				f.TypedKey(&fyne.KeyEvent{Name: k})
+			}
+		})
+	}
+	press(fyne.KeyEscape)
+	if n := len(w.Canvas().Overlays().List()); n != 0 {
+		t.Fatal("Esc left the password dialog open")
+	}
+	v.mu.Lock()
+	ts := v.tiles[0]
+	v.mu.Unlock()
+	for _, open := range []func(){func() { v.askEditAddress(ts) }, func() { v.askRename(ts) }} {
+		onUI(open)
+		if focusedEntry(w) == nil {
+			t.Fatal("the dialog opened with no field focused")
+		}
+		press(fyne.KeyEscape)
+		if n := len(w.Canvas().Overlays().List()); n != 0 {
+			t.Fatal("Esc left the dialog open")
+		}
+	}
+	onUI(func() { v.askEditAddress(ts) })
+	press(fyne.KeyReturn)
+	if n := len(w.Canvas().Overlays().List()); n != 0 {
+		t.Fatal("Enter in Edit camera's address did not save")
+	}
 }

@@ -16,9 +16,9 @@ import (
 // transport in one dialog. The fields never show a password: the one
 // the camera has is kept for it.
 func (v *Viewer) askEditAddress(ts *tileState) {
-	addr := widget.NewEntry()
+	addr := newDialogEntry()
 	addr.SetText(player.RedactURL(wall.StripPassword(ts.url)))
-	sub := widget.NewEntry()
+	sub := newDialogEntry()
 	sub.SetText(ts.w.cam.SubURL)
 	sub.SetPlaceHolder("optional: a low-resolution stream of the same camera")
 	labels := make([]string, len(player.Transports))
@@ -52,8 +52,10 @@ func (v *Viewer) askEditAddress(ts *tileState) {
 			v.editAddress(ts, addr.Text, sub.Text, t)
 		}
 	}, v.win)
+	escCloses(d, addr, sub) // Enter saves, Esc cancels
 	d.Resize(fyne.NewSize(560, 0))
 	d.Show()
+	v.win.Canvas().Focus(addr)
 }
 
 type sentenceError string

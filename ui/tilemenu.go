@@ -48,7 +48,7 @@ func (v *Viewer) tileMenu(ts *tileState) *fyne.Menu {
 
 // askRename asks for the tile's new name; an empty one shows the host.
 func (v *Viewer) askRename(ts *tileState) {
-	name := widget.NewEntry()
+	name := newDialogEntry()
 	name.SetText(cleanText(ts.w.cam.Name))
 	name.SetPlaceHolder(displayName(wall.Camera{URL: ts.w.cam.URL}))
 	d := dialog.NewForm("Rename camera", "Rename", "Cancel",
@@ -57,7 +57,7 @@ func (v *Viewer) askRename(ts *tileState) {
 				v.renameTile(ts, name.Text)
 			}
 		}, v.win)
-	name.OnSubmitted = func(string) { d.Submit() } // Enter renames, as in a file manager
+	escCloses(d, name) // Enter renames, as in a file manager; Esc cancels
 	d.Resize(fyne.NewSize(380, 0))
 	d.Show()
 	v.win.Canvas().Focus(name)

@@ -260,6 +260,10 @@ func windowTexts(w fyne.Window) string {
 				if !x.Password {
 					b.WriteString(x.Text + "\n")
 				}
+			case *dialogEntry: // ui/dialogentry.go
+				if !x.Password {
+					b.WriteString(x.Text + "\n")
+				}
 			case *widget.Label:
 				b.WriteString(x.Text + "\n")
 			}
