@@ -22,8 +22,9 @@ type statsOverlay struct {
 	tile  *Tile
 	bg    *canvas.Rectangle
 	lines [3]*canvas.Text
-	all   bool // key I
-	hover bool // the pointer moved on the tile and is there
+	full  [3]string // the figures; lines show what fits the tile (fitLine)
+	all   bool      // key I
+	hover bool      // the pointer moved on the tile and is there
 	// pointerIn and inAt: the pointer came onto the tile, where.
 	pointerIn bool
 	inAt      fyne.Position
@@ -96,10 +97,7 @@ func (o *statsOverlay) update() {
 	if s := o.tile.stream; s != nil {
 		st = s.Stats()
 	}
-	for i, text := range statsLines(st) {
-		o.lines[i].Text = text
-		o.lines[i].Refresh()
-	}
+	o.full = statsLines(st)
 	o.layout(o.lastSize)
 	o.bg.Refresh()
 }
@@ -114,13 +112,22 @@ func (o *statsOverlay) layout(size fyne.Size) {
 		top += d.nameBg.Size().Height
 	}
 	var w, h float32
-	for _, l := range o.lines {
-		s := l.MinSize()
-		w = max(w, s.Width)
-		h += s.Height
+	measure := func(s string) float32 {
+		return fyne.MeasureText(s, o.lines[0].TextSize, o.lines[0].TextStyle).Width
 	}
-	// Cut at the tile's edge: a small tile shows what fits.
+	for i, l := range o.lines {
+		w = max(w, measure(o.full[i]))
+		h += l.MinSize().Height
+	}
+	// Cut at the tile's edge with "…": a small tile shows what fits
+	// (canvas.Text does not clip; the figures ran into the next tile).
 	w = min(w+2*pad, size.Width-2*pad)
+	for i, l := range o.lines {
+		if fit := fitLine(o.full[i], w-2*pad, measure); fit != l.Text {
+			l.Text = fit
+			l.Refresh()
+		}
+	}
 	h = min(h+2*pad, size.Height-top-pad)
 	o.bg.Move(fyne.NewPos(pad, top))
 	o.bg.Resize(fyne.NewSize(max(w, 0), max(h, 0)))

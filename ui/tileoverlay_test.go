@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+
+	"github.com/rtspview/rtspview/player"
 )
 
 // runeWidth measures a line as ten units a character.
@@ -109,5 +111,31 @@ func TestLongNameEndsBeforeTheMenu(t *testing.T) {
 	}
 	if !strings.HasSuffix(d.name.Text, "…") || tile.Name() != name {
 		t.Fatalf("shown %q, Name() %q", d.name.Text, tile.Name())
+	}
+}
+
+// TestStatsFitSmallTiles: the figures (key I, hover) end in "…" at the
+// tile's edge instead of running into the next tile.
+func TestStatsFitSmallTiles(t *testing.T) {
+	test.NewTempApp(t)
+	tile := NewTile()
+	w := test.NewWindow(tile)
+	w.SetPadded(false)
+	size := fyne.NewSize(160, 90)
+	w.Resize(size)
+	tile.Resize(size)
+	tile.info.setAll(true)
+	tile.info.update()
+	tile.info.full = statsLines(player.Stats{Transport: "https", Via: "HTTPS tunnel on 8443 through proxy.example.com:3128", TLS: true,
+		Width: 3840, Height: 2160, FPS: 25, RatesMeasured: true, Bitrate: 12.5e6, PacketsLost: 1234})
+	tile.info.layout(size)
+	for _, l := range tile.info.lines {
+		tw := fyne.MeasureText(l.Text, l.TextSize, l.TextStyle).Width
+		if l.Visible() && l.Position().X+tw > size.Width {
+			t.Errorf("%q runs to %.0f in a tile %.0f wide", l.Text, l.Position().X+tw, size.Width)
+		}
+	}
+	if !strings.HasSuffix(tile.info.lines[0].Text, "…") {
+		t.Errorf("the long first line is shown as %q", tile.info.lines[0].Text)
 	}
 }
