@@ -37,6 +37,8 @@ type Options struct {
 	Notice string
 	// Secrets keeps camera passwords; nil uses the OS keyring.
 	Secrets *secrets.Store
+	// Fullscreen starts the window fullscreen (--fullscreen; F leaves).
+	Fullscreen bool
 	// StatsFile, when set, gets a JSON report of what each tile paints
 	// every second and at exit (ui/paintstats.go; scripts/bench-wall.sh).
 	StatsFile string
@@ -128,6 +130,9 @@ func NewViewer(win fyne.Window, opts Options) *Viewer {
 	about := widget.NewButtonWithIcon("", theme.InfoIcon(), v.showAbout)
 	win.SetContent(container.NewBorder(v.newAddressBar(container.NewHBox(v.newWallButton(), about)), v.newViewBar(), nil, nil, v.initWallKeys()))
 	win.Canvas().SetOnTypedKey(v.typedKey)
+	if opts.Fullscreen {
+		win.SetFullScreen(true)
+	}
 	return v
 }
 

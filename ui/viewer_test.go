@@ -224,3 +224,16 @@ func TestTunnelFromTheWindow(t *testing.T) {
 		return strings.HasPrefix(v.StatusText(), "Playing · HTTP tunnel on "+port)
 	})
 }
+
+// TestFullscreenOption: --fullscreen starts the window fullscreen, and F
+// leaves it as it would any fullscreen.
+func TestFullscreenOption(t *testing.T) {
+	_, w := newTestViewer(t, Options{Fullscreen: true})
+	if !w.FullScreen() {
+		t.Fatal("not fullscreen")
+	}
+	key(w, fyne.KeyF)
+	if w.FullScreen() {
+		t.Fatal("F left it fullscreen")
+	}
+}

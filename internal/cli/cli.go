@@ -49,7 +49,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
   rtspview [--transport auto|udp|tcp|http|https] [--insecure] [--proxy URL] [--start TIME] [--verbose] [--screenshot FILE --after DURATION] [URL…]
-  rtspview [--wall FILE] [--screenshot FILE --after DURATION] [--stats-file FILE]
+  rtspview [--wall FILE] [--fullscreen] [--screenshot FILE --after DURATION] [--stats-file FILE]
   rtspview probe [--transport …] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--proxy URL] [--start TIME] [--json] [--verbose] URL
   rtspview record [--out DIR] [--segment 15m] [--for DURATION] [--transport T] [--name NAME] URL
   rtspview discover [--timeout 3s] [--json] [--user U] [--password P] [HOST[:PORT]…]
@@ -78,6 +78,7 @@ func runGUI(args []string, stderr io.Writer) int {
 	wallFile := fs.String("wall", "", "open the camera wall in FILE and save edits there (default: the saved wall)")
 	start := fs.String("start", "", "play recordings from this play time (12s, 00:01:30) or wall-clock time (2026-11-28T22:00:00Z)")
 	statsFile := fs.String("stats-file", "", "write what each tile paints (fps, latency) as JSON to FILE every second and at exit")
+	fullscreen := fs.Bool("fullscreen", false, "start fullscreen (F or Esc leaves it)")
 	fs.Usage = func() { usage(stderr) }
 	urls, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -90,7 +91,7 @@ func runGUI(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, player.Sentence(err, ""))
 		return 2
 	}
-	opts := ui.Options{URLs: urls, Transport: tr, Screenshot: *shot, After: *after, Insecure: *insecure, Proxy: *proxy, StatsFile: *statsFile}
+	opts := ui.Options{URLs: urls, Transport: tr, Screenshot: *shot, After: *after, Insecure: *insecure, Proxy: *proxy, StatsFile: *statsFile, Fullscreen: *fullscreen}
 	if opts.Start, opts.StartClock, err = player.ParseStart(*start); err != nil {
 		fmt.Fprintln(stderr, player.Sentence(err, ""))
 		return 2
