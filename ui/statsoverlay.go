@@ -178,11 +178,7 @@ func (t *Tile) StatsText() string {
 	if !t.info.shown() {
 		return ""
 	}
-	var parts []string
-	for _, l := range t.info.lines {
-		parts = append(parts, l.Text)
-	}
-	return strings.Join(parts, "\n")
+	return strings.Join(t.info.full[:], "\n") // whole: the tile may show them cut
 }
 
 // MouseIn implements desktop.Hoverable. The figures wait for the pointer
