@@ -16,7 +16,7 @@
 // channel count, whatever the camera sends.
 //
 // It builds against FFmpeg 5.1's libraries only (go-astiav v0.16.0's
-// series); the README's "FFmpeg for a development build" says how to get
+// series); docs/building.md's "FFmpeg for a development build" says how to get
 // them on each system.
 //
 // FFmpeg logs to stderr; this package lowers its level to fatal when it is

@@ -14,7 +14,7 @@ import (
 	"github.com/rtspview/rtspview/onvif"
 )
 
-// discoverResult is the discover command's JSON contract (README,
+// discoverResult is the discover command's JSON contract (docs/headless.md,
 // "discover"): other tooling parses it, so fields and names only ever grow.
 type discoverResult struct {
 	Devices []discoverDevice `json:"devices"`

@@ -12,7 +12,7 @@ import (
 	"github.com/rtspview/rtspview/player"
 )
 
-// probeResult is the probe command's JSON contract (README, "probe"):
+// probeResult is the probe command's JSON contract (docs/headless.md, "probe"):
 // other tooling parses it, so fields and names only ever grow.
 type probeResult struct {
 	URL             string            `json:"url"`
