@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/rtspview/rtspview/internal/peer"
@@ -20,16 +21,53 @@ func needDisplay(t *testing.T) {
 }
 
 // buildViewer builds the rtspview binary into a temporary folder and
-// returns its path and the folder.
+// returns its path and the folder. Under `go test -race` the viewer is
+// built with -race too, and a race it reports fails the test that ran it
+// (raceReports).
 func buildViewer(t *testing.T) (bin, dir string) {
 	t.Helper()
 	dir = t.TempDir()
 	bin = filepath.Join(dir, "rtspview")
-	build := exec.Command("go", "build", "-o", bin, "github.com/rtspview/rtspview")
+	args := []string{"build", "-o", bin}
+	if raceBuild {
+		args = append(args, "-race")
+		raceReports(t)
+	}
+	build := exec.Command("go", append(args, "github.com/rtspview/rtspview")...)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin, dir
+}
+
+var (
+	raceOnce sync.Once
+	raceDir  string
+)
+
+// raceReports sends the race reports of every viewer the tests start to
+// files (GORACE log_path: the tests kill their viewers, so its exit code
+// 66 is never seen, and each test reads the viewer's output its own way),
+// and fails t with those written while it ran. Tests that run their
+// viewers in parallel may be told of each other's; the report names the
+// goroutines either way.
+func raceReports(t *testing.T) {
+	raceOnce.Do(func() {
+		d, err := os.MkdirTemp("", "rtspview-e2e-race")
+		if err != nil {
+			panic(err)
+		}
+		raceDir = d
+		os.Setenv("GORACE", "log_path="+filepath.Join(d, "race"))
+	})
+	t.Cleanup(func() { // after the viewers' own cleanups ended them
+		files, _ := filepath.Glob(filepath.Join(raceDir, "race.*"))
+		for _, f := range files {
+			report, _ := os.ReadFile(f)
+			os.Remove(f)
+			t.Errorf("the viewer reported a data race (%s):\n%s", filepath.Base(f), report)
+		}
+	})
 }
 
 // viewerEnv is the environment a window under test runs in: its config

@@ -34,5 +34,7 @@ echo "== go test"
 go test -count=1 -timeout 30m -skip '^TestOutputOnDevice$' "$@" ./...
 echo "== go test: the sound device, alone"
 go test -count=1 -timeout 5m -run '^TestOutputOnDevice$' ./sound/
-echo "== go test -race (the packages with goroutines on the network path)"
-go test -count=1 -race -timeout 15m ./rtsp/... ./player/...
+echo "== go test -race (the packages with goroutines: the network path, the window, sound, recording, ONVIF)"
+# e2e builds the viewer it runs with -race too, and fails on a race the
+# window reports (e2e/viewer_test.go buildViewer).
+go test -count=1 -race -timeout 20m -skip '^TestOutputOnDevice$' ./rtsp/... ./player/... ./ui/... ./e2e/ ./sound/... ./record/... ./onvif/...
