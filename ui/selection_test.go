@@ -387,9 +387,11 @@ func TestStatsOverlay(t *testing.T) {
 	}
 	key(win, fyne.KeyI)
 	for i, tile := range tiles {
-		st := tile.Stream().Stats()
-		res := fmt.Sprintf("%d×%d", st.Width, st.Height)
 		waitFor(t, 10*time.Second, fmt.Sprintf("tile %d's figures", i), func() bool {
+			// The size now: the decoder's picture follows the tile's
+			// (a loaded machine lays the tiles out after they play).
+			st := tile.Stream().Stats()
+			res := fmt.Sprintf("%d×%d", st.Width, st.Height)
 			s := tile.StatsText()
 			// The tick (1 s) brings the rates once the 2 s window has them.
 			return strings.HasPrefix(s, "TCP\n"+res+" · ") && !strings.Contains(s, " 0 fps") && !strings.Contains(s, "measuring") && !strings.Contains(s, "0.0 Mb/s")
