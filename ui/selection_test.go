@@ -387,7 +387,9 @@ func TestStatsOverlay(t *testing.T) {
 	}
 	key(win, fyne.KeyI)
 	for i, tile := range tiles {
-		waitFor(t, 10*time.Second, fmt.Sprintf("tile %d's figures", i), func() bool {
+		// Bounded at 30 s: under two busy loops the decoders of both tiles
+		// can stay below a picture a second for longer than 10 s.
+		waitFor(t, 30*time.Second, fmt.Sprintf("tile %d's figures", i), func() bool {
 			// The size now: the decoder's picture follows the tile's
 			// (a loaded machine lays the tiles out after they play).
 			st := tile.Stream().Stats()
