@@ -356,12 +356,12 @@ func TestStatsLines(t *testing.T) {
 		st   player.Stats
 		want string
 	}{
-		{player.Stats{}, "not connected|no picture yet · measuring|0.0 Mb/s · no loss"},
+		{player.Stats{}, "not connected|no picture yet|0.0 Mb/s · no loss"},
 		{player.Stats{Transport: "tcp", Via: "TCP", Width: 1280, Height: 720, FPS: 24.96, Bitrate: 2.14e6, RatesMeasured: true},
 			"TCP|1280×720 · 25 fps|2.1 Mb/s · no loss"},
 		{player.Stats{Transport: "https", Via: "HTTPS tunnel on 8443", TLS: true, Width: 640, Height: 360, FPS: 12, Bitrate: 5e5, PacketsReceived: 997, PacketsLost: 3, RatesMeasured: true},
 			"HTTPS tunnel on 8443 + TLS|640×360 · 12 fps|0.5 Mb/s · loss 0.3 % (3)"},
-		{player.Stats{Transport: "udp"}, "UDP|no picture yet · measuring|0.0 Mb/s · no loss"},
+		{player.Stats{Transport: "udp"}, "UDP|no picture yet|0.0 Mb/s · no loss"},
 		{player.Stats{Transport: "udp", Width: 640, Height: 360, RatesMeasured: true}, "UDP|640×360 · 0 fps|0.0 Mb/s · no loss"},
 	}
 	for _, c := range cases {

@@ -162,13 +162,19 @@ func statsLines(st player.Stats) [3]string {
 		pct := 100 * float64(st.PacketsLost) / float64(st.PacketsReceived+st.PacketsLost)
 		loss = fmt.Sprintf("loss %.1f %% (%d)", pct, st.PacketsLost)
 	}
-	fps := "measuring"
-	if st.RatesMeasured {
-		fps = fmt.Sprintf("%.0f fps", st.FPS)
+	// No rate before it is measured, and none without a picture: "0 fps"
+	// beside "no picture yet" says nothing the first words do not.
+	line := res
+	switch {
+	case st.Width == 0:
+	case st.RatesMeasured:
+		line += fmt.Sprintf(" · %.0f fps", st.FPS)
+	default:
+		line += " · measuring"
 	}
 	return [3]string{
 		via,
-		res + " · " + fps,
+		line,
 		fmt.Sprintf("%.1f Mb/s · %s", st.Bitrate/1e6, loss),
 	}
 }
