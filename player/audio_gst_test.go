@@ -1,14 +1,9 @@
 package player
 
 import (
-	"bufio"
 	"context"
 	"encoding/binary"
-	"fmt"
-	"io"
-	"net"
 	"os/exec"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -216,8 +211,8 @@ func TestAudioNotDecodedWithoutSink(t *testing.T) {
 // TestAudioSetupRefused: a server that refuses the audio track's SETUP
 // still plays the video, and Stats says the sound was refused.
 func TestAudioSetupRefused(t *testing.T) {
-	url := rtsptest.StartGst(t, rtsptest.GstOptions{Width: 320, Height: 240, Audio: "aac"})
-	front := refuseAudioProxy(t, url)
+	url := rtsptest.StartGst(t, rtsptest.GstOptions{Width: 320, Height: 240})
+	front := rtsptest.StartAudioProxy(t, url, aacSection)
 	ignore := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	got := make(chan struct{}, 1)
@@ -243,113 +238,8 @@ func TestAudioSetupRefused(t *testing.T) {
 	}
 }
 
-// refuseAudioProxy stands in front of gst-rtsp-server (TCP interleaved)
-// and answers the SETUP of its audio track (stream=1) with 404 itself;
-// everything else passes.
-func refuseAudioProxy(t *testing.T, upstream string) string {
-	t.Helper()
-	up := strings.TrimPrefix(upstream, "rtsp://")
-	up = up[:strings.IndexByte(up, '/')]
-	path := upstream[strings.Index(upstream, up)+len(up):]
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s, err := net.Dial("tcp", up)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			var wmu sync.Mutex
-			wg.Add(2)
-			go func() { // server → client
-				defer wg.Done()
-				defer c.Close()
-				buf := make([]byte, 32<<10)
-				for {
-					n, err := s.Read(buf)
-					if n > 0 {
-						wmu.Lock()
-						_, werr := c.Write(buf[:n])
-						wmu.Unlock()
-						if werr != nil {
-							return
-						}
-					}
-					if err != nil {
-						return
-					}
-				}
-			}()
-			go func() { // client → server, the audio SETUP answered here
-				defer wg.Done()
-				defer s.Close()
-				br := bufio.NewReader(c)
-				for {
-					raw, method, target, cseq, err := readRequestRaw(br)
-					if err != nil {
-						return
-					}
-					if method == "SETUP" && strings.Contains(target, "stream=1") {
-						wmu.Lock()
-						_, err = fmt.Fprintf(c, "RTSP/1.0 404 Not Found\r\nCSeq: %s\r\n\r\n", cseq)
-						wmu.Unlock()
-					} else {
-						_, err = s.Write(raw)
-					}
-					if err != nil {
-						return
-					}
-				}
-			}()
-		}
-	}()
-	return "rtsp://" + ln.Addr().String() + path
-}
-
-// readRequestRaw reads one request's head as sent (or one interleaved
-// frame, returned whole with an empty method), bounded at 64 lines.
-func readRequestRaw(br *bufio.Reader) (raw []byte, method, target, cseq string, err error) {
-	b, err := br.Peek(1)
-	if err != nil {
-		return nil, "", "", "", err
-	}
-	if b[0] == '$' {
-		hdr := make([]byte, 4)
-		if _, err := io.ReadFull(br, hdr); err != nil {
-			return nil, "", "", "", err
-		}
-		body := make([]byte, binary.BigEndian.Uint16(hdr[2:]))
-		_, err := io.ReadFull(br, body)
-		return append(hdr, body...), "", "", "", err
-	}
-	for i := 0; i < 64; i++ {
-		l, err := br.ReadString('\n')
-		if err != nil {
-			return nil, "", "", "", err
-		}
-		raw = append(raw, l...)
-		if i == 0 {
-			if f := strings.Fields(l); len(f) == 3 {
-				method, target = f[0], f[1]
-			}
-		}
-		if k, v, ok := strings.Cut(l, ":"); ok && strings.EqualFold(k, "CSeq") {
-			cseq = strings.TrimSpace(v)
-		}
-		if strings.TrimSpace(l) == "" {
-			return raw, method, target, cseq, nil
-		}
-	}
-	return nil, "", "", "", fmt.Errorf("more than 64 header lines")
-}
+// aacSection is an AAC track as gst-rtsp-server's rtpmp4gpay describes
+// 48 kHz stereo.
+const aacSection = "m=audio 0 RTP/AVP 97\n" +
+	"a=rtpmap:97 MPEG4-GENERIC/48000/2\n" +
+	"a=fmtp:97 streamtype=5;profile-level-id=2;mode=AAC-hbr;config=1190;sizelength=13;indexlength=3;indexdeltalength=3"
