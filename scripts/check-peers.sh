@@ -12,7 +12,7 @@ need=(
   ffmpeg:ffmpeg ffprobe:ffmpeg
   gnome-keyring-daemon:gnome-keyring dbus-run-session:dbus-daemon
   Xvfb:xvfb xdotool:xdotool import:imagemagick openbox:openbox
-  tinyproxy:tinyproxy ip:iproute2 nft:nftables
+  tinyproxy:tinyproxy ip:iproute2 nft:nftables node:nodejs
 )
 missing=()
 for c in "${need[@]}"; do
@@ -23,6 +23,9 @@ if ! command -v stunnel4 >/dev/null 2>&1 && ! command -v stunnel >/dev/null 2>&1
 fi
 if ! /usr/bin/python3 -c "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer" >/dev/null 2>&1; then
   missing+=("gst-rtsp-server through /usr/bin/python3 is missing: install python3-gi gir1.2-gst-rtsp-server-1.0")
+fi
+if [ ! -f "$(dirname "$0")/../onvif/onviftest/node/node_modules/onvif/package.json" ]; then
+  missing+=("the node onvif package is missing: npm ci --prefix onvif/onviftest/node")
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "check-peers: the tests need peers that are missing here; run scripts/setup.sh:" >&2

@@ -34,6 +34,12 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# tests: node and npm for an independent ONVIF client (agsh's onvif, pinned
+# in onvif/onviftest/node) that reads the simulated cameras. Checked by
+# command: a machine may have node from elsewhere than Debian.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -53,4 +59,8 @@ fi
 cd "$(dirname "$0")/.."
 if [ -f go.mod ]; then
   go mod download
+fi
+# The pinned node packages (package-lock.json), once.
+if [ ! -f onvif/onviftest/node/node_modules/onvif/package.json ]; then
+  npm ci --prefix onvif/onviftest/node --no-audit --no-fund --loglevel=error
 fi

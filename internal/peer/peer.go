@@ -54,6 +54,7 @@ var packages = map[string]string{
 	"nft":                  "nftables",
 	"stunnel4":             "stunnel4",
 	"tinyproxy":            "tinyproxy",
+	"node":                 "nodejs",
 }
 
 // Command returns the path of the command name, found on PATH. A missing

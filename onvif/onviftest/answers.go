@@ -144,6 +144,17 @@ func (d *Device) answer(r *http.Request, req *request) (int, string) {
 		return 200, d.envelope(w.el(nsDevice, "GetScopesResponse", "", out))
 	case "GetProfiles":
 		return d.profiles(req)
+	case "GetVideoSources":
+		// Mandatory in Profile S: the sensor the profiles' video source
+		// configurations name (agsh's onvif for node drops every profile
+		// of a camera that does not answer it).
+		if d.o.Media2Only {
+			break
+		}
+		sw, sh := d.sensor()
+		return 200, d.envelope(w.el(nsMedia, "GetVideoSourcesResponse", "",
+			w.el(nsMedia, "VideoSources", `token="VideoSource_1"`, w.el(nsSchema, "Framerate", "", "25")+
+				w.el(nsSchema, "Resolution", "", w.el(nsSchema, "Width", "", fmt.Sprint(sw))+w.el(nsSchema, "Height", "", fmt.Sprint(sh))))))
 	case "GetStreamUri", "GetSnapshotUri":
 		var uri string
 		for _, p := range d.o.Profiles {
@@ -172,6 +183,26 @@ func (d *Device) answer(r *http.Request, req *request) (int, string) {
 	return 400, d.fault("Receiver", "ActionNotSupported", req.op+" is not supported")
 }
 
+// sensor is the size of the one video source: the largest profile's.
+func (d *Device) sensor() (w, h int) {
+	for _, p := range d.o.Profiles {
+		if p.Width*p.Height > w*h {
+			w, h = p.Width, p.Height
+		}
+	}
+	return w, h
+}
+
+// videoSourceConfiguration is what every profile of the one sensor holds:
+// the whole picture of VideoSource_1.
+func (d *Device) videoSourceConfiguration(element string) string {
+	w := d.w()
+	sw, sh := d.sensor()
+	return w.el(nsSchema, element, `token="VSC_1"`, w.el(nsSchema, "Name", "", "sensor")+w.el(nsSchema, "UseCount", "", fmt.Sprint(len(d.o.Profiles)))+
+		w.el(nsSchema, "SourceToken", "", "VideoSource_1")+
+		w.el(nsSchema, "Bounds", fmt.Sprintf(`x="0" y="0" width="%d" height="%d"`, sw, sh), ""))
+}
+
 func (d *Device) profiles(req *request) (int, string) {
 	w := d.w()
 	media2 := req.opSpace == nsMedia2
@@ -194,14 +225,14 @@ func (d *Device) profiles(req *request) (int, string) {
 				w.el(nsSchema, "Name", "", "enc")+w.el(nsSchema, "UseCount", "", "1")+w.el(nsSchema, "Encoding", "", enc)+res+
 					w.el(nsSchema, "RateControl", "", w.el(nsSchema, "FrameRateLimit", "", "25.0")+w.el(nsSchema, "BitrateLimit", "", "2048")))
 			out += w.el(nsMedia2, "Profiles", `token="`+p.Token+`" fixed="true"`,
-				w.el(nsSchema, "Name", "", p.Name)+w.el(nsMedia2, "Configurations", "", vec+ptz))
+				w.el(nsSchema, "Name", "", p.Name)+w.el(nsMedia2, "Configurations", "", d.videoSourceConfiguration("VideoSource")+vec+ptz))
 			continue
 		}
 		if d.o.PTZ {
 			ptz = w.el(nsSchema, "PTZConfiguration", `token="PTZ_1"`, w.el(nsSchema, "Name", "", "PTZ")+w.el(nsSchema, "NodeToken", "", "Node_1"))
 		}
 		out += w.el(nsMedia, "Profiles", `token="`+p.Token+`" fixed="true"`,
-			w.el(nsSchema, "Name", "", p.Name)+
+			w.el(nsSchema, "Name", "", p.Name)+d.videoSourceConfiguration("VideoSourceConfiguration")+
 				w.el(nsSchema, "VideoEncoderConfiguration", `token="VE_`+p.Token+`"`,
 					w.el(nsSchema, "Name", "", "enc")+w.el(nsSchema, "UseCount", "", "1")+w.el(nsSchema, "Encoding", "", enc)+res+
 						w.el(nsSchema, "RateControl", "", w.el(nsSchema, "FrameRateLimit", "", "25")+w.el(nsSchema, "EncodingInterval", "", "1")+
