@@ -240,3 +240,40 @@ func TestDeviceServiceURL(t *testing.T) {
 		}
 	}
 }
+
+// A camera added by address has no WS-Discovery answer to name it: its
+// endpoint reference comes from GetEndpointReference, as the urn:uuid
+// discovery would give (prefixed when the device answers the bare UUID),
+// and a device without the operation still describes, with no endpoint.
+func TestDescribeByAddressAsksEndpointReference(t *testing.T) {
+	const id = "urn:uuid:6b1f0c2e-3d4a-4b5c-8d6e-7f8091a2b3c4"
+	for _, c := range []struct{ answers, want string }{
+		{"", id},
+		{"bare", id},
+		{"none", ""},
+	} {
+		t.Run("answers="+c.answers, func(t *testing.T) {
+			dev := onviftest.Start(t, onviftest.Options{Username: "admin", Password: "pw", Endpoint: id,
+				EndpointReference: c.answers, Profiles: twoProfiles()})
+			cam, _, err := describe(t, dev, "admin", "pw")
+			if err != nil {
+				t.Fatalf("Describe: %v", err)
+			}
+			if cam.Endpoint != c.want || len(cam.Profiles) != 2 {
+				t.Fatalf("endpoint %q (want %q), %d profiles", cam.Endpoint, c.want, len(cam.Profiles))
+			}
+		})
+	}
+	// Found by WS-Discovery, the caller has the endpoint: not asked again.
+	dev := onviftest.Start(t, onviftest.Options{Endpoint: id, Profiles: twoProfiles()})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, _, err := onvif.Describe(ctx, onvif.Config{XAddr: dev.XAddr, Timeout: 3 * time.Second}, []string{"onvif://www.onvif.org/name/Gate"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, call := range dev.Calls() {
+		if strings.HasPrefix(call, "GetEndpointReference") {
+			t.Fatalf("asked %q with scopes in hand", call)
+		}
+	}
+}

@@ -9,7 +9,10 @@ import (
 // Camera is what a viewer needs of one device: who it is, its streams
 // and whether it moves. Addresses never carry credentials.
 type Camera struct {
-	Endpoint    string // urn:uuid:… from WS-Discovery ("" when asked by address)
+	// Endpoint is the device's urn:uuid: from WS-Discovery, or asked with
+	// GetEndpointReference when the device was asked by address ("" when
+	// it would not say).
+	Endpoint    string
 	XAddr       string // device service address
 	Name        string // from the name scope
 	Location    string // from the location scope
@@ -28,7 +31,8 @@ type Stream struct {
 
 // Describe asks the device at cfg.XAddr, in this order, for its clock
 // (for the WS-Security digest), its services, its maker and model, its
-// scopes (unless the caller has them from WS-Discovery), its profiles
+// scopes and endpoint reference (unless the caller has them from
+// WS-Discovery), its profiles
 // with their RTSP addresses, and a snapshot address. It returns the
 // client for later calls (PTZ), and the first error that stops it: the
 // Camera then holds what was learned before it.
@@ -60,6 +64,12 @@ func Describe(ctx context.Context, cfg Config, scopes []string) (Camera, *Client
 	}
 	cam.Info = info
 	if scopes == nil {
+		// Asked by address: the identity WS-Discovery would have given.
+		if ep, err := c.EndpointReference(ctx); err == nil {
+			cam.Endpoint = ep
+		} else if Kind(err) == KindTimeout {
+			return cam, c, err
+		}
 		if sc, err := c.Scopes(ctx); err == nil {
 			si := ParseScopes(sc)
 			cam.Name, cam.Location = si.Name, si.Location

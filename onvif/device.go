@@ -168,6 +168,59 @@ func (c *Client) Scopes(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
+// EndpointReference asks the device's own identity (GetEndpointReference,
+// ONVIF Core 8.1.2): the urn:uuid its WS-Discovery answers carry, so that
+// a camera added by address is still known after it moves. Cameras answer
+// the GUID with or without the "urn:uuid:" prefix, and some not at all
+// (ErrNotSupported).
+func (c *Client) EndpointReference(ctx context.Context) (string, error) {
+	res, err := c.call(ctx, c.xaddr.String(), request{op: "GetEndpointReference", ns: nsDevice,
+		body: `<GetEndpointReference xmlns="` + nsDevice + `"/>`}, false)
+	if err != nil {
+		return "", err
+	}
+	ep := normalEndpoint(res.str("GUID"))
+	if ep == "" {
+		return "", fmt.Errorf("GetEndpointReference: no usable GUID in the answer: %w", ErrProtocol)
+	}
+	return ep, nil
+}
+
+// normalEndpoint is an endpoint reference as WS-Discovery writes it: a
+// bare UUID gains "urn:uuid:" (its case kept: the wall compares what was
+// stored). "" for nothing usable (empty, over 256 bytes, or control
+// characters).
+func normalEndpoint(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 256 || strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return ""
+	}
+	if isUUID(strings.ToLower(s)) {
+		return "urn:uuid:" + s
+	}
+	return s
+}
+
+// isUUID reports whether s is 8-4-4-4-12 hex digits.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if r != '-' {
+				return false
+			}
+		default:
+			if !strings.ContainsRune("0123456789abcdef", r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // services returns the kept services, asking the device when none are.
 func (c *Client) servicesFor(ctx context.Context) (Services, error) {
 	c.mu.Lock()

@@ -257,7 +257,7 @@ func parseProbeMatches(data []byte, id string, src net.IP) ([]Discovered, error)
 	}
 	var out []Discovered
 	for _, m := range pm.children("ProbeMatch") {
-		d := Discovered{Endpoint: strings.TrimSpace(m.str("EndpointReference", "Address"))}
+		d := Discovered{Endpoint: normalEndpoint(m.str("EndpointReference", "Address"))}
 		if src != nil {
 			d.From = src.String()
 		}
@@ -269,7 +269,7 @@ func parseProbeMatches(data []byte, id string, src net.IP) ([]Discovered, error)
 		if len(d.XAddrs) == 0 {
 			continue
 		}
-		if d.Endpoint == "" || len(d.Endpoint) > 256 {
+		if d.Endpoint == "" {
 			d.Endpoint = d.XAddrs[0] // no identity: the address has to do
 		}
 		sortXAddrs(d.XAddrs, src)

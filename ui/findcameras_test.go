@@ -43,7 +43,9 @@ func hostPortOf(t *testing.T, xaddr string) string {
 // multicast does not reach: the probe runs for real, and finds none here)
 // → the login once → Add all: a tile per camera, named from the device,
 // playing its sub-stream in the small tiles, the password in the keyring,
-// the device's address and profile tokens in the wall file.
+// the device's address, endpoint reference (asked with
+// GetEndpointReference, so a camera added by address is found again after
+// it moves) and profile tokens in the wall file.
 func TestFindCamerasAddAllPlaysSubStreams(t *testing.T) {
 	mainA := rtsptest.StartDemo(t, demo.Config{Path: "/main"})
 	mainB := rtsptest.StartDemo(t, demo.Config{Path: "/main"})
@@ -132,7 +134,7 @@ func TestFindCamerasAddAllPlaysSubStreams(t *testing.T) {
 	for i, c := range saved.Cameras {
 		o := c.ONVIF
 		if c.URL != mains[i] || c.SubURL != subSrv.URL() || c.User != "admin" || c.PasswordRef != "keyring" ||
-			o == nil || o.XAddr != devs[i].XAddr || o.Profile != "Profile_1" || o.SubProfile != "Profile_2" || o.PTZ != (i == 1) {
+			o == nil || o.XAddr != devs[i].XAddr || o.Endpoint != devs[i].Endpoint() || o.Profile != "Profile_1" || o.SubProfile != "Profile_2" || o.PTZ != (i == 1) {
 			t.Errorf("camera %d saved as %+v onvif %+v", i, c, o)
 		}
 	}

@@ -141,7 +141,7 @@ func (r *foundRow) show() {
 	}
 	r.detail.SetText(strings.Join(detail, " · "))
 	r.streams.SetText(streamsText(r.cam.Profiles))
-	onWall := r.ready && r.fd.v.onWall(r.cam, r.disc.Endpoint)
+	onWall := r.ready && r.fd.v.onWall(r.cam, r.endpoint())
 	switch {
 	case r.added:
 		r.note.SetText(findAdded)
@@ -165,6 +165,15 @@ func (r *foundRow) show() {
 	}
 }
 
+// endpoint is the device's identity: from WS-Discovery, or for a camera
+// asked by address what it said to GetEndpointReference ("" if nothing).
+func (r *foundRow) endpoint() string {
+	if r.disc.Endpoint != "" {
+		return r.disc.Endpoint
+	}
+	return r.cam.Endpoint
+}
+
 func (r *foundRow) hasStream() bool {
 	main, _ := onvif.MainAndSub(r.cam.Profiles)
 	return main != nil
@@ -172,7 +181,7 @@ func (r *foundRow) hasStream() bool {
 
 // addable: read in full, with a stream, and not on the wall.
 func (r *foundRow) addable() bool {
-	return r.ready && !r.added && r.hasStream() && !r.fd.v.onWall(r.cam, r.disc.Endpoint)
+	return r.ready && !r.added && r.hasStream() && !r.fd.v.onWall(r.cam, r.endpoint())
 }
 
 // addToWall adds the row's camera as a tile.
@@ -180,7 +189,7 @@ func (r *foundRow) addToWall() {
 	if !r.addable() {
 		return
 	}
-	if r.fd.v.addONVIFCamera(r.cam, r.disc.Endpoint, r.user, r.pass) {
+	if r.fd.v.addONVIFCamera(r.cam, r.endpoint(), r.user, r.pass) {
 		r.added = true
 	}
 	r.show()

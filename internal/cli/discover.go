@@ -141,7 +141,9 @@ func discover(ctx context.Context, xaddrs []string, user, pass string, timeout t
 			dctx, cancel := context.WithTimeout(ctx, describeRounds*timeout)
 			defer cancel()
 			cam, _, err := onvif.Describe(dctx, onvif.Config{XAddr: t.xaddr, Username: user, Password: pass, Timeout: timeout}, t.scopes)
-			cam.Endpoint = t.endpoint
+			if t.endpoint != "" { // found by WS-Discovery; by address, Describe asked the device
+				cam.Endpoint = t.endpoint
+			}
 			out[i] = deviceRow(cam, err)
 		}()
 	}

@@ -51,6 +51,9 @@ func TestDiscoverHostPlays(t *testing.T) {
 		}
 	}
 	d := res.Devices[0]
+	if d.Endpoint != dev.Endpoint() {
+		t.Errorf("endpoint %q, the device's is %q (GetEndpointReference)", d.Endpoint, dev.Endpoint())
+	}
 	if d.XAddr != dev.XAddr || d.Name != "Front Door" || d.Location != "Porch" || d.Manufacturer != "Bars Camera Co" ||
 		d.Model != "BC-2042" || d.Firmware != "1.0" || !d.PTZ || d.SnapshotURL == nil || d.Error != nil || d.ErrorKind != nil {
 		t.Errorf("row %+v", d)

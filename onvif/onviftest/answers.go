@@ -142,6 +142,15 @@ func (d *Device) answer(r *http.Request, req *request) (int, string) {
 				w.el(nsSchema, "ScopeItem", "", x("onvif://www.onvif.org/"+s)))
 		}
 		return 200, d.envelope(w.el(nsDevice, "GetScopesResponse", "", out))
+	case "GetEndpointReference":
+		switch d.o.EndpointReference {
+		case "none":
+			return 400, d.fault("Receiver", "ActionNotSupported", "GetEndpointReference is not supported")
+		case "bare":
+			return 200, d.envelope(w.el(nsDevice, "GetEndpointReferenceResponse", "",
+				w.el(nsDevice, "GUID", "", x(strings.TrimPrefix(d.o.Endpoint, "urn:uuid:")))))
+		}
+		return 200, d.envelope(w.el(nsDevice, "GetEndpointReferenceResponse", "", w.el(nsDevice, "GUID", "", x(d.o.Endpoint))))
 	case "GetProfiles":
 		return d.profiles(req)
 	case "GetVideoSources":

@@ -56,6 +56,10 @@ type Options struct {
 	// StopNeedsBare refuses a PTZ Stop that names PanTilt or Zoom with
 	// InvalidArgVal, as some firmware does.
 	StopNeedsBare bool
+	// EndpointReference is how GetEndpointReference answers: "" with the
+	// urn:uuid: Endpoint, "bare" with the UUID alone (as some firmware
+	// does), "none" with ActionNotSupported (an optional operation).
+	EndpointReference string
 	// Name, Location, Manufacturer, Model, Firmware describe the device;
 	// Endpoint is its urn:uuid.
 	Name, Location, Manufacturer, Model, Firmware, Endpoint string
