@@ -64,7 +64,8 @@ func (v *Viewer) markTiles() {
 	}
 	sel := v.selected
 	v.mu.Unlock()
-	many := v.view.full == nil && len(v.grid.Objects) > 1
+	// No ring in kiosk mode: nothing acts on the selection there.
+	many := v.view.full == nil && len(v.grid.Objects) > 1 && !v.opts.Kiosk
 	for i, t := range tiles {
 		t.ring.set(many && i == sel, t.ring.target)
 		t.info.setAll(v.keys.statsAll)

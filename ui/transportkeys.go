@@ -8,6 +8,9 @@ import "fyne.io/fyne/v2"
 // space pauses or plays. The address bar keeps its own keys (Enter =
 // Play, arrows) while it has the focus.
 func (v *Viewer) typedKey(ev *fyne.KeyEvent) {
+	if v.opts.Kiosk {
+		return // only KioskQuit, a shortcut, acts (ui/kiosk.go)
+	}
 	if v.overlayKey(ev) || // a dialog or menu is up (ui/wallarea.go)
 		v.wallKey(ev) || // full view, fullscreen, pages (ui/fullview.go)
 		v.selectionKey(ev) || v.actionKey(ev) || // ui/selection.go

@@ -39,6 +39,10 @@ type Options struct {
 	Secrets *secrets.Store
 	// Fullscreen starts the window fullscreen (--fullscreen; F leaves).
 	Fullscreen bool
+	// Kiosk shows the wall alone, fullscreen, with no address bar, menu
+	// or dialog; tiles reconnect for ever and only KioskQuit leaves
+	// (--kiosk, ui/kiosk.go).
+	Kiosk bool
 	// StatsFile, when set, gets a JSON report of what each tile paints
 	// every second and at exit (ui/paintstats.go; scripts/bench-wall.sh).
 	StatsFile string
@@ -85,6 +89,12 @@ type Viewer struct {
 	// minimised: the window is out of sight, every stream hidden
 	// (ui/minimised.go). UI thread only.
 	minimised bool
+	// kioskWait is how long a kiosk tile that gave up waits to open its
+	// camera again (kioskRetryWait; tests shorten it).
+	kioskWait time.Duration
+	// kioskQuit ends kiosk mode on KioskQuit: closing the window (tests,
+	// whose windows close at their end, count the calls instead).
+	kioskQuit func()
 
 	mu       sync.Mutex
 	tiles    []*tileState
@@ -122,13 +132,19 @@ type tileState struct {
 // NewViewer builds the window content in win. Call Start to begin playing
 // opts.URLs and Close to stop everything.
 func NewViewer(win fyne.Window, opts Options) *Viewer {
-	v := &Viewer{win: win, opts: opts, stop: make(chan struct{}), do: fyne.Do}
+	v := &Viewer{win: win, opts: opts, stop: make(chan struct{}), do: fyne.Do, kioskWait: kioskRetryWait}
 	v.clock = newPaintClock(func(f func()) { v.do(f) }) // v.do may be swapped by tests
 	v.status = widget.NewLabel("Paste an rtsp:// or rtsps:// address and press Enter.")
 	v.status.Truncation = fyne.TextTruncateEllipsis
 	v.grid = container.NewGridWithColumns(1)
 	about := widget.NewButtonWithIcon("", theme.InfoIcon(), v.showAbout)
-	win.SetContent(container.NewBorder(v.newAddressBar(container.NewHBox(v.newWallButton(), about)), v.newViewBar(), nil, nil, v.initWallKeys()))
+	var content fyne.CanvasObject = container.NewBorder(v.newAddressBar(container.NewHBox(v.newWallButton(), about)), v.newViewBar(), nil, nil, v.initWallKeys())
+	if opts.Kiosk {
+		// The bars are built (the wall's state lives in their widgets)
+		// but not shown.
+		content = v.kioskContent(v.keys.area)
+	}
+	win.SetContent(content)
 	win.Canvas().SetOnTypedKey(v.typedKey)
 	if opts.Fullscreen {
 		win.SetFullScreen(true)
@@ -346,6 +362,11 @@ func (v *Viewer) onStatus(ts *tileState, gen uint64, st player.Status) {
 	default:
 		ts.tile.SetOverlay(st.Text)
 	}
+	if v.opts.Kiosk {
+		v.kioskStatus(ts, gen, st) // no dialogs: the tile says it, or tries again
+		v.refreshStatus()
+		return
+	}
 	if !v.askQuestion(ts, st, sub) && st.State == player.StateFailed && st.Kind == player.KindUnauthorized {
 		v.askPassword(ts)
 	}
@@ -362,6 +383,9 @@ func (v *Viewer) onStatus(ts *tileState, gen uint64, st player.Status) {
 // for, or a camera offering Basic in clear. It reports whether it asked.
 // sub: the failed stream dialed the camera's sub_url.
 func (v *Viewer) askQuestion(ts *tileState, st player.Status, sub bool) bool {
+	if v.opts.Kiosk {
+		return false // the main stream plays on; nobody is there to ask
+	}
 	if cw, ok := withheldCredentials(st); ok {
 		v.askSendCredentials(ts, cw, sub)
 		return true

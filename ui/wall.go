@@ -165,7 +165,10 @@ func (v *Viewer) wallChanged(ts *tileState) {
 		ts.w.cam.User = ts.user
 	}
 	v.nameTiles() // ui/names.go
-	ts.tile.setMenu(func(_ *Tile, at fyne.Position) { v.showTileMenu(ts, at) })
+	if !v.opts.Kiosk {
+		// A wall in kiosk mode offers no menu.
+		ts.tile.setMenu(func(_ *Tile, at fyne.Position) { v.showTileMenu(ts, at) })
+	}
 	v.ptzAttach(ts) // a camera that moves gets its controls (ui/tileptz.go)
 	v.saveWall()
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"log"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -73,7 +75,11 @@ func (v *Viewer) initWallKeys() fyne.CanvasObject {
 	}
 	if dc, ok := v.win.Canvas().(desktop.Canvas); ok {
 		dc.SetOnKeyDown(v.keyDown)
-		dc.SetOnKeyUp(func(ev *fyne.KeyEvent) { v.ptzKey(ev, false) })
+		dc.SetOnKeyUp(func(ev *fyne.KeyEvent) {
+			if !v.opts.Kiosk {
+				v.ptzKey(ev, false)
+			}
+		})
 	}
 	return v.keys.area
 }
@@ -82,6 +88,9 @@ func (v *Viewer) initWallKeys() fyne.CanvasObject {
 // decides what Tab does: focusing the wall here makes the same Tab reach
 // the wall (wallArea.AcceptsTab) rather than focus the address bar.
 func (v *Viewer) keyDown(ev *fyne.KeyEvent) {
+	if v.opts.Kiosk {
+		return
+	}
 	if v.ptzKey(ev, true) { // Ctrl+arrow: PTZ while held (ui/tileptz.go)
 		return
 	}
@@ -144,6 +153,11 @@ func (v *Viewer) overlayKey(ev *fyne.KeyEvent) bool {
 // inform shows an information dialog (a snapshot saved, a wall that did
 // not open) that Enter or Esc closes too. width 0 keeps Fyne's size.
 func (v *Viewer) inform(title, text string, width float32) {
+	if v.opts.Kiosk {
+		// Nobody is there to close it, and it would hide the wall.
+		log.Printf("%s: %s", title, text)
+		return
+	}
 	d := dialog.NewInformation(title, text, v.win)
 	if width > 0 {
 		d.Resize(fyne.NewSize(width, 0))

@@ -49,7 +49,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
   rtspview [--transport auto|udp|tcp|http|https] [--insecure] [--proxy URL] [--start TIME] [--verbose] [--screenshot FILE --after DURATION] [URL…]
-  rtspview [--wall FILE] [--fullscreen] [--screenshot FILE --after DURATION] [--stats-file FILE]
+  rtspview [--wall FILE] [--fullscreen | --kiosk] [--screenshot FILE --after DURATION] [--stats-file FILE]
   rtspview probe [--transport …] [--frames N] [--timeout DURATION] [--user U] [--password P] [--insecure] [--proxy URL] [--start TIME] [--json] [--verbose] URL
   rtspview record [--out DIR] [--segment 15m] [--for DURATION] [--transport T] [--name NAME] URL
   rtspview discover [--timeout 3s] [--json] [--user U] [--password P] [HOST[:PORT]…]
@@ -63,6 +63,8 @@ open as a temporary wall: the saved one is left as it is.
 --stats-file FILE writes, every second and at exit, what each tile paints:
 painted and decoded fps, drops, latency from the last RTP packet to the
 canvas (scripts/bench-wall.sh reads it).
+--kiosk shows the wall fullscreen with no address bar, menus or dialogs;
+cameras reconnect for ever, and only Ctrl+Shift+Q leaves.
 `)
 }
 
@@ -79,6 +81,7 @@ func runGUI(args []string, stderr io.Writer) int {
 	start := fs.String("start", "", "play recordings from this play time (12s, 00:01:30) or wall-clock time (2026-11-28T22:00:00Z)")
 	statsFile := fs.String("stats-file", "", "write what each tile paints (fps, latency) as JSON to FILE every second and at exit")
 	fullscreen := fs.Bool("fullscreen", false, "start fullscreen (F or Esc leaves it)")
+	kiosk := fs.Bool("kiosk", false, "the wall alone, fullscreen: no address bar, menus or dialogs, reconnects for ever; Ctrl+Shift+Q leaves")
 	fs.Usage = func() { usage(stderr) }
 	urls, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -91,7 +94,7 @@ func runGUI(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, player.Sentence(err, ""))
 		return 2
 	}
-	opts := ui.Options{URLs: urls, Transport: tr, Screenshot: *shot, After: *after, Insecure: *insecure, Proxy: *proxy, StatsFile: *statsFile, Fullscreen: *fullscreen}
+	opts := ui.Options{URLs: urls, Transport: tr, Screenshot: *shot, After: *after, Insecure: *insecure, Proxy: *proxy, StatsFile: *statsFile, Fullscreen: *fullscreen, Kiosk: *kiosk}
 	if opts.Start, opts.StartClock, err = player.ParseStart(*start); err != nil {
 		fmt.Fprintln(stderr, player.Sentence(err, ""))
 		return 2
