@@ -49,6 +49,12 @@ type Stats struct {
 	// the level at its target while the sender's clock and the device's
 	// drift apart.
 	Dropped, Repeated uint64
+	// Sync is the lip-sync delay the stream asked for (SetSyncDelay),
+	// on top of Target's block and margin; SyncChanges counts the times
+	// a change of it was made while playing, each a faded pause (longer)
+	// or a faded cut (shorter).
+	Sync        time.Duration
+	SyncChanges uint64
 }
 
 // jitter is a ring of stereo sample frames between the stream's audio
@@ -73,12 +79,28 @@ type jitter struct {
 
 	last [Channels]int16 // the last frame played, for a repeat
 
+	// sync is the lip-sync delay in frames (setSync): the level the
+	// buffer keeps is block+margin+sync. A change while playing is made
+	// at once rather than slipped at 0.2 % (100 ms would take 50 s):
+	// adjust (frames to add, or to cut when negative) waits for the
+	// next pull, which fades the sound out over fadeLen frames, then
+	// plays insert frames of silence or skips the cut, and fades back
+	// in over fadeIn frames. A fade of a few milliseconds is heard as a
+	// short pause, never as the click of a cut waveform.
+	sync, adjust                 int
+	fadeOut, fadeIn              int
+	insert                       int
+	syncChanges                  uint64
 	underruns, dropped, repeated uint64
 	overflow, silence, skipped   int
 }
 
+// fadeLen is the length of a sync change's fade out and in: 5 ms, a few
+// periods of any sound a camera sends, so the ramp itself has no click.
+var fadeLen = frames(5 * time.Millisecond)
+
 func (j *jitter) init(now time.Time) {
-	j.ring = make([]int16, frames(maxBuffered)*Channels)
+	j.ring = make([]int16, frames(maxBuffered+MaxSyncDelay)*Channels)
 	j.margin = frames(minTarget)
 	j.calmAt, j.winStart = now, now
 	j.winMin = -1
@@ -87,7 +109,36 @@ func (j *jitter) init(now time.Time) {
 func (j *jitter) capacity() int { return len(j.ring) / Channels }
 
 // target is the level the buffer fills to before it plays.
-func (j *jitter) target() int { return min(j.block+j.margin, j.capacity()) }
+func (j *jitter) target() int { return min(j.block+j.margin+j.sync, j.capacity()) }
+
+// limit is the most the buffer holds before the oldest sound goes:
+// maxBuffered and the lip-sync delay.
+func (j *jitter) limit() int { return min(frames(maxBuffered)+j.sync, j.capacity()) }
+
+// setSync makes the lip-sync delay f frames (0 to MaxSyncDelay). While
+// buffering the target takes it; while playing the difference is made
+// at the next pull, faded (see jitter.sync). now restarts the level's
+// window: the lowest level seen before the change says nothing of the
+// level after it.
+func (j *jitter) setSync(f int, now time.Time) {
+	f = max(0, min(f, frames(MaxSyncDelay)))
+	if f == j.sync {
+		return
+	}
+	if j.st == playing || j.st == starved {
+		j.adjust += f - j.sync
+		j.syncChanges++
+	}
+	j.sync = f
+	j.winStart, j.winMin, j.slip = now, -1, 0
+}
+
+// pending is the silence still to be played for a sync change, in
+// frames: it is heard before the sound buffered now, so it counts in the
+// delay (latency). A pending cut counts against it.
+func (j *jitter) pending() int {
+	return j.insert + j.adjust
+}
 
 // push adds gap frames of silence, then pcm. What does not fit pushes the
 // oldest sound out.
@@ -100,14 +151,15 @@ func (j *jitter) push(pcm []int16, gap int) {
 			j.st = playing
 		} else {
 			j.st = buffering
+			j.adjust = 0 // it fills up to the target, which holds the sync
 			j.underruns++
 			j.margin = min(j.margin+frames(targetStep), frames(maxTarget))
 			j.calmAt = j.lastPull
 		}
 	}
-	gap = min(gap, j.capacity())
+	gap = min(gap, j.limit())
 	j.silence += gap
-	j.block = max(j.block, min(n, j.capacity()/2))
+	j.block = max(j.block, min(n, frames(maxBuffered)/2))
 	for range gap {
 		j.put(0, 0)
 	}
@@ -117,7 +169,7 @@ func (j *jitter) push(pcm []int16, gap int) {
 }
 
 func (j *jitter) put(l, r int16) {
-	if j.n == j.capacity() {
+	if j.n >= j.limit() {
 		j.head = (j.head + 1) % j.capacity()
 		j.n--
 		j.overflow++
@@ -157,7 +209,24 @@ func (j *jitter) pull(p []byte, now time.Time) (n int, sound bool) {
 		clear(p[:want*2*Channels])
 		return want * 2 * Channels, false
 	}
+	if j.adjust != 0 && j.fadeOut == 0 && j.insert == 0 {
+		j.fadeOut, j.fadeIn = min(fadeLen, j.n), 0
+		if j.fadeOut == 0 {
+			j.afterFade()
+		}
+	}
 	out := 0
+	if j.insert > 0 && j.fadeOut == 0 {
+		// The sync change's pause: silence that the device plays while
+		// the sound waits in the buffer, which is what delays it.
+		out = min(want, j.insert)
+		j.insert -= out
+		clear(p[:out*2*Channels])
+		if j.insert == 0 {
+			j.fadeIn = fadeLen
+		}
+		return out * 2 * Channels, true
+	}
 	for out < want && j.n > 0 {
 		j.slipAt++
 		if j.slip != 0 && j.slipAt >= slipEvery {
@@ -174,14 +243,56 @@ func (j *jitter) pull(p []byte, now time.Time) (n int, sound bool) {
 		}
 		k := j.head * Channels
 		j.last = [Channels]int16{j.ring[k], j.ring[k+1]}
-		putSamples(p[out*2*Channels:], j.last[:])
+		f, faded := j.last, false
+		switch {
+		case j.fadeOut > 0:
+			j.fadeOut--
+			f, faded = ramp(f, j.fadeOut), true
+		case j.fadeIn > 0:
+			f = ramp(f, fadeLen-j.fadeIn)
+			j.fadeIn--
+		}
+		putSamples(p[out*2*Channels:], f[:])
 		j.skip()
 		out++
+		if faded && j.fadeOut == 0 && j.afterFade() {
+			break // the pause starts with the next pull
+		}
 	}
 	if j.winMin < 0 || j.n < j.winMin {
 		j.winMin = j.n
 	}
 	return out * 2 * Channels, true
+}
+
+// afterFade makes the pending sync change once the sound has faded out:
+// a pause of the added length (true: it starts at the next pull), or the
+// cut, faded back in.
+func (j *jitter) afterFade() bool {
+	a := j.adjust
+	j.adjust = 0
+	if a > 0 {
+		j.insert = a
+		return true
+	}
+	j.cut(-a)
+	j.fadeIn = fadeLen
+	return false
+}
+
+// cut drops n frames of the oldest sound (as many as there are).
+func (j *jitter) cut(n int) {
+	n = min(n, j.n)
+	j.head = (j.head + n) % j.capacity()
+	j.n -= n
+}
+
+// ramp scales a frame by k/fadeLen.
+func ramp(f [Channels]int16, k int) [Channels]int16 {
+	for i := range f {
+		f[i] = int16(int(f[i]) * k / fadeLen)
+	}
+	return f
 }
 
 func (j *jitter) skip() {
@@ -203,12 +314,15 @@ func (j *jitter) adapt(now time.Time) {
 	}
 	low := j.winMin
 	j.winStart, j.winMin = now, -1
-	if j.st == playing && low > j.margin+frames(maxTarget) {
+	// The level the buffer keeps: the margin, and the lip-sync delay
+	// that holds the sound back on purpose.
+	base := j.margin + j.sync
+	if j.st == playing && low > base+frames(maxTarget) {
 		// Far more waits than the margin, a whole window long: the
 		// device started late (PulseAudio takes about 2 s to start a
 		// stream, measured) or stalled while the sound came on. Slipping
 		// would take minutes at 0.2 %: the excess goes at once.
-		drop := low - j.margin
+		drop := low - base
 		j.head = (j.head + drop) % j.capacity()
 		j.n -= drop
 		j.skipped += drop
@@ -218,18 +332,20 @@ func (j *jitter) adapt(now time.Time) {
 	switch {
 	case j.st != playing || low < 0:
 		j.slip = 0
-	case low > j.margin+frames(targetStep):
+	case low > base+frames(targetStep):
 		j.slip = -1 // more waits than the margin: the sender runs fast
-	case low < j.margin/2:
+	case low < j.sync+j.margin/2:
 		j.slip = +1 // the device runs fast: an underrun is coming
 	default:
 		j.slip = 0
 	}
 }
 
-// reset drops what is buffered; the margin learnt stays.
+// reset drops what is buffered; the margin learnt and the sync delay
+// stay (the target holds it: what comes next fills up to it).
 func (j *jitter) reset() {
 	j.head, j.n = 0, 0
+	j.adjust, j.insert, j.fadeOut, j.fadeIn = 0, 0, 0, 0
 	j.st = buffering
 	j.block = 0
 	j.slip, j.winMin = 0, -1
@@ -240,6 +356,6 @@ func (j *jitter) stats() Stats {
 	return Stats{
 		State: j.st.String(), Buffered: d(j.n), Target: d(j.target()), Margin: d(j.margin),
 		Underruns: j.underruns, Overflowed: d(j.overflow), Silence: d(j.silence), Skipped: d(j.skipped),
-		Dropped: j.dropped, Repeated: j.repeated,
+		Dropped: j.dropped, Repeated: j.repeated, Sync: d(j.sync), SyncChanges: j.syncChanges,
 	}
 }

@@ -137,7 +137,7 @@ func TestJitterBounded(t *testing.T) {
 	for range 100 {
 		j.push(block(1024, 1), 0)
 	}
-	if j.n != frames(maxBuffered) || cap(j.ring) != frames(maxBuffered)*Channels {
+	if j.n != frames(maxBuffered) || cap(j.ring) != frames(maxBuffered+MaxSyncDelay)*Channels {
 		t.Fatalf("holds %d frames in %d", j.n, cap(j.ring))
 	}
 	if st := j.stats(); st.Overflowed != time.Duration(100*1024-frames(maxBuffered))*time.Second/Rate {
@@ -193,5 +193,108 @@ func TestJitterDrift(t *testing.T) {
 			t.Errorf("skew %v: slipped %d and %d frames", skew, st.Dropped, st.Repeated)
 		}
 		t.Logf("skew %v: %+v", skew, st)
+	}
+}
+
+// pullFrames pulls n frames (device-sized reads) and returns the left
+// channel, silence included.
+func pullFrames(j *jitter, now time.Time, n int) []int16 {
+	var out []int16
+	buf := make([]byte, 240*2*Channels)
+	for len(out) < n {
+		k, _ := j.pull(buf[:min(240, n-len(out))*2*Channels], now)
+		for i := 0; i < k; i += 2 * Channels {
+			out = append(out, int16(binary.LittleEndian.Uint16(buf[i:])))
+		}
+	}
+	return out
+}
+
+// TestJitterSyncDelay: a lip-sync delay set while buffering raises the
+// target; one set while playing is a faded pause of exactly its length
+// (no sound lost, what follows is the sound that waited), and a shorter
+// one a faded cut of the difference. Reset keeps it.
+func TestJitterSyncDelay(t *testing.T) {
+	var j jitter
+	now := time.Unix(0, 0)
+	j.init(now)
+	j.setSync(frames(40*time.Millisecond), now)
+	if j.adjust != 0 || j.target() != frames(minTarget)+frames(40*time.Millisecond) {
+		t.Fatalf("buffering: adjust %d, target %d", j.adjust, j.target())
+	}
+	// A steady ramp, one value per frame: 1, 2, 3, …
+	next := int16(1)
+	feed := func(n int) {
+		pcm := make([]int16, n*Channels)
+		for i := range n {
+			pcm[i*Channels], pcm[i*Channels+1] = next, next
+			next++
+			if next > 20000 {
+				next = 1
+			}
+		}
+		j.push(pcm, 0)
+	}
+	for range 6 {
+		feed(480) // 60 ms: not yet a block, the margin and the sync (70 ms)
+	}
+	if _, sound := j.pull(make([]byte, 4), now); sound {
+		t.Fatal("played before the target with the sync delay")
+	}
+	for range 2 {
+		feed(480)
+	}
+	got := pullFrames(&j, now, 480)
+	if got[0] != 1 || got[479] != 480 {
+		t.Fatalf("first pull %d…%d", got[0], got[479])
+	}
+	// Longer by 100 ms while playing: 5 ms fade out, 100 ms of silence,
+	// then the ramp where it stopped, fading in.
+	j.setSync(frames(140*time.Millisecond), now)
+	if j.pending() != frames(100*time.Millisecond) {
+		t.Fatalf("pending %d", j.pending())
+	}
+	before := j.n
+	got = pullFrames(&j, now, fadeLen+frames(100*time.Millisecond)+fadeLen+10)
+	for i := range fadeLen {
+		want := int(481+i) * (fadeLen - 1 - i) / fadeLen
+		if int(got[i]) != want {
+			t.Fatalf("fade out: frame %d is %d, want %d", i, got[i], want)
+		}
+	}
+	for i := fadeLen; i < fadeLen+frames(100*time.Millisecond); i++ {
+		if got[i] != 0 {
+			t.Fatalf("pause: frame %d is %d", i, got[i])
+		}
+	}
+	after := got[fadeLen+frames(100*time.Millisecond):]
+	if want := int16(481 + fadeLen); after[0] != 0 || after[fadeLen] != want+int16(fadeLen) {
+		t.Fatalf("after the pause %d … %d, want 0 … %d", after[0], after[fadeLen], want+int16(fadeLen))
+	}
+	if j.n != before-2*fadeLen-10 || j.pending() != 0 || j.syncChanges != 1 {
+		t.Fatalf("buffered %d (was %d), pending %d, changes %d", j.n, before, j.pending(), j.syncChanges)
+	}
+	// Shorter by 30 ms: a faded cut of 30 ms.
+	for range 10 {
+		feed(480)
+	}
+	j.setSync(frames(110*time.Millisecond), now)
+	first := int(pullFrames(&j, now, 1)[0]) // the fade's first frame, 1×(fadeLen-1)/fadeLen
+	rest := pullFrames(&j, now, fadeLen-1+fadeLen+1)
+	v0 := first*fadeLen/(fadeLen-1) + 1 // the ramp's value at the fade's first frame, ±1
+	wantAfter := v0 + fadeLen + frames(30*time.Millisecond) + fadeLen
+	if got := int(rest[len(rest)-1]); got < wantAfter-2 || got > wantAfter+2 {
+		t.Fatalf("after the cut %d, want %d", got, wantAfter)
+	}
+	if j.stats().Sync != 110*time.Millisecond {
+		t.Fatalf("sync %v", j.stats().Sync)
+	}
+	j.reset()
+	if j.sync != frames(110*time.Millisecond) || j.pending() != 0 {
+		t.Fatalf("reset: sync %d pending %d", j.sync, j.pending())
+	}
+	j.setSync(frames(time.Hour), now)
+	if j.sync != frames(MaxSyncDelay) {
+		t.Fatalf("sync %d, bounded at %d", j.sync, frames(MaxSyncDelay))
 	}
 }

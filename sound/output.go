@@ -59,6 +59,12 @@ const (
 	levelWindow = time.Second
 )
 
+// MaxSyncDelay bounds SetSyncDelay: lip sync holds the sound back by what
+// the picture takes longer, which is a decode and a paint (tens of
+// milliseconds) on a working viewer; more than half a second means a
+// sender's clocks are wrong, and the sound stays near live instead.
+const MaxSyncDelay = 500 * time.Millisecond
+
 // ErrNoDevice means there is no sound device to play on (none installed,
 // none reachable, or it went away). The picture plays on.
 var ErrNoDevice = errors.New("no sound device")
@@ -158,6 +164,43 @@ func (o *Output) ResetAudio() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.jb.reset()
+}
+
+// SetSyncDelay holds the sound back by d (0 to MaxSyncDelay) on top of
+// the jitter buffer's own target, so that it is heard with the picture
+// it belongs to (player's lip sync). A change while sound plays is made
+// at once, as a pause of a few milliseconds faded out and in (longer) or
+// a faded cut (shorter): the caller changes it rarely. The delay stays
+// across ResetAudio.
+func (o *Output) SetSyncDelay(d time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.jb.setSync(frames(d), time.Now())
+}
+
+// Latency returns how long from now the end of the sound handed to
+// PlayAudio so far will take to be heard, and false while nothing plays
+// (the buffer fills to its target first, so that time is not yet known).
+// It is what waits in the jitter buffer (and a sync change's pause not
+// yet played), what oto's player has taken and not yet written, and the
+// device's buffer, deviceBuffer: ALSA's (or PulseAudio's) own delay is
+// not reported through oto, and the device is asked for that much.
+func (o *Output) Latency() (time.Duration, bool) {
+	o.mu.Lock()
+	playing := !o.closed && o.jb.st == playing
+	f := o.jb.n + o.jb.pending()
+	o.mu.Unlock()
+	if !playing {
+		return 0, false
+	}
+	d := time.Duration(f) * time.Second / Rate
+	if o.player != nil {
+		// Outside o.mu: o.mu is never held while calling into oto, so
+		// no lock order forms between it and the player's own lock.
+		d += time.Duration(o.player.BufferedSize()/(2*Channels)) * time.Second / Rate
+		d += deviceBuffer
+	}
+	return d, true
 }
 
 // SetVolume sets the loudness: 0 is silent, 1 as decoded, up to

@@ -152,3 +152,30 @@ func TestOutputWithoutDevice(t *testing.T) {
 	}
 	t.Logf("%s", strings.TrimSpace(string(out)))
 }
+
+// TestOutputLatency: nothing is known while the buffer fills; once it
+// plays, the latency is what waits in it, and a sync delay set then is
+// in it at once (as the pause still to be played), before it is heard.
+func TestOutputLatency(t *testing.T) {
+	o := newOutput()
+	if _, ok := o.Latency(); ok {
+		t.Fatal("a latency before anything plays")
+	}
+	for range 4 {
+		o.PlayAudio(make([]int16, 1024*Channels), 0)
+	}
+	buf := make([]byte, frames(pullChunk)*2*Channels)
+	reader{o}.Read(buf)
+	d, ok := o.Latency()
+	want := time.Duration(4*1024-frames(pullChunk)) * time.Second / Rate
+	if !ok || d != want {
+		t.Fatalf("latency %v %v, want %v", d, ok, want)
+	}
+	o.SetSyncDelay(80 * time.Millisecond)
+	if d, _ := o.Latency(); d != want+80*time.Millisecond {
+		t.Fatalf("latency %v after an 80 ms sync delay, want %v", d, want+80*time.Millisecond)
+	}
+	if st := o.Stats(); st.Sync != 80*time.Millisecond || st.SyncChanges != 1 {
+		t.Fatalf("stats %+v", st)
+	}
+}
