@@ -79,6 +79,9 @@ type audioFeed struct {
 	free    chan *audioPkt
 	dropped atomic.Uint64 // packets lost because the queue was full
 	samples atomic.Int64  // decoded samples per channel, at AudioRate
+	// sync holds the sound in step with the picture (audiosync.go); the
+	// audio goroutine runs it, Stats reads its figures.
+	sync avSync
 }
 
 // sinkBox holds an AudioSink in an atomic.Pointer.
@@ -167,6 +170,7 @@ func (s *Stream) audioLoop() {
 	var path *audioPath
 	var cur *audioTrack
 	var gen uint64
+	var told *sinkBox // the sink last told the sync delay
 	defer func() {
 		if path != nil {
 			path.close()
@@ -192,6 +196,7 @@ func (s *Stream) audioLoop() {
 			}
 			cur, gen = p.track, p.gen
 			path = s.openAudio(cur)
+			s.aud.sync.reset() // a new session: its own reports
 			if b := s.aud.sink.Load(); b != nil {
 				b.s.ResetAudio()
 			}
@@ -208,9 +213,53 @@ func (s *Stream) audioLoop() {
 				cur.srcRate.Store(int32(r))
 				cur.srcCh.Store(int32(c))
 			}
+			told = s.syncAudio(path, cur, told, time.Now())
 		}
 		s.aud.free <- p
 	}
+}
+
+// syncAudio runs the lip sync after a packet was played (audiosync.go):
+// every syncSampleEvery it measures when the end of the sound just handed
+// to the sink will be heard and when the picture last shown was, maps
+// both through their tracks' latest sender reports, and gives the sink
+// the sync delay that follows. A sink that is not an AudioSyncSink is
+// left alone; one newly given to the stream (told is the last one) gets
+// the stream's delay at once, whatever the last stream left on it. It
+// returns the sink told.
+func (s *Stream) syncAudio(path *audioPath, t *audioTrack, told *sinkBox, now time.Time) *sinkBox {
+	b := s.aud.sink.Load()
+	if b == nil {
+		return told
+	}
+	sk, ok := b.s.(AudioSyncSink)
+	if !ok {
+		return b
+	}
+	y := &s.aud.sync
+	if b != told {
+		sk.SetSyncDelay(y.delay)
+	}
+	if !y.due(now) || !path.haveNext {
+		return b
+	}
+	lat, playing := sk.Latency()
+	if !playing {
+		return b
+	}
+	s.mu.Lock()
+	cl := s.client
+	s.mu.Unlock()
+	if cl == nil {
+		return b
+	}
+	video := presentation{sr: cl.Stats(cl.VideoTrackIndex()).LastSenderReport, clock: videoClockRate}
+	video.ts, video.at, _ = s.frames.picture(now) // zero when none: no measure
+	audio := presentation{sr: cl.Stats(t.track.Index).LastSenderReport, clock: path.clock, ts: path.next, at: now.Add(lat)}
+	if old := y.delay; y.step(now, video, audio) != old {
+		sk.SetSyncDelay(y.delay)
+	}
+	return b
 }
 
 // openAudio opens the depacketizer and decoder for t, or marks it failed.
@@ -236,6 +285,9 @@ func (s *Stream) audioInfo(t *audioTrack, cl *rtsp.Client) *AudioInfo {
 		Supported:  t.unsupported == nil && !t.failed.Load(),
 		SetUp:      t.setUp.Load(),
 		Refused:    t.refused.Load(),
+		Synced:     s.aud.sync.synced.Load(),
+		SyncOffset: time.Duration(s.aud.sync.offset.Load()),
+		SyncDelay:  time.Duration(s.aud.sync.held.Load()),
 	}
 	if r := t.srcRate.Load(); r > 0 {
 		ai.SampleRate, ai.Channels = int(r), int(t.srcCh.Load())

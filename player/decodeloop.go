@@ -84,8 +84,9 @@ type auBuf struct {
 	hasNPT   bool
 	codec    decode.Codec
 	keyframe bool
-	damaged  bool  // packets of it were lost: the decoder conceals
-	arrived  int64 // Unix ns the unit's last packet arrived (latency.go)
+	damaged  bool   // packets of it were lost: the decoder conceals
+	arrived  int64  // Unix ns the unit's last packet arrived (latency.go)
+	rtp      uint32 // the unit's RTP time, for lip sync (audiosync.go)
 }
 
 // auQueue bounds received-but-not-yet-decoded access units. When decoding
@@ -179,12 +180,12 @@ func (s *Stream) decodeLoop() {
 		}
 		s.snapKeep(dec) // snapshot.go
 		out, err := s.decodeUnit(dec, b)
-		npt, hasNPT, arrived := b.npt, b.hasNPT, b.arrived
+		npt, hasNPT, arrived, ts := b.npt, b.hasNPT, b.arrived, b.rtp
 		s.free <- b
 		if err != nil || out == nil {
 			continue
 		}
-		s.showPicture(dec, out, gen, npt, hasNPT, arrived)
+		s.showPicture(dec, out, gen, npt, hasNPT, arrived, ts)
 	}
 }
 
@@ -194,7 +195,11 @@ func (s *Stream) decodeLoop() {
 // showMu, as freeze does: once Pause returns, no picture decoded before it
 // can still be shown, so the picture held is the one shown when Pause was
 // asked, and OnFrame has seen it.
-func (s *Stream) showPicture(dec *decode.Decoder, out *image.RGBA, gen uint64, npt time.Duration, hasNPT bool, arrived int64) {
+//
+// ts is the RTP time of the unit just decoded: with LowDelay and the
+// baseline and main profiles cameras send (no B-frames), the picture that
+// comes out is that unit's.
+func (s *Stream) showPicture(dec *decode.Decoder, out *image.RGBA, gen uint64, npt time.Duration, hasNPT bool, arrived int64, ts uint32) {
 	s.showMu.Lock()
 	defer s.showMu.Unlock()
 	if s.pb.paused.Load() || gen != s.pb.gen.Load() || !s.pb.show(npt, hasNPT) {
@@ -203,7 +208,7 @@ func (s *Stream) showPicture(dec *decode.Decoder, out *image.RGBA, gen uint64, n
 	sw, sh := dec.SourceSize()
 	s.srcW.Store(int32(sw))
 	s.srcH.Store(int32(sh))
-	s.frames.publishAt(out, arrived)
+	s.frames.publishAt(out, arrived, ts, true, time.Now().UnixNano())
 	s.snapPublished(dec)
 	s.pb.picture(npt, hasNPT, time.Now())
 	s.shownCount.Add(1)

@@ -354,6 +354,7 @@ func (s *Stream) queue(a *attempt, au depack.AccessUnit) {
 	b.keyframe = au.Keyframe
 	b.damaged = damaged
 	b.arrived = a.arrived
+	b.rtp = au.Timestamp
 	s.auCh <- b // never blocks: auCh has room for every buffer in free
 }
 

@@ -1,0 +1,139 @@
+package player
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/rtspview/rtspview/rtsp/rtsptest"
+)
+
+// syncSink is an AudioSyncSink that stands for a sound device: what it is
+// handed is heard its fixed latency later, plus the sync delay it was
+// last given, which it records.
+type syncSink struct {
+	mu      sync.Mutex
+	latency time.Duration
+	delay   time.Duration
+	set     []time.Duration // every SetSyncDelay, in order
+	pushed  int
+}
+
+func (k *syncSink) PlayAudio([]int16, int) {
+	k.mu.Lock()
+	k.pushed++
+	k.mu.Unlock()
+}
+
+func (k *syncSink) ResetAudio() {}
+
+func (k *syncSink) Latency() (time.Duration, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.latency + k.delay, k.pushed > 0
+}
+
+func (k *syncSink) SetSyncDelay(d time.Duration) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.delay = d
+	k.set = append(k.set, d)
+}
+
+func (k *syncSink) state() (time.Duration, []time.Duration) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.delay, append([]time.Duration(nil), k.set...)
+}
+
+// TestSyncGst: gst-rtsp-server's H.264 with AAC, played as the window
+// does (a UI thread taking each picture, a sound device whose latency is
+// known). Before the sender reports the sound is not held back; once
+// both tracks have one (gst's rtpbin sends them every ~5 s, the first
+// within a few), the stream reports the offset between sound and
+// picture, and the sink's delay is changed by it: the sound 300 ms
+// early through the device is held back by about that much, after which
+// the offset as heard is near 0. The bounds are wide (the stream's own
+// delays vary with the load on the machine); the arithmetic is
+// TestSyncDelay's.
+func TestSyncGst(t *testing.T) {
+	url := rtsptest.StartGst(t, rtsptest.GstOptions{Width: 320, Height: 240, Audio: "aac"})
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
+	// A device that plays the sound 300 ms sooner than the picture is
+	// shown: negative, as no device is, so that the sound is surely
+	// early whatever the picture's delay on this machine.
+	sink := &syncSink{latency: -300 * time.Millisecond}
+	frame := make(chan struct{}, 1)
+	s := Start(Config{URL: url, Transport: TransportTCP, Audio: sink, OnFrame: func() {
+		select {
+		case frame <- struct{}{}:
+		default:
+		}
+	}})
+	defer s.Close()
+	// The UI thread: takes each picture as it comes (Frame).
+	done := make(chan struct{})
+	var ui sync.WaitGroup
+	ui.Add(1)
+	go func() {
+		defer ui.Done()
+		for {
+			select {
+			case <-done:
+				return
+			case <-frame:
+				s.Frame()
+			}
+		}
+	}()
+	defer func() { close(done); ui.Wait() }()
+
+	var first AudioInfo
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		a := s.Stats().Audio
+		if a != nil && a.Synced {
+			first = *a
+			break
+		}
+		if a != nil && a.SyncDelay != 0 {
+			t.Fatalf("held back %v before the offset is known", a.SyncDelay)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no lip sync within 30 s: audio %+v, status %+v", a, s.Status())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("first measure: offset %v, delay %v", first.SyncOffset, first.SyncDelay)
+	// The sound is early by the device's 300 ms, less what the picture
+	// takes more than the sound to reach its end (decode, the hop to the
+	// UI: 0 to 200 ms here), plus what the sender's clocks say.
+	if first.SyncOffset > -100*time.Millisecond || first.SyncOffset < -600*time.Millisecond {
+		t.Fatalf("first offset %v, want about -300 ms", first.SyncOffset)
+	}
+	// Settled: measured again after the change was heard.
+	var last AudioInfo
+	for end := time.Now().Add(4 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		last = *s.Stats().Audio
+	}
+	held, set := sink.state()
+	t.Logf("then: offset %v, delay %v; the sink was given %v", last.SyncOffset, last.SyncDelay, set)
+	if held != last.SyncDelay {
+		t.Fatalf("the sink holds %v, Stats says %v", held, last.SyncDelay)
+	}
+	if last.SyncDelay < 100*time.Millisecond || last.SyncDelay > 600*time.Millisecond {
+		t.Fatalf("delay %v, want about 300 ms", last.SyncDelay)
+	}
+	if (last.SyncDelay + first.SyncOffset).Abs() > 100*time.Millisecond {
+		t.Errorf("delay %v does not undo the first offset %v", last.SyncDelay, first.SyncOffset)
+	}
+	if !last.Synced || last.SyncOffset.Abs() > 80*time.Millisecond {
+		t.Errorf("offset as heard %v with the delay %v", last.SyncOffset, last.SyncDelay)
+	}
+	if len(set) > 4 {
+		t.Errorf("the delay changed %d times in a few seconds: %v", len(set), set)
+	}
+}
