@@ -43,13 +43,14 @@ func (v *Viewer) wallMenu() *fyne.Menu {
 			v.status.SetText("Copied the wall file's path: " + p)
 		})
 	}
-	return fyne.NewMenu("",
+	items := []*fyne.MenuItem{
 		fyne.NewMenuItem("Import wall…", v.importWall),
 		v.newFindMenuItem(), // ONVIF (ui/findcameras.go)
 		fyne.NewMenuItem("Export wall…", v.exportWall),
 		fyne.NewMenuItemSeparator(),
-		info,
-	)
+	}
+	items = append(items, v.newAutostartItems()...) // ui/autostart.go
+	return fyne.NewMenu("", append(items, fyne.NewMenuItemSeparator(), info)...)
 }
 
 // importWall reads a wall file the person picks and asks what to do with
