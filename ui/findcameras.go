@@ -115,6 +115,9 @@ type findDialog struct {
 	addr   *widget.Entry
 	list   *fyne.Container
 	addAll *widget.Button
+	// asking is the row of the address typed last while "Asking HOST…"
+	// is on the status line.
+	asking *foundRow
 	rows   []*foundRow
 	// opened is when the dialog opened, listed when the probe's devices
 	// were on screen (the status line and tests say how long it took).
@@ -255,8 +258,26 @@ func (fd *findDialog) askAddress() {
 		return
 	}
 	fd.addr.SetText("")
-	fd.addRow(onvif.Discovered{XAddrs: []string{xaddr}})
+	fd.asking = fd.addRow(onvif.Discovered{XAddrs: []string{xaddr}})
 	fd.status.SetText("Asking " + hostLabel(hostOfXAddr(xaddr)) + "…")
+	if fd.asking.ready || fd.asking.err != nil {
+		fd.answered(fd.asking) // listed and read before
+	}
+}
+
+// answered replaces "Asking HOST…" once the camera typed last has been
+// read: the status line must not say it is still asking.
+func (fd *findDialog) answered(r *foundRow) {
+	if r != fd.asking {
+		return
+	}
+	fd.asking = nil
+	host := hostLabel(hostOfXAddr(r.xaddr))
+	if r.err != nil {
+		fd.status.SetText(host + ": " + onvif.Sentence(r.err))
+		return
+	}
+	fd.status.SetText(host + " answered: " + cleanText(r.title.Text) + ".")
 }
 
 // refreshAddAll enables Add all while some row can be added.
@@ -271,11 +292,17 @@ func (fd *findDialog) refreshAddAll() {
 }
 
 // addAllRows adds every camera that has streams and is not on the wall.
+// Every row is shown again after: one added may put another's streams on
+// the wall (an NVR's channels share addresses), and that row then says
+// so rather than "Ready to add".
 func (fd *findDialog) addAllRows() {
 	for _, r := range fd.rows {
 		if r.addable() {
 			r.addToWall()
 		}
+	}
+	for _, r := range fd.rows {
+		r.show()
 	}
 	fd.refreshAddAll()
 }

@@ -188,6 +188,35 @@ func TestFindCamerasAsksForThePassword(t *testing.T) {
 	}
 }
 
+// A camera typed in after the probe has answered: the status line says
+// "Asking HOST…" while it is asked and what came of it once it has, not
+// "Asking" for ever (seen driving the window under Xvfb).
+func TestFindCamerasStatusSaysTheAnswer(t *testing.T) {
+	dev := simulatedCamera(t, onviftest.Options{Username: "admin", Password: "right", Name: "Yard"}, "rtsp://127.0.0.1:1/a", "")
+	v, _ := newTestViewer(t, Options{Secrets: secrets.NewWithBackend(nil)})
+	onUI(v.showFindCameras)
+	fd := v.cams.open
+	waitFor(t, 10*time.Second, "the probe's answer", func() bool { return strings.Contains(fd.status.Text, " in ") })
+	host := hostPortOf(t, dev.XAddr)
+	onUI(func() {
+		fd.pass.SetText("right")
+		fd.addr.SetText(host)
+		fd.askAddress()
+	})
+	waitFor(t, 10*time.Second, "the row read", func() bool { return len(fd.rows) == 1 && fd.rows[0].ready })
+	onUI(func() {
+		if want := host + " answered: Yard."; fd.status.Text != want {
+			t.Errorf("status %q, want %q", fd.status.Text, want)
+		}
+		// Typed again: listed already, answered at once.
+		fd.addr.SetText(host)
+		fd.askAddress()
+		if want := host + " answered: Yard."; fd.status.Text != want {
+			t.Errorf("asked again: status %q, want %q", fd.status.Text, want)
+		}
+	})
+}
+
 // A PTZ camera's tile: a drag on the picture sends ContinuousMove the way
 // the pointer went, then Stop at the release; Ctrl+← does the same while
 // held (a plain ← moves the selection); a wheel step zooms and stops by

@@ -109,6 +109,7 @@ func (r *foundRow) describe(user, pass string) {
 				r.thumb.Refresh()
 			}
 			r.show()
+			r.fd.answered(r)
 			r.fd.refreshAddAll()
 		})
 	})
