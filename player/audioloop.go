@@ -256,8 +256,18 @@ func (s *Stream) syncAudio(path *audioPath, t *audioTrack, told *sinkBox, now ti
 	video := presentation{sr: cl.Stats(cl.VideoTrackIndex()).LastSenderReport, clock: videoClockRate}
 	video.ts, video.at, _ = s.frames.picture(now) // zero when none: no measure
 	audio := presentation{sr: cl.Stats(t.track.Index).LastSenderReport, clock: path.clock, ts: path.next, at: now.Add(lat)}
-	if old := y.delay; y.step(now, video, audio) != old {
+	old := y.delay
+	if y.step(now, video, audio) != old {
 		sk.SetSyncDelay(y.delay)
+	}
+	if y.delay != old || now.Sub(y.logged) >= syncLogEvery {
+		y.logged = now
+		vd, vok := video.delay()
+		ad, aok := audio.delay()
+		if vok && aok {
+			slog.Debug("player: lip sync", "picture_delay", vd, "sound_delay", ad,
+				"offset", time.Duration(y.offset.Load()), "held", y.delay, "was", old, "synced", y.synced.Load())
+		}
 	}
 	return b
 }

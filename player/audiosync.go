@@ -74,6 +74,9 @@ const (
 	// freshPicture: a picture shown longer ago than this (a paused or
 	// stalled picture) says nothing about the picture's delay now.
 	freshPicture = time.Second
+	// syncLogEvery: the delays go to the debug log this often, and at
+	// each change (rtspview --verbose; scripts/bench-avsync.sh keeps it).
+	syncLogEvery = 5 * time.Second
 )
 
 // presentation is one piece of a track reaching the person: RTP time ts
@@ -137,6 +140,7 @@ type avSync struct {
 	samples [syncSamples]time.Duration
 	n       int
 	next    time.Time // when the next offset is measured
+	logged  time.Time // when the delays were last logged (--verbose)
 	delay   time.Duration
 
 	offset atomic.Int64 // median offset as heard, ns

@@ -74,7 +74,7 @@ echo "| player | pairs | median | worst | mean | min | max | flashes | beeps | c
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for player in $players; do
   case $player in
-  rtspview) cmd=(./bin/rtspview --transport tcp "$url") ;;
+  rtspview) cmd=(./bin/rtspview --verbose --transport tcp "$url") ;; # --verbose: the lip sync's own figures in its log (KEEP)
   ffplay) cmd=(env SDL_AUDIODRIVER=pulseaudio ffplay -hide_banner -loglevel error -rtsp_transport tcp -left 0 -top 0 "$url") ;;
   *) echo "unknown player $player" >&2; exit 2 ;;
   esac
