@@ -93,6 +93,13 @@ for player in $players; do
   kill $gui 2>/dev/null || true
   wait $gui 2>/dev/null || true
   r=$("$py" scripts/avsync/offsets.py "$tmp/v.txt" "$tmp/a.txt" || true)
+  if [ "$player" = rtspview ]; then
+    # The player's own measure (player/audiosync.go), logged every 5 s:
+    # the median of the logged offsets, to set beside the capture's.
+    own=$(sed -n 's/.*msg="player: lip sync".* offset=\([-0-9.]*\)\(m\|µ\)\{0,1\}s.*/\1 \2/p' "$tmp/$player.log" |
+      awk '{v=$1; if ($2=="µ") v/=1000; else if ($2=="") v*=1000; print v}' | sort -g |
+      awk '{a[NR]=$1} END{if (NR) printf "median %+.0f ms of %d (min %+.0f, max %+.0f)", a[int((NR+1)/2)], NR, a[1], a[NR]}')
+  fi
   if [ -n "${KEEP:-}" ]; then cp "$tmp/v.txt" "$tmp/a.txt" "$tmp/cap.err" "$tmp/$player.log" "$KEEP/" 2>/dev/null || true; fi
   if [[ $r == n=* ]]; then
     eval "$(tr ' ' '\n' <<<"$r" | sed 's/^/R_/')"
@@ -102,4 +109,5 @@ for player in $players; do
   fi
 done
 echo
+[ -n "${own:-}" ] && echo "rtspview's own offset (Stats.Audio.SyncOffset from the sender reports, logged every 5 s): ${own}."
 echo "Offset = beep onset − flash onset on the screen, ms (positive: the sound is late; ±10 ms from the 50 fps capture). Load after: $(cut -d' ' -f1-3 /proc/loadavg)"
