@@ -238,7 +238,10 @@ func (s *Stream) syncAudio(path *audioPath, t *audioTrack, told *sinkBox, now ti
 	}
 	y := &s.aud.sync
 	if b != told {
+		// Given the sound (again): the measures from before, if any,
+		// are of another time.
 		sk.SetSyncDelay(y.delay)
+		y.n = 0
 	}
 	if !y.due(now) || !path.haveNext {
 		return b
