@@ -39,14 +39,16 @@ type AudioInfo struct {
 	// Synced is set once both tracks have an RTCP sender report and the
 	// sound's offset from the picture is measured (audiosync.go), on a
 	// sink that reports when it plays (AudioSyncSink, the sound device).
-	// SyncOffset is that offset as heard now: how much later the sound
-	// is heard than the picture of the same moment is shown (negative:
-	// earlier), the median over about two seconds. SyncDelay is what the
-	// sound is held back by to bring it to 0; a sound later than the
-	// picture is not corrected and shows as a positive offset.
-	Synced     bool
-	SyncOffset time.Duration
-	SyncDelay  time.Duration
+	// SyncOffset is that offset as seen and heard now: how much later the
+	// sound is heard than the picture of the same moment is shown
+	// (negative: earlier), the median over about two seconds. SyncDelay
+	// is what the sound is held back by to bring it to 0 (it was early),
+	// PictureHold what the picture is (the sound was late); one of them
+	// is 0.
+	Synced      bool
+	SyncOffset  time.Duration
+	SyncDelay   time.Duration
+	PictureHold time.Duration
 }
 
 // audioPath turns one audio track's RTP packets into PCM: the

@@ -105,6 +105,9 @@ func (f *audioFeed) init(sink AudioSink) {
 func (s *Stream) SetAudio(sink AudioSink) {
 	if sink == nil {
 		s.aud.sink.Store(nil)
+		// Without the sound the picture is not held back for it; the
+		// audio goroutine holds it again when the sound comes back.
+		s.aud.sync.picHold.Store(0)
 		return
 	}
 	s.aud.sink.Store(&sinkBox{sink})
@@ -232,15 +235,17 @@ func (s *Stream) syncAudio(path *audioPath, t *audioTrack, told *sinkBox, now ti
 	if b == nil {
 		return told
 	}
+	y := &s.aud.sync
 	sk, ok := b.s.(AudioSyncSink)
 	if !ok {
+		y.picHold.Store(0) // nothing says when this sink plays
 		return b
 	}
-	y := &s.aud.sync
 	if b != told {
 		// Given the sound (again): the measures from before, if any,
 		// are of another time.
 		sk.SetSyncDelay(y.delay)
+		y.picHold.Store(int64(y.hold))
 		y.n = 0
 	}
 	if !y.due(now) || !path.haveNext {
@@ -259,17 +264,17 @@ func (s *Stream) syncAudio(path *audioPath, t *audioTrack, told *sinkBox, now ti
 	video := presentation{sr: cl.Stats(cl.VideoTrackIndex()).LastSenderReport, clock: videoClockRate}
 	video.ts, video.at, _ = s.frames.picture(now) // zero when none: no measure
 	audio := presentation{sr: cl.Stats(t.track.Index).LastSenderReport, clock: path.clock, ts: path.next, at: now.Add(lat)}
-	old := y.delay
+	old, oldHold := y.delay, y.hold
 	if y.step(now, video, audio) != old {
 		sk.SetSyncDelay(y.delay)
 	}
-	if y.delay != old || now.Sub(y.logged) >= syncLogEvery {
+	if y.delay != old || y.hold != oldHold || now.Sub(y.logged) >= syncLogEvery {
 		y.logged = now
 		vd, vok := video.delay()
 		ad, aok := audio.delay()
 		if vok && aok {
 			slog.Debug("player: lip sync", "picture_delay", vd, "sound_delay", ad,
-				"offset", time.Duration(y.offset.Load()), "held", y.delay, "was", old, "synced", y.synced.Load())
+				"offset", time.Duration(y.offset.Load()), "sound_held", y.delay, "picture_held", y.hold, "synced", y.synced.Load())
 		}
 	}
 	return b
@@ -290,17 +295,18 @@ func (s *Stream) openAudio(t *audioTrack) *audioPath {
 // count.
 func (s *Stream) audioInfo(t *audioTrack, cl *rtsp.Client) *AudioInfo {
 	ai := &AudioInfo{
-		Codec:      t.name,
-		SampleRate: t.track.ClockRate,
-		Channels:   t.track.Channels,
-		Decoded:    time.Duration(s.aud.samples.Load()) * time.Second / AudioRate,
-		Dropped:    s.aud.dropped.Load(),
-		Supported:  t.unsupported == nil && !t.failed.Load(),
-		SetUp:      t.setUp.Load(),
-		Refused:    t.refused.Load(),
-		Synced:     s.aud.sync.synced.Load(),
-		SyncOffset: time.Duration(s.aud.sync.offset.Load()),
-		SyncDelay:  time.Duration(s.aud.sync.held.Load()),
+		Codec:       t.name,
+		SampleRate:  t.track.ClockRate,
+		Channels:    t.track.Channels,
+		Decoded:     time.Duration(s.aud.samples.Load()) * time.Second / AudioRate,
+		Dropped:     s.aud.dropped.Load(),
+		Supported:   t.unsupported == nil && !t.failed.Load(),
+		SetUp:       t.setUp.Load(),
+		Refused:     t.refused.Load(),
+		Synced:      s.aud.sync.synced.Load(),
+		SyncOffset:  time.Duration(s.aud.sync.offset.Load()),
+		SyncDelay:   time.Duration(s.aud.sync.held.Load()),
+		PictureHold: time.Duration(s.aud.sync.picHold.Load()),
 	}
 	if r := t.srcRate.Load(); r > 0 {
 		ai.SampleRate, ai.Channels = int(r), int(t.srcCh.Load())

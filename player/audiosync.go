@@ -19,14 +19,13 @@ import (
 // their difference: the A/V offset, how much later the sound is heard
 // than the picture of the same moment is shown.
 //
-// The picture is shown as soon as it is decoded (a low-latency viewer
-// holds no picture back), and decoding and painting take longer than the
-// sound's way through its jitter buffer, so the sound is usually early.
-// The sound is then held back by that much (AudioSyncSink.SetSyncDelay):
-// an audio buffer costs nothing but delay, which the picture has anyway.
-// A sound later than the picture would need the pictures held back,
-// which the newest-frame slot (frame.go) has no place for: that residual
-// stays, and Stats says how large it is.
+// Whichever is ahead waits for the other. A sound early (a picture slow
+// to decode) is held back in the sink (AudioSyncSink.SetSyncDelay). A
+// sound late, which is what a loaded machine's sound buffers make it
+// (audiosync_hold.go), holds the picture back: the stream's access units
+// wait before the decoder. Both are bounded by maxSyncDelay; neither
+// happens before both tracks have a sender report, nor on a stream
+// without the sound.
 
 // AudioSyncSink is an AudioSink that can say when the sound it takes is
 // heard and hold it back: *sound.Output is one. A stream whose sink is
@@ -143,17 +142,20 @@ type avSync struct {
 	logged  time.Time // when the delays were last logged (--verbose)
 	delay   time.Duration
 
-	offset atomic.Int64 // median offset as heard, ns
-	held   atomic.Int64 // the delay the sink holds the sound back by, ns
-	synced atomic.Bool  // both tracks have reports and an offset is known
+	hold time.Duration // the picture's hold, as picHold
+
+	offset  atomic.Int64 // median offset as heard, ns
+	held    atomic.Int64 // the delay the sink holds the sound back by, ns
+	picHold atomic.Int64 // the picture's hold, ns: the decode loop reads it (audiosync_hold.go)
+	synced  atomic.Bool  // both tracks have reports and an offset is known
 }
 
 // reset forgets the measure and the delay (a new session: new reports).
 func (y *avSync) reset() {
-	y.vSR, y.aSR, y.stale, y.n, y.delay = rtsp.SenderReport{}, rtsp.SenderReport{}, 0, 0, 0
+	y.vSR, y.aSR, y.stale, y.n = rtsp.SenderReport{}, rtsp.SenderReport{}, 0, 0
 	y.next = time.Time{}
 	y.offset.Store(0)
-	y.held.Store(0)
+	y.setDelay(0, 0)
 	y.synced.Store(false)
 }
 
@@ -169,7 +171,7 @@ func (y *avSync) step(now time.Time, video, audio presentation) time.Duration {
 		// Before the first report of both tracks (or after a source
 		// changed its SSRC and the report went): played as it comes.
 		y.vSR, y.aSR, y.stale, y.n = video.sr, audio.sr, 0, 0
-		y.setDelay(0)
+		y.setDelay(0, 0)
 		y.synced.Store(false)
 		return 0
 	}
@@ -206,13 +208,15 @@ func (y *avSync) step(now time.Time, video, audio presentation) time.Duration {
 	med := sorted[y.n/2]
 	y.offset.Store(int64(med))
 	y.synced.Store(true)
-	// The offset is measured with the delay already held: the delay
-	// that makes it 0 is the one held less the offset (an early sound,
-	// negative, is held back more).
-	want := max(0, min(y.delay-med, maxSyncDelay))
-	if (want - y.delay).Abs() > syncStep {
-		y.setDelay(want)
-		y.n = 0 // measured anew once the change is heard
+	// The offset is measured with the sound's delay and the picture's
+	// hold already in it: the correction that makes it 0 is theirs less
+	// the offset. A positive one holds the sound back (it was early), a
+	// negative one the picture (the sound was late).
+	c := y.delay - y.hold - med
+	want, hold := max(0, min(c, maxSyncDelay)), max(0, min(-c, maxSyncDelay))
+	if (want-y.delay).Abs() > syncStep || (hold-y.hold).Abs() > syncStep {
+		y.setDelay(want, hold)
+		y.n = 0 // measured anew once the change is seen and heard
 		y.next = now.Add(syncSettle)
 	}
 	return y.delay
@@ -222,11 +226,13 @@ func (y *avSync) step(now time.Time, video, audio presentation) time.Duration {
 // the track whose report is from before it.
 func (y *avSync) restart(stale byte) {
 	y.stale, y.n = stale, 0
-	y.setDelay(0)
+	y.setDelay(0, 0)
 	y.synced.Store(false)
 }
 
-func (y *avSync) setDelay(d time.Duration) {
-	y.delay = d
+// setDelay sets the sound's delay d and the picture's hold.
+func (y *avSync) setDelay(d, hold time.Duration) {
+	y.delay, y.hold = d, hold
 	y.held.Store(int64(d))
+	y.picHold.Store(int64(hold))
 }

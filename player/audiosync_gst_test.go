@@ -60,12 +60,19 @@ func (k *syncSink) state() (time.Duration, []time.Duration) {
 // TestSyncDelay's.
 func TestSyncGst(t *testing.T) {
 	url := rtsptest.StartGst(t, rtsptest.GstOptions{Width: 320, Height: 240, Audio: "aac"})
-	ignore := goleak.IgnoreCurrent()
-	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	// A device that plays the sound 300 ms sooner than the picture is
 	// shown: negative, as no device is, so that the sound is surely
-	// early whatever the picture's delay on this machine.
-	sink := &syncSink{latency: -300 * time.Millisecond}
+	// early whatever the picture's delay on this machine. Then one 300 ms
+	// late, as a loaded machine's is: the picture is held back instead.
+	t.Run("sound early", func(t *testing.T) { syncGst(t, url, -300*time.Millisecond) })
+	t.Run("sound late", func(t *testing.T) { syncGst(t, url, 300*time.Millisecond) })
+}
+
+func syncGst(t *testing.T, url string, latency time.Duration) {
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
+	sink := &syncSink{latency: latency}
+	early := latency < 0
 	frame := make(chan struct{}, 1)
 	s := Start(Config{URL: url, Transport: TransportTCP, Audio: sink, OnFrame: func() {
 		select {
@@ -99,20 +106,20 @@ func TestSyncGst(t *testing.T) {
 			first = *a
 			break
 		}
-		if a != nil && a.SyncDelay != 0 {
-			t.Fatalf("held back %v before the offset is known", a.SyncDelay)
+		if a != nil && (a.SyncDelay != 0 || a.PictureHold != 0) {
+			t.Fatalf("held back (sound %v, picture %v) before the offset is known", a.SyncDelay, a.PictureHold)
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("no lip sync within 30 s: audio %+v, status %+v", a, s.Status())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Logf("first measure: offset %v, delay %v", first.SyncOffset, first.SyncDelay)
-	// The sound is early by the device's 300 ms, less what the picture
-	// takes more than the sound to reach its end (decode, the hop to the
-	// UI: 0 to 200 ms here), plus what the sender's clocks say.
-	if first.SyncOffset > -100*time.Millisecond || first.SyncOffset < -600*time.Millisecond {
-		t.Fatalf("first offset %v, want about -300 ms", first.SyncOffset)
+	t.Logf("first measure: offset %v, sound held %v, picture held %v", first.SyncOffset, first.SyncDelay, first.PictureHold)
+	// The offset is the device's 300 ms, less what the picture takes
+	// more than the sound to reach its end (decode, the hop to the UI:
+	// 0 to 200 ms here), plus what the sender's clocks say.
+	if (first.SyncOffset-latency).Abs() > 250*time.Millisecond {
+		t.Fatalf("first offset %v, want about %v", first.SyncOffset, latency)
 	}
 	// Settled: measured again after the change was heard.
 	var last AudioInfo
@@ -120,20 +127,29 @@ func TestSyncGst(t *testing.T) {
 		last = *s.Stats().Audio
 	}
 	held, set := sink.state()
-	t.Logf("then: offset %v, delay %v; the sink was given %v", last.SyncOffset, last.SyncDelay, set)
+	t.Logf("then: offset %v, sound held %v, picture held %v; the sink was given %v", last.SyncOffset, last.SyncDelay, last.PictureHold, set)
 	if held != last.SyncDelay {
 		t.Fatalf("the sink holds %v, Stats says %v", held, last.SyncDelay)
 	}
-	if last.SyncDelay < 100*time.Millisecond || last.SyncDelay > 600*time.Millisecond {
-		t.Fatalf("delay %v, want about 300 ms", last.SyncDelay)
+	// The correction: the sound's delay when it was early, the
+	// picture's hold when it was late; the other 0.
+	fix, other := last.SyncDelay, last.PictureHold
+	if !early {
+		fix, other = other, fix
 	}
-	if (last.SyncDelay + first.SyncOffset).Abs() > 100*time.Millisecond {
-		t.Errorf("delay %v does not undo the first offset %v", last.SyncDelay, first.SyncOffset)
+	if other != 0 || fix < 100*time.Millisecond || fix > 600*time.Millisecond {
+		t.Fatalf("sound held %v, picture held %v, for a sound %v off", last.SyncDelay, last.PictureHold, latency)
+	}
+	if (fix - first.SyncOffset.Abs()).Abs() > 100*time.Millisecond {
+		t.Errorf("holding %v does not undo the first offset %v", fix, first.SyncOffset)
 	}
 	if !last.Synced || last.SyncOffset.Abs() > 80*time.Millisecond {
-		t.Errorf("offset as heard %v with the delay %v", last.SyncOffset, last.SyncDelay)
+		t.Errorf("offset as seen and heard %v with sound held %v, picture held %v", last.SyncOffset, last.SyncDelay, last.PictureHold)
 	}
 	if len(set) > 4 {
 		t.Errorf("the delay changed %d times in a few seconds: %v", len(set), set)
+	}
+	if st := s.Stats(); st.FramesShown == 0 || st.FramesDropped > st.FramesShown/10 {
+		t.Errorf("%d pictures shown, %d dropped", st.FramesShown, st.FramesDropped)
 	}
 }

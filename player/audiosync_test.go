@@ -131,7 +131,7 @@ func (r *syncRig) run(d time.Duration, video, audio bool) {
 			continue
 		}
 		// What is presented now was captured its delay ago.
-		capV := r.sender().Add(-r.vDelay).Sub(r.t0)
+		capV := r.sender().Add(-r.vDelay - r.y.hold).Sub(r.t0)
 		capA := r.sender().Add(-r.aDelay - r.y.delay).Sub(r.t0)
 		r.y.step(r.now,
 			presentation{sr: r.vSR, clock: 90000, ts: r.vBase + uint32(capV*90000/time.Second), at: r.now},
@@ -141,9 +141,9 @@ func (r *syncRig) run(d time.Duration, video, audio bool) {
 
 // TestSyncDelay: the sound is not held back before both tracks have a
 // report; then it is held back by how early it is, within a step, and
-// stays (no hunting); a sound later than the picture is not held; a clock
-// jump on one track drops the delay until the other has a new report;
-// the delay is bounded.
+// stays (no hunting); a sound later than the picture holds the picture
+// back instead; a clock jump on one track drops the delay until the other
+// has a new report; both are bounded.
 func TestSyncDelay(t *testing.T) {
 	ms := time.Millisecond
 	t0 := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
@@ -180,12 +180,20 @@ func TestSyncDelay(t *testing.T) {
 		t.Fatalf("after both reports: delay %v, synced %v", r.y.delay, r.y.synced.Load())
 	}
 
-	// The sound later than the picture: not held back, the offset shown.
+	// The sound later than the picture: the picture is held back.
 	r.aDelay = 200 * ms
 	r.run(10*time.Second, true, true)
-	if off := time.Duration(r.y.offset.Load()); r.y.delay != 0 || (off-40*ms).Abs() > 5*ms {
-		t.Fatalf("sound 40 ms late: delay %v, offset %v", r.y.delay, off)
+	if off := time.Duration(r.y.offset.Load()); r.y.delay != 0 || (r.y.hold-40*ms).Abs() > 5*ms || off.Abs() > 5*ms ||
+		time.Duration(r.y.picHold.Load()) != r.y.hold {
+		t.Fatalf("sound 40 ms late: delay %v, picture held %v, offset %v", r.y.delay, r.y.hold, off)
 	}
+	// Late by less than a step more: left as it is.
+	r.aDelay = 215 * ms
+	r.run(10*time.Second, true, true)
+	if (r.y.hold - 40*ms).Abs() > 5*ms {
+		t.Fatalf("15 ms more: picture held %v", r.y.hold)
+	}
+	r.aDelay = 200 * ms
 
 	// Far early: bounded.
 	r.aDelay, r.vDelay = 10*ms, 2*time.Second
@@ -193,8 +201,64 @@ func TestSyncDelay(t *testing.T) {
 	if r.y.delay != maxSyncDelay {
 		t.Fatalf("sound 1990 ms early: delay %v", r.y.delay)
 	}
+	r.aDelay, r.vDelay = 2*time.Second, 10*ms
+	r.run(10*time.Second, true, true)
+	if r.y.hold != maxSyncDelay || r.y.delay != 0 {
+		t.Fatalf("sound 1990 ms late: picture held %v, sound %v", r.y.hold, r.y.delay)
+	}
 	r.y.reset()
-	if r.y.delay != 0 || r.y.synced.Load() || r.y.held.Load() != 0 {
+	if r.y.delay != 0 || r.y.hold != 0 || r.y.synced.Load() || r.y.held.Load() != 0 || r.y.picHold.Load() != 0 {
 		t.Fatal("reset kept the delay")
+	}
+}
+
+// TestHeldUnits: units held keep their order and their bytes, the pool
+// buffer comes back at once, a full queue lets the oldest go early, and
+// steady state allocates nothing.
+func TestHeldUnits(t *testing.T) {
+	var h heldUnits
+	defer h.stop()
+	unit := func(i int) *auBuf { return &auBuf{data: []byte{byte(i)}, rtp: uint32(i)} }
+	for i := range 3 {
+		b := unit(i)
+		if out := h.hold(b, int64(100+i)); out != nil || len(b.data) != 0 {
+			t.Fatalf("hold %d: out %v, pool buffer kept %v", i, out, b.data)
+		}
+	}
+	now := time.Unix(0, 101)
+	if n := h.overdue(now); n != 2 {
+		t.Fatalf("%d overdue at 101", n)
+	}
+	for i := range 3 {
+		b := &auBuf{}
+		h.release(b)
+		if b.rtp != uint32(i) || len(b.data) != 1 || b.data[0] != byte(i) {
+			t.Fatalf("release %d: %+v", i, b)
+		}
+	}
+	if h.n != 0 || h.wait(now) != nil {
+		t.Fatal("empty, yet waits")
+	}
+	for i := range maxHeldUnits {
+		h.hold(unit(i), int64(i))
+	}
+	out := h.hold(unit(99), 1000)
+	if out == nil || out.rtp != 0 || h.n != maxHeldUnits {
+		t.Fatalf("full: out %+v, %d held", out, h.n)
+	}
+	last := &auBuf{}
+	for h.n > 0 {
+		h.release(last)
+	}
+	if last.rtp != 99 {
+		t.Fatalf("last released %d, want 99", last.rtp)
+	}
+	pool := &auBuf{data: make([]byte, 0, 16)}
+	if a := testing.AllocsPerRun(100, func() {
+		pool.data = append(pool.data[:0], 1, 2, 3)
+		h.hold(pool, 5)
+		h.release(pool)
+	}); a != 0 {
+		t.Fatalf("%v allocations per unit held", a)
 	}
 }

@@ -107,12 +107,21 @@ func (s *Stream) decodeLoop() {
 	var gen uint64         // the generation the decoder has seen
 	needKey := false       // units were skipped while hidden: wait for a keyframe
 	var gov decodeGovernor // skips pictures when decoding falls behind (degrade.go)
+	var held heldUnits     // units held back for lip sync (audiosync_hold.go)
+	defer held.stop()
 	for {
 		var b *auBuf
 		select {
 		case <-s.ctx.Done():
 			return
 		case b = <-s.auCh:
+			if b = s.holdUnit(&held, b); b == nil {
+				continue
+			}
+		case <-held.wait(time.Now()):
+			if b = s.releaseUnit(&held); b == nil {
+				return
+			}
 		case a := <-s.snap.ask:
 			s.snapAsked(dec, a) // snapshot.go
 			continue
@@ -129,7 +138,8 @@ func (s *Stream) decodeLoop() {
 			needKey = true
 			continue
 		}
-		level, lostRefs := gov.observe(time.Now(), len(s.auCh), s.dropped.Load())
+		now := time.Now()
+		level, lostRefs := gov.observe(now, len(s.auCh)+held.overdue(now), s.dropped.Load())
 		s.decodeLevel.Store(int32(level))
 		if lostRefs {
 			needKey = true // the inter pictures' references were skipped
