@@ -21,6 +21,9 @@ type wallView struct {
 	pages  int    // as last arranged
 	full   *Tile  // the tile filling the window, nil for the grid
 	tour   time.Duration
+	// touring is true while the tour turns a page: its selection is not
+	// saved.
+	touring bool
 	// tourStop ends the running tour's goroutine; nil when none runs.
 	tourStop chan struct{}
 
@@ -50,7 +53,9 @@ var tourChoices = []struct {
 func (v *Viewer) newViewBar() fyne.CanvasObject {
 	wv := &v.view
 	if v.opts.Wall != nil {
-		wv.layout = v.opts.Wall.Layout
+		// The page too, before the cameras open: arrange shows that
+		// page's cameras as they come, and the others are never decoded.
+		wv.layout, wv.page = v.opts.Wall.Layout, max(v.opts.Wall.Page-1, 0)
 	}
 	wv.layoutSel = widget.NewSelect(layoutLabels, func(label string) {
 		// The label of the layout in use (also a later version's layout,
@@ -92,14 +97,19 @@ func (v *Viewer) restoreView() {
 	wv := &v.view
 	wv.page = max(w.Page-1, 0) // arrange clamps it to the last page
 	v.arrange()
-	// The last tile opened is selected: the page's first one instead,
-	// so the ring, the address bar and the transport selector all start
-	// on the camera a person reads first (on another page the last one
-	// would be what Enter and space act on, unseen).
+	// The last tile opened is selected: the saved selection instead, or
+	// the page's first one when that is not on the page shown, so the
+	// ring, the address bar and the transport selector all start on the
+	// camera a person left (on another page the last one would be what
+	// Enter and space act on, unseen).
 	v.mu.Lock()
 	var first *Tile
-	if i := wv.page * specFor(wv.layout, len(v.tiles)).capacity(); i < len(v.tiles) {
+	per := specFor(wv.layout, len(v.tiles)).capacity()
+	if i := wv.page * per; i < len(v.tiles) {
 		first = v.tiles[i].tile
+		if s := w.Selected - 1; s > i && s < min(i+per, len(v.tiles)) {
+			first = v.tiles[s].tile
+		}
 	}
 	v.mu.Unlock()
 	if first != nil {
@@ -148,7 +158,13 @@ func (v *Viewer) arrange() {
 	spec := specFor(wv.layout, len(tiles))
 	per := spec.capacity()
 	wv.pages = max((len(tiles)+per-1)/per, 1)
-	wv.page = min(max(wv.page, 0), wv.pages-1)
+	if !v.walls().loading {
+		// While a wall's cameras open, its saved page may lie past the
+		// ones opened so far: it shows nothing until they come (after a
+		// power cut, page 1 of a wall left on page 3 does not play for
+		// a moment first).
+		wv.page = min(max(wv.page, 0), wv.pages-1)
+	}
 	var shown []*Tile
 	if wv.full != nil && indexOf(tiles, wv.full) < 0 {
 		wv.full = nil // removed while full
@@ -272,7 +288,9 @@ func (v *Viewer) setTour(every time.Duration) {
 				v.do(func() {
 					if wv.tourStop == stop { // not a tour since replaced
 						// A tile shown full stays: the person is looking at it.
+						wv.touring = true
 						v.turnPage(+1, false)
+						wv.touring = false
 					}
 				})
 			}

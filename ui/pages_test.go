@@ -300,3 +300,40 @@ func TestLayoutPageAndTourSavedAndReloaded(t *testing.T) {
 		t.Fatalf("reopening rewrote the wall:\n%s", after)
 	}
 }
+
+// TestWallComesBackAfterAPowerCut: the layout, the page and the selected
+// camera a person chose are in the wall file as soon as they are chosen
+// (written whole: no temporary file is left beside it). A window that is
+// never closed — the power went — is followed by a new one on the same
+// file, which opens on that layout, page and camera.
+func TestWallComesBackAfterAPowerCut(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "wall.json")
+	w := &wall.Wall{Version: wall.Version, Layout: wall.LayoutAuto}
+	for i := range 7 {
+		w.Cameras = append(w.Cameras, wall.Camera{URL: fmt.Sprintf("rtsp://127.0.0.1:9/cam%d", i+1), Transport: "tcp"})
+	}
+	if err := wall.Save(path, w); err != nil {
+		t.Fatal(err)
+	}
+	v, win := newWallViewer(t, 0, loadWall(t, path), path)
+	onUI(func() { v.view.layoutSel.SetSelected("2×2") })
+	key(win, fyne.KeyPageDown)
+	tiles := v.Tiles()
+	onUI(func() { test.Tap(tiles[5]) }) // the second camera of page 2
+	// No Close: what a restart finds is what is on disk now.
+	if left, _ := filepath.Glob(filepath.Join(dir, ".wall-*")); len(left) > 0 {
+		t.Fatalf("a half-written wall is left: %v", left)
+	}
+	saved := loadWall(t, path)
+	if saved.Layout != "2x2" || saved.Page != 2 || saved.Selected != 6 {
+		t.Fatalf("on disk: layout %q, page %d, selected %d; want 2x2, 2, 6", saved.Layout, saved.Page, saved.Selected)
+	}
+	v2, _ := newWallViewer(t, 0, saved, path)
+	if p, n := v2.Page(); v2.view.layoutSel.Selected != "2×2" || p != 2 || n != 2 {
+		t.Fatalf("started again: %q, page %d / %d", v2.view.layoutSel.Selected, p, n)
+	}
+	if got := shown(v2); len(got) != 3 || got[0] != v2.Tiles()[4] || selectedIndex(v2) != 5 || !v2.Tiles()[5].Selected() {
+		t.Fatalf("started again: %d tiles shown, selected %d", len(got), selectedIndex(v2))
+	}
+}

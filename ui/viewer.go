@@ -317,6 +317,12 @@ func (v *Viewer) selectTile(t *Tile) {
 	}
 	v.mu.Unlock()
 	v.markTiles()
+	if !v.view.touring {
+		// The selection is saved as the page is, so a wall started again
+		// (after a power cut too) comes back on the same camera. A tour's
+		// selection is the tour's: not saved.
+		v.saveWall()
+	}
 	if label != "" {
 		// The selector shows the camera's own transport, so Play on a
 		// wall camera does not switch (and save) it to another one. Set

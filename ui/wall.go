@@ -234,15 +234,19 @@ func (v *Viewer) wallPlaying(ts *tileState) string {
 }
 
 // currentWall is the wall as the window shows it: the document read, with
-// the tiles that are not temporary as its cameras.
+// the tiles that are not temporary as its cameras, and the selected one.
 func (v *Viewer) currentWall() *wall.Wall {
 	ws := v.walls()
 	w := *ws.doc
 	w.Cameras = nil
+	w.Selected = 0
 	v.mu.Lock()
-	for _, ts := range v.tiles {
+	for i, ts := range v.tiles {
 		if !ts.w.temporary && ts.w.cam.URL != "" {
 			w.Cameras = append(w.Cameras, ts.w.cam)
+			if i == v.selected {
+				w.Selected = len(w.Cameras) // from 1
+			}
 		}
 	}
 	v.mu.Unlock()

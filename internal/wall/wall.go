@@ -70,6 +70,9 @@ type Wall struct {
 	Page int
 	// TourSeconds turns the pages every that many seconds; 0 = no tour.
 	TourSeconds int
+	// Selected is the selected camera, from 1; 0 reads as the shown
+	// page's first. One not on the page shown is ignored the same way.
+	Selected int
 
 	// extra holds the top-level keys this version does not know, raw, so
 	// they are written back as they were.
@@ -119,7 +122,7 @@ type ONVIF struct {
 
 // known lists the keys Wall and Camera read; everything else is extra.
 var (
-	wallKeys   = []string{"version", "layout", "page", "tour_seconds", "cameras"}
+	wallKeys   = []string{"version", "layout", "page", "tour_seconds", "selected", "cameras"}
 	cameraKeys = []string{"name", "url", "sub_url", "transport", "user", "password_ref", "allow_basic", "onvif", "record", "muted"}
 )
 
@@ -157,7 +160,7 @@ func Parse(data []byte) (*Wall, error) {
 	for _, k := range []struct {
 		key string
 		to  *int
-	}{{"page", &w.Page}, {"tour_seconds", &w.TourSeconds}} {
+	}{{"page", &w.Page}, {"tour_seconds", &w.TourSeconds}, {"selected", &w.Selected}} {
 		if raw, ok := top[k.key]; ok && !isNull(raw) {
 			if err := json.Unmarshal(raw, k.to); err != nil || *k.to < 0 {
 				return nil, fmt.Errorf("%w: %q is not a whole number from 0", ErrNotAWall, k.key)
@@ -286,6 +289,9 @@ func (w *Wall) Marshal() ([]byte, error) {
 	}
 	if w.TourSeconds > 0 {
 		writeKey(&b, "  ", "tour_seconds", w.TourSeconds, true)
+	}
+	if w.Selected > 1 {
+		writeKey(&b, "  ", "selected", w.Selected, true)
 	}
 	b.WriteString(",\n  \"cameras\": [")
 	for i, c := range w.Cameras {

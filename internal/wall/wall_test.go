@@ -51,6 +51,12 @@ func TestParse(t *testing.T) {
 			want: &Wall{Version: 1, Layout: "1+5", Page: 2, TourSeconds: 20},
 		},
 		{
+			name: "selected camera",
+			in:   `{"version": 1, "layout": "2x2", "page": 2, "selected": 6, "cameras": []}`,
+			want: &Wall{Version: 1, Layout: "2x2", Page: 2, Selected: 6},
+		},
+		{name: "selected negative", in: `{"version": 1, "selected": -3}`, wantErr: ErrNotAWall, errText: "\"selected\""},
+		{
 			name: "a later rtspview's layout is kept",
 			in:   `{"version": 1, "layout": "2+10"}`,
 			want: &Wall{Version: 1, Layout: "2+10"},
@@ -430,6 +436,8 @@ func TestLayoutPageAndTourRoundTrip(t *testing.T) {
 		{"defaults write only the layout", Wall{}, "{\n  \"version\": 1,\n  \"layout\": \"auto\",\n  \"cameras\""},
 		{"page 1 is the default", Wall{Layout: "3x3", Page: 1}, "{\n  \"version\": 1,\n  \"layout\": \"3x3\",\n  \"cameras\""},
 		{"page and tour", Wall{Layout: "1+7", Page: 3, TourSeconds: 10}, "{\n  \"version\": 1,\n  \"layout\": \"1+7\",\n  \"page\": 3,\n  \"tour_seconds\": 10,\n  \"cameras\""},
+		{"selected", Wall{Layout: "2x2", Page: 2, Selected: 6}, "{\n  \"version\": 1,\n  \"layout\": \"2x2\",\n  \"page\": 2,\n  \"selected\": 6,\n  \"cameras\""},
+		{"the first camera selected is the default", Wall{Selected: 1}, "{\n  \"version\": 1,\n  \"layout\": \"auto\",\n  \"cameras\""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -451,6 +459,9 @@ func TestLayoutPageAndTourRoundTrip(t *testing.T) {
 			}
 			if want.Page == 1 {
 				want.Page = 0 // not written: read back as the default
+			}
+			if want.Selected == 1 {
+				want.Selected = 0
 			}
 			if !reflect.DeepEqual(*back, want) {
 				t.Fatalf("read back %+v, want %+v", *back, want)
