@@ -34,7 +34,8 @@ import (
 // get the same packets from the start of the same file, so both clients
 // lose and swap the very same packets. Each picture a client shows is
 // compared with the source's picture of the same frame number (SSIM of
-// the luma, 8×8 windows every 4 pixels), decoded from the clip by ffmpeg.
+// the luma, 8×8 windows every 4 pixels), as that client shows the clip
+// without loss: ffmpeg's luma plane, rtspview's own decoder and scaler.
 //
 // It is a measurement, not a check of the normal suite: it runs only with
 // RTSPVIEW_BENCH_LOSS=1 (scripts/bench-loss-quality.sh). It writes
