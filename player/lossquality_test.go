@@ -49,9 +49,9 @@ func TestLossQuality(t *testing.T) {
 	}
 	ffmpeg := peer.Command(t, "ffmpeg")
 	const w, h, fps = 640, 360, 25
-	drop := envFloat(t, "RTSPVIEW_BENCH_LOSS_DROP", 0.05)
-	reorder := envFloat(t, "RTSPVIEW_BENCH_LOSS_REORDER", 0.02)
-	seed := uint64(envFloat(t, "RTSPVIEW_BENCH_LOSS_SEED", 10))
+	drop := lossEnv(t, "RTSPVIEW_BENCH_LOSS_DROP", 0.05)
+	reorder := lossEnv(t, "RTSPVIEW_BENCH_LOSS_REORDER", 0.02)
+	seed := uint64(lossEnv(t, "RTSPVIEW_BENCH_LOSS_SEED", 10))
 	out := os.Getenv("RTSPVIEW_BENCH_LOSS_OUT")
 	if out == "" {
 		out = t.TempDir()
@@ -98,14 +98,14 @@ func TestLossQuality(t *testing.T) {
 		name     string
 		got, src grayFrames
 	}{{"rtspview", rv, srcRV}, {"ffmpeg", ff, src}} {
-		sc, err := compare(side.got, side.src, w, h)
+		sc, err := compareShown(side.got, side.src, w, h)
 		if err != nil {
 			t.Errorf("%s: %v", side.name, err)
 			continue
 		}
 		rows = append(rows, fmt.Sprintf("| %s | %d of %d | %.4f | %.4f | %.4f (frame %d) | %.4f | %.4f | %.4f |",
-			side.name, len(sc.ssim), len(src.frames), percentile(sc.ssim, 50), percentile(sc.ssim, 5), sc.worst, sc.worstFrame,
-			mean(sc.ssim), percentile(sc.screen, 50), percentile(sc.screen, 5)))
+			side.name, len(sc.ssim), len(src.frames), lossPercentile(sc.ssim, 50), lossPercentile(sc.ssim, 5), sc.worst, sc.worstFrame,
+			lossMean(sc.ssim), lossPercentile(sc.screen, 50), lossPercentile(sc.screen, 5)))
 		t.Logf("%s: first picture shown is frame %d; %d pictures compared, %d without a frame number in the clip",
 			side.name, sc.offset, len(sc.ssim), sc.unmapped)
 		worst[side.name] = sc.worstImg
@@ -144,7 +144,7 @@ func TestLossQuality(t *testing.T) {
 	}
 }
 
-func envFloat(t *testing.T, name string, def float64) float64 {
+func lossEnv(t *testing.T, name string, def float64) float64 {
 	v := os.Getenv(name)
 	if v == "" {
 		return def
@@ -339,8 +339,8 @@ func lumaOf(img *image.RGBA) []byte {
 	return y
 }
 
-// scores are one client's SSIM per picture compared.
-type scores struct {
+// lossScores are one client's SSIM per picture compared.
+type lossScores struct {
 	ssim []float64
 	// screen is, for every frame of the clip from the first one shown,
 	// the picture on the screen while it was due (the newest shown at or
@@ -354,14 +354,14 @@ type scores struct {
 	worstImg, worstSrc image.Image
 }
 
-func percentile(v []float64, p float64) float64 {
+func lossPercentile(v []float64, p float64) float64 {
 	v = slices.Clone(v)
 	slices.Sort(v)
 	i := int(math.Floor(p / 100 * float64(len(v)-1)))
 	return v[i]
 }
 
-func mean(v []float64) float64 {
+func lossMean(v []float64) float64 {
 	var sum float64
 	for _, x := range v {
 		sum += x
@@ -369,14 +369,14 @@ func mean(v []float64) float64 {
 	return sum / float64(len(v))
 }
 
-// compare scores got against the source by frame number. The times of got
+// compareShown scores got against the source by frame number. The times of got
 // start at an origin of their own (rtspview: its first picture; ffmpeg:
 // its first packet), so the clip frame of time 0 is found first: the
 // offset whose source pictures differ least from the first clean-looking
 // pictures shown (testsrc2 moves every frame, so a wrong offset is far
 // off).
-func compare(got, src grayFrames, w, h int) (scores, error) {
-	var s scores
+func compareShown(got, src grayFrames, w, h int) (lossScores, error) {
+	var s lossScores
 	if len(got.index) != len(got.frames) {
 		return s, fmt.Errorf("no times for the pictures")
 	}
