@@ -56,10 +56,15 @@ const (
 	// mapping from before a jump or of the wrong session; it is ignored.
 	maxAVOffset = 5 * time.Second
 	// syncSampleEvery: one offset measured each, over syncSamples of
-	// them (about 2 s), whose median is the offset: one picture that
-	// took long to decode or one late audio packet does not move it.
+	// them (3 s), whose median is the offset: one picture that took long
+	// to decode or one late audio packet does not move it. The first
+	// correction after the reports come takes half as many, so that the
+	// sound is in step soon after the start; a later one needs the whole
+	// window, or a passing change in the sound's buffering (an underrun
+	// widening its margin for a while) made the hold hunt (measured:
+	// three changes in 6 s with 9 samples before each).
 	syncSampleEvery = 200 * time.Millisecond
-	syncSamples     = 9
+	syncSamples     = 15
 	// syncStep: the delay changes only when it is off by more than
 	// this, and syncSettle after a change its measure starts anew: a
 	// change is a faded pause in the sound, so it comes rarely. 20 ms is
@@ -138,6 +143,7 @@ type avSync struct {
 	stale   byte
 	samples [syncSamples]time.Duration
 	n       int
+	settled bool      // a correction was made since the reports came
 	next    time.Time // when the next offset is measured
 	logged  time.Time // when the delays were last logged (--verbose)
 	delay   time.Duration
@@ -152,7 +158,7 @@ type avSync struct {
 
 // reset forgets the measure and the delay (a new session: new reports).
 func (y *avSync) reset() {
-	y.vSR, y.aSR, y.stale, y.n = rtsp.SenderReport{}, rtsp.SenderReport{}, 0, 0
+	y.vSR, y.aSR, y.stale, y.n, y.settled = rtsp.SenderReport{}, rtsp.SenderReport{}, 0, 0, false
 	y.next = time.Time{}
 	y.offset.Store(0)
 	y.setDelay(0, 0)
@@ -170,7 +176,7 @@ func (y *avSync) step(now time.Time, video, audio presentation) time.Duration {
 	if video.sr.NTP.IsZero() || audio.sr.NTP.IsZero() {
 		// Before the first report of both tracks (or after a source
 		// changed its SSRC and the report went): played as it comes.
-		y.vSR, y.aSR, y.stale, y.n = video.sr, audio.sr, 0, 0
+		y.vSR, y.aSR, y.stale, y.n, y.settled = video.sr, audio.sr, 0, 0, false
 		y.setDelay(0, 0)
 		y.synced.Store(false)
 		return 0
@@ -199,8 +205,8 @@ func (y *avSync) step(now time.Time, video, audio presentation) time.Duration {
 	copy(y.samples[1:], y.samples[:syncSamples-1])
 	y.samples[0] = off
 	y.n = min(y.n+1, syncSamples)
-	if y.n < syncSamples/2+1 {
-		return y.delay // a few samples first: the median of one is noise
+	if need := syncSamples; y.n < need && (y.settled || y.n < need/2+1) {
+		return y.delay // samples first: the median of one is noise
 	}
 	var sorted [syncSamples]time.Duration
 	copy(sorted[:], y.samples[:y.n])
@@ -214,6 +220,7 @@ func (y *avSync) step(now time.Time, video, audio presentation) time.Duration {
 	// negative one the picture (the sound was late).
 	c := y.delay - y.hold - med
 	want, hold := max(0, min(c, maxSyncDelay)), max(0, min(-c, maxSyncDelay))
+	y.settled = true
 	if (want-y.delay).Abs() > syncStep || (hold-y.hold).Abs() > syncStep {
 		y.setDelay(want, hold)
 		y.n = 0 // measured anew once the change is seen and heard
@@ -225,7 +232,7 @@ func (y *avSync) step(now time.Time, video, audio presentation) time.Duration {
 // restart drops the measure and the delay after a clock jump; stale is
 // the track whose report is from before it.
 func (y *avSync) restart(stale byte) {
-	y.stale, y.n = stale, 0
+	y.stale, y.n, y.settled = stale, 0, false
 	y.setDelay(0, 0)
 	y.synced.Store(false)
 }

@@ -118,13 +118,20 @@ func syncGst(t *testing.T, url string, latency time.Duration) {
 	// The offset is the device's 300 ms, less what the picture takes
 	// more than the sound to reach its end (decode, the hop to the UI:
 	// 0 to 200 ms here), plus what the sender's clocks say.
-	if (first.SyncOffset-latency).Abs() > 250*time.Millisecond {
+	if (first.SyncOffset - latency).Abs() > 250*time.Millisecond {
 		t.Fatalf("first offset %v, want about %v", first.SyncOffset, latency)
 	}
-	// Settled: measured again after the change was heard.
+	// Measured again once the change was seen and heard (a full window
+	// of samples after it, about 4 s).
 	var last AudioInfo
-	for end := time.Now().Add(4 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+	for end := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		last = *s.Stats().Audio
+		if last.SyncOffset != first.SyncOffset {
+			break
+		}
+		if time.Now().After(end) {
+			t.Fatalf("no new measure within 15 s of the first: %+v", last)
+		}
 	}
 	held, set := sink.state()
 	t.Logf("then: offset %v, sound held %v, picture held %v; the sink was given %v", last.SyncOffset, last.SyncDelay, last.PictureHold, set)
