@@ -7,7 +7,10 @@ lavfi.astats.Overall.RMS_level for each 2 ms of the sound device's monitor;
 both carry the capture's wall-clock pts in µs (one ffmpeg, -copyts, settb). A flash is
 the first frame brighter than half-way between the darkest and brightest;
 a beep the first 2 ms louder than -30 dBFS after 300 ms of quiet. Each
-flash is paired with the beep nearest to it within ±500 ms. Prints one
+beep is paired with the flash nearest to it within ±500 ms: by beep, not
+by flash, because a player's window may show a bright frame that is not
+the clip's flash (ffplay's did, once a second at another point of the
+second), and a beep is never heard but from the clip. Prints one
 line: n, median, worst (largest |offset|), mean, min, max in ms, and the
 flashes and beeps seen. Positive: the sound comes after the picture.
 """
@@ -52,8 +55,8 @@ def main():
         elif quiet_since is None:
             quiet_since = t
     offs = []
-    for f in flashes:
-        near = [b - f for b in beeps if abs(b - f) <= 0.5]
+    for b in beeps:
+        near = [b - f for f in flashes if abs(b - f) <= 0.5]
         if near:
             offs.append(min(near, key=abs) * 1000)
     if not offs:
