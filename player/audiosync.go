@@ -30,7 +30,7 @@ import (
 // AudioSyncSink is an AudioSink that can say when the sound it takes is
 // heard and hold it back: *sound.Output is one. A stream whose sink is
 // one keeps its sound in step with its picture once both tracks have a
-// sender report; with any other sink it only measures nothing.
+// sender report; with any other sink nothing is measured or held.
 type AudioSyncSink interface {
 	AudioSink
 	// Latency is how long from now the end of the sound handed to
