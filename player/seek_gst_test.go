@@ -148,7 +148,16 @@ func TestSeekGst(t *testing.T) {
 				p := l.waitPicture(t, asked, 3*time.Second)
 				lat = append(lat, p.when.Sub(asked))
 				near(t, "first picture after a seek", p)
-				if p.npt < to-time.Second || p.npt > to+time.Second {
+				// Over UDP on a loaded machine the first GOP's packets
+				// may be lost (the socket buffer overflows while the CPU
+				// is elsewhere; seen at load 11 under -race): the first
+				// picture then comes from the next keyframe, a GOP (1 s)
+				// later.
+				late := time.Second
+				if tr == TransportUDP {
+					late = 2*time.Second + 100*time.Millisecond
+				}
+				if p.npt < to-time.Second || p.npt > to+late {
 					t.Fatalf("seek %d to %v: first picture at %v", i, to, p.npt)
 				}
 				for _, q := range l.waitPictures(t, p.when, settled, 3*time.Second) {

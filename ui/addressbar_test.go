@@ -25,8 +25,8 @@ func TestAddAsksForTheNewAddress(t *testing.T) {
 	if n := len(v.Tiles()); n != 1 {
 		t.Fatalf("Add with the playing camera's address made %d tiles", n)
 	}
-	if v.address.Text != "" || w.Canvas().Focused() != v.address || !strings.Contains(v.StatusText(), "new camera's address") {
-		t.Fatalf("after Add: bar %q, focused %T, status %q", v.address.Text, w.Canvas().Focused(), v.StatusText())
+	if v.address.Text != "" || w.Canvas().Focused() != v.address || !strings.Contains(statusText(v), "new camera's address") {
+		t.Fatalf("after Add: bar %q, focused %T, status %q", v.address.Text, w.Canvas().Focused(), statusText(v))
 	}
 	onUI(func() {
 		typeFocused(w, b.URL())
@@ -65,15 +65,15 @@ func TestAddExplainsABadAddress(t *testing.T) {
 		test.Tap(v.add)
 		v.refreshStatus() // the tick
 	})
-	if n := len(v.Tiles()); n != 1 || !strings.Contains(v.StatusText(), "rtsp://") {
-		t.Fatalf("%d tiles, status %q", n, v.StatusText())
+	if n := len(v.Tiles()); n != 1 || !strings.Contains(statusText(v), "rtsp://") {
+		t.Fatalf("%d tiles, status %q", n, statusText(v))
 	}
 	onUI(func() {
 		v.address.SetText(a.URL())
 		v.refreshStatus()
 	})
-	if !strings.HasPrefix(v.StatusText(), "Playing") {
-		t.Fatalf("the bar's text changed, the status still says %q", v.StatusText())
+	if !strings.HasPrefix(statusText(v), "Playing") {
+		t.Fatalf("the bar's text changed, the status still says %q", statusText(v))
 	}
 }
 

@@ -398,13 +398,14 @@ func TestBarSeeksRealRecording(t *testing.T) {
 	onUI(v.Start)
 	tile := v.Tiles()[0]
 	b := tile.bar
-	waitFor(t, 15*time.Second, "the recorded bar at 13 s", func() bool {
+	waitFor(t, 30*time.Second, "the recorded bar at 13 s", func() bool {
 		b.Update()
 		return b.Mode() == barRecorded && strings.HasPrefix(b.ClockText(), "00:13 / 00:20")
 	})
 	asked := time.Now()
 	onUI(func() { test.Tap(b.back) })
-	waitFor(t, 10*time.Second, "00:03 on the bar", func() bool {
+	// 30 s: under -race at load 11 the seek took over 10 s.
+	waitFor(t, 30*time.Second, "00:03 on the bar", func() bool {
 		b.Update()
 		return !b.seeking && strings.HasPrefix(b.ClockText(), "00:03 / ")
 	})
@@ -417,7 +418,7 @@ func TestBarSeeksRealRecording(t *testing.T) {
 
 	// → on the window (no widget focused) seeks the selected tile.
 	onUI(func() { v.typedKey(&fyne.KeyEvent{Name: fyne.KeyRight}) })
-	waitFor(t, 10*time.Second, "13 s after →", func() bool {
+	waitFor(t, 30*time.Second, "13 s after →", func() bool {
 		b.Update()
 		return !b.seeking && b.pos >= 12500*time.Millisecond && b.pos < 15*time.Second
 	})

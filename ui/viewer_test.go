@@ -58,6 +58,14 @@ func onUI(f func()) {
 	f()
 }
 
+// statusText reads the status line as UI work: once Start runs, its
+// status tick rewrites the line (found by -race). Not from inside onUI.
+func statusText(v *Viewer) string {
+	var s string
+	onUI(func() { s = v.StatusText() })
+	return s
+}
+
 func TestTransportSelectorOffersEveryTransport(t *testing.T) {
 	v, _ := newTestViewer(t, Options{Transport: player.TransportTCP})
 	want := []string{"Auto", "UDP", "TCP", "HTTP tunnel", "HTTPS tunnel"}
