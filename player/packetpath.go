@@ -271,19 +271,19 @@ func (a *attempt) beginHold(flush bool) {
 
 // endHold takes the PLAY's answer: packets numbered before its RTP-Info
 // seq are dropped (they were sent before the PLAY), the held ones after it
-// go on, and tl maps their timestamps to play time. sync nil (the PLAY
+// go on, and tl maps their timestamps to play time. info nil (the PLAY
 // failed) lets the held packets through as they are. dropHeld (a seek
 // while playing answered without seq: held packets cannot be told old
 // from new) drops them: the stream goes on from the next keyframe.
-func (a *attempt) endHold(sync *rtsp.TrackSync, tl timeline, dropHeld bool) {
+func (a *attempt) endHold(info *rtsp.TrackSync, tl timeline, dropHeld bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.holding = false
-	if sync != nil {
+	if info != nil {
 		a.tl = tl
-		a.filter, a.passed = sync.SeqNum != nil, 0
-		if sync.SeqNum != nil {
-			a.firstSeq = *sync.SeqNum
+		a.filter, a.passed = info.SeqNum != nil, 0
+		if info.SeqNum != nil {
+			a.firstSeq = *info.SeqNum
 		} else if dropHeld {
 			a.held = a.held[:0]
 		}

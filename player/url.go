@@ -7,12 +7,13 @@ import (
 	"github.com/rtspview/rtspview/rtsp"
 )
 
-// The UI reads addresses only through these, which use rtsp.ParseURL: one
-// parser for every place a person's address is read, so the window, probe
-// and the dial never disagree about what an address means.
-
 // CheckURL returns nil when raw is an rtsp:// or rtsps:// address that can
 // be played, else an *rtsp.InputError; Sentence turns it into words.
+//
+// The UI reads addresses only through CheckURL and the functions below
+// it, which use rtsp.ParseURL: one parser for every place a person's
+// address is read, so the window, probe and the dial never disagree about
+// what an address means.
 func CheckURL(raw string) error {
 	_, err := rtsp.ParseURL(raw)
 	return err
