@@ -395,3 +395,46 @@ func TestSpeedGst(t *testing.T) {
 		t.Fatalf("the clip moved %v in about 2 s after a refused 2x", moved)
 	}
 }
+
+// TestRecordingResumesWhereItWasAfterReconnect: gst-rtsp-server serving a
+// 20 s recording is killed 7 s in and started again; the reconnect asks
+// for the place the picture had reached (PLAY's Range), not the start, so
+// the first picture after it shows a moment near 7 s of the clip.
+func TestRecordingResumesWhereItWasAfterReconnect(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) }) // after the server's cleanup
+	clip := rtsptest.MakeClip(t, rtsptest.ClipOptions{FrameCode: true})
+	gst := rtsptest.StartGstServer(t, rtsptest.GstOptions{File: clip, Path: "/vod"})
+	s, l := startLogged(t, Config{URL: gst.URL, Transport: TransportTCP, Reconnect: true,
+		Timeout: 3 * time.Second, MediaTimeout: 2 * time.Second})
+	var last shownPicture
+	for end := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if p := l.since(time.Time{}); len(p) > 0 && p[len(p)-1].code >= 0 && p[len(p)-1].content() >= 7*time.Second {
+			last = p[len(p)-1]
+			break
+		}
+		if time.Now().After(end) {
+			t.Fatalf("the recording did not reach 7 s; status %+v", s.Status())
+		}
+	}
+	gst.Kill()
+	killed := time.Now()
+	time.Sleep(time.Second)
+	gst.Restart()
+	p := l.waitPicture(t, killed, 20*time.Second)
+	t.Logf("last picture before the kill: frame %d (%v, position %v); first after the reconnect: frame %d (%v, position %v)",
+		last.code, last.content(), last.npt, p.code, p.content(), p.npt)
+	if p.code < 0 {
+		t.Fatalf("the first picture after the reconnect carries no frame number")
+	}
+	// The server may start at the keyframe before the asked place (1 s
+	// GOP), and pictures in flight at the kill are lost: within 2 s back
+	// and 1 s on, never near the start.
+	if p.content() < last.content()-2*time.Second || p.content() > last.content()+time.Second {
+		t.Fatalf("after the reconnect the recording shows %v (frame %d); before it, %v: it did not go on where it was",
+			p.content(), p.code, last.content())
+	}
+	if d := p.npt - p.content(); d > 200*time.Millisecond || d < -200*time.Millisecond {
+		t.Errorf("position %v, but the picture shows %v", p.npt, p.content())
+	}
+}
