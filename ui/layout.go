@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/rtspview/rtspview/internal/wall"
@@ -89,20 +90,55 @@ type pageLayout struct{ spec gridSpec }
 
 // Layout implements fyne.Layout.
 func (l *pageLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	g := l.spec
+	for i, o := range objs {
+		pos, sz := l.spec.place(i, size)
+		o.Move(pos)
+		o.Resize(sz)
+	}
+}
+
+// place returns where the i'th tile of a page of size goes; past the
+// page's capacity, nowhere (a zero size).
+func (g gridSpec) place(i int, size fyne.Size) (fyne.Position, fyne.Size) {
 	pad := theme.Padding()
 	cw := (size.Width - pad*float32(g.cols-1)) / float32(g.cols)
 	ch := (size.Height - pad*float32(g.rows-1)) / float32(g.rows)
-	for i, o := range objs {
-		col, row, span := g.cell(i)
-		if span == 0 {
-			o.Resize(fyne.NewSize(0, 0))
-			continue
-		}
-		o.Move(fyne.NewPos(float32(col)*(cw+pad), float32(row)*(ch+pad)))
-		s := float32(span)
-		o.Resize(fyne.NewSize(s*cw+(s-1)*pad, s*ch+(s-1)*pad))
+	col, row, span := g.cell(i)
+	if span == 0 {
+		return fyne.Position{}, fyne.Size{}
 	}
+	s := float32(span)
+	return fyne.NewPos(float32(col)*(cw+pad), float32(row)*(ch+pad)), fyne.NewSize(s*cw+(s-1)*pad, s*ch+(s-1)*pad)
+}
+
+// slotLayout places the empty slots of a page: the cells from the
+// page's last tile on, so a page that is not full still shows its layout
+// (the bottom row of 1+5 with three cameras, the rest of 2×2's last
+// page) instead of bare background.
+type slotLayout struct {
+	spec gridSpec
+	from int // the first empty cell's index
+}
+
+// Layout implements fyne.Layout.
+func (l *slotLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for k, o := range objs {
+		pos, sz := l.spec.place(l.from+k, size)
+		o.Move(pos)
+		o.Resize(sz)
+	}
+}
+
+// MinSize implements fyne.Layout: the tiles' grid sets the size.
+func (l *slotLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.Size{} }
+
+// newSlot is one empty slot: the wall's cell outlined on a shade darker
+// than the window, so it reads as a place for a camera.
+func newSlot() fyne.CanvasObject {
+	r := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	r.StrokeColor = theme.Color(theme.ColorNameSeparator)
+	r.StrokeWidth = 1
+	return r
 }
 
 // MinSize implements fyne.Layout: every cell at least a tile's minimum.

@@ -27,6 +27,11 @@ type wallView struct {
 	// tourStop ends the running tour's goroutine; nil when none runs.
 	tourStop chan struct{}
 
+	// slots are the page's empty cells, under the grid (ui/layout.go).
+	slots *fyne.Container
+	// cells is how many tiles the page shown holds: 1 for a full tile.
+	cells int
+
 	layoutSel *widget.Select
 	tourSel   *widget.Select
 	prev      *widget.Button
@@ -182,6 +187,16 @@ func (v *Viewer) arrange() {
 	v.grid.Layout = &pageLayout{spec: spec}
 	v.grid.Objects = objs
 	v.grid.Refresh()
+	wv.cells = spec.capacity()
+	var slots []fyne.CanvasObject
+	if len(shown) > 0 {
+		for range spec.capacity() - len(shown) {
+			slots = append(slots, newSlot())
+		}
+	}
+	wv.slots.Layout = &slotLayout{spec: spec, from: len(shown)}
+	wv.slots.Objects = slots
+	wv.slots.Refresh()
 	for i, t := range tiles {
 		if streams[i] != nil {
 			streams[i].SetHidden(v.minimised || indexOf(shown, t) < 0)
@@ -240,6 +255,20 @@ func (v *Viewer) turnPage(by int, save bool) {
 	if save {
 		v.saveView()
 	}
+}
+
+// showNewTile turns to the page of the tile just added (the last, and
+// selected), out of a tile shown full, so the camera the status line
+// describes is the one framed on screen. Opening a wall or the addresses
+// given at launch is not adding: the wall's own page stays.
+func (v *Viewer) showNewTile() {
+	wv := &v.view
+	v.mu.Lock()
+	n := len(v.tiles)
+	v.mu.Unlock()
+	wv.full = nil
+	wv.page = (n - 1) / specFor(wv.layout, n).capacity()
+	v.walls().doc.Page = wv.page + 1 // saved with the new camera
 }
 
 // Page returns the page shown, from 1, and the number of pages (for

@@ -337,3 +337,109 @@ func TestWallComesBackAfterAPowerCut(t *testing.T) {
 		t.Fatalf("started again: %d tiles shown, selected %d", len(got), selectedIndex(v2))
 	}
 }
+
+// TestAddedCameraIsShownOnItsPage: a 5th camera added to a full 2×2 wall
+// turns the wall to page 2, where it is the one framed (it stayed on page
+// 1 with no tile framed, while the status line described the hidden new
+// camera), and the page is saved with it.
+func TestAddedCameraIsShownOnItsPage(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "wall.json")
+	v, _ := newWallViewer(t, 4, nil, path)
+	onUI(func() { v.view.layoutSel.SetSelected("2×2") })
+	onUI(func() {
+		v.address.SetText("rtsp://127.0.0.1:9/cam5")
+		test.Tap(v.add)
+	})
+	tiles := v.Tiles()
+	if len(tiles) != 5 {
+		t.Fatalf("%d tiles after Add", len(tiles))
+	}
+	if p, n := v.Page(); p != 2 || n != 2 {
+		t.Fatalf("after adding the 5th camera: page %d / %d, want 2 / 2", p, n)
+	}
+	if got := shown(v); len(got) != 1 || got[0] != tiles[4] || selectedIndex(v) != 4 || !tiles[4].Selected() {
+		t.Fatalf("page shows %d tiles, selected %d, framed %v", len(got), selectedIndex(v), tiles[4].Selected())
+	}
+	if h := hidden(v); fmt.Sprint(h) != "[true true true true false]" {
+		t.Fatalf("hidden %v", h)
+	}
+	if w := loadWall(t, path); w.Page != 2 || len(w.Cameras) != 5 || w.Selected != 5 {
+		t.Fatalf("saved page %d, %d cameras, selected %d", w.Page, len(w.Cameras), w.Selected)
+	}
+}
+
+// TestLoneTileOnALastPageIsFramed: on page 2 of a 2×2 wall of five, the
+// one tile is framed, and framed again when clicked (it never was); a
+// 1×1 page or a full tile still needs no frame.
+func TestLoneTileOnALastPageIsFramed(t *testing.T) {
+	v, win := newWallViewer(t, 5, nil, "")
+	tiles := v.Tiles()
+	onUI(func() { v.selectTile(tiles[0]); v.view.layoutSel.SetSelected("2×2") })
+	key(win, fyne.KeyPageDown)
+	if !tiles[4].Selected() || selectedIndex(v) != 4 {
+		t.Fatalf("page 2: tile 5 framed %v, selected %d", tiles[4].Selected(), selectedIndex(v))
+	}
+	onUI(func() { test.Tap(tiles[4]) })
+	if got := ringed(v); got != "4" {
+		t.Fatalf("page 2 after a click: ring on %q, want the 5th tile", got)
+	}
+	onUI(func() { test.DoubleTap(tiles[4]) })
+	if got := ringed(v); got != "" {
+		t.Fatalf("full view: ring on %q", got)
+	}
+	onUI(func() { test.DoubleTap(tiles[4]); v.view.layoutSel.SetSelected("1×1") })
+	if got := ringed(v); got != "" {
+		t.Fatalf("1×1: ring on %q", got)
+	}
+}
+
+// TestEmptySlotsAreDrawn: 1+5 with three cameras draws the three cells
+// it does not fill (the bottom row was bare background), and so does the
+// last page of 2×2; a full page, a full tile and an empty wall have none.
+func TestEmptySlotsAreDrawn(t *testing.T) {
+	v, _ := newWallViewer(t, 3, nil, "")
+	onUI(func() { v.win.Resize(fyne.NewSize(900, 700)) })
+	slots := func() []fyne.CanvasObject {
+		var out []fyne.CanvasObject
+		onUI(func() {
+			v.view.slots.Refresh()
+			v.view.slots.Layout.Layout(v.view.slots.Objects, v.grid.Size())
+			out = append(out, v.view.slots.Objects...)
+		})
+		return out
+	}
+	onUI(func() { v.view.layoutSel.SetSelected("1+5") })
+	got := slots()
+	if len(got) != 3 {
+		t.Fatalf("1+5 with 3 cameras: %d empty slots, want 3", len(got))
+	}
+	// Cells 3, 4, 5 of 1+5: the bottom row, left to right, each a small
+	// cell's size, below the big tile.
+	var big fyne.Size
+	var small fyne.Size
+	onUI(func() { big, small = v.Tiles()[0].Size(), v.Tiles()[1].Size() })
+	for i, s := range got {
+		if !s.Visible() || s.Position().Y < big.Height || !near(s.Size().Width, small.Width) || !near(s.Size().Height, small.Height) {
+			t.Fatalf("slot %d at %v, %v (visible %v); big tile %v, small %v", i, s.Position(), s.Size(), s.Visible(), big, small)
+		}
+		if i > 0 && s.Position().X <= got[i-1].Position().X {
+			t.Fatalf("slots not left to right: %v then %v", got[i-1].Position(), s.Position())
+		}
+	}
+	onUI(func() { v.view.layoutSel.SetSelected("3×3") })
+	if n := len(slots()); n != 6 {
+		t.Fatalf("3×3 with 3 cameras: %d slots, want 6", n)
+	}
+	onUI(func() { v.view.layoutSel.SetSelected("1×1") })
+	if n := len(slots()); n != 0 {
+		t.Fatalf("1×1: %d slots", n)
+	}
+	onUI(func() { v.view.layoutSel.SetSelected("2×2"); test.DoubleTap(v.Tiles()[0]) })
+	if n := len(slots()); n != 0 {
+		t.Fatalf("a full tile: %d slots", n)
+	}
+	empty, _ := newWallViewer(t, 0, nil, "")
+	if n := len(empty.view.slots.Objects); n != 0 {
+		t.Fatalf("an empty wall: %d slots", n)
+	}
+}

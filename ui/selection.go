@@ -52,7 +52,7 @@ func (r *tileRing) set(selected, target bool) {
 // Selected reports whether the tile shows the selection ring (for tests).
 func (t *Tile) Selected() bool { return t.ring.rect.Visible() && t.ring.selected }
 
-// markTiles draws the ring round the selected tile when the grid shows
+// markTiles draws the ring round the selected tile when the page holds
 // more than one (a lone or full tile needs no pointer), and passes the
 // stats overlay's switch (key I) to every tile. UI thread; arrange and
 // selectTile call it.
@@ -64,8 +64,11 @@ func (v *Viewer) markTiles() {
 	}
 	sel := v.selected
 	v.mu.Unlock()
-	// No ring in kiosk mode: nothing acts on the selection there.
-	many := v.view.full == nil && len(v.grid.Objects) > 1 && !v.opts.Kiosk
+	// The ring is drawn where the page holds more than one tile: also
+	// round the one tile of a last page (the page shows the layout's
+	// other cells empty), never round a full tile or in 1×1. No ring in
+	// kiosk mode: nothing acts on the selection there.
+	many := v.view.full == nil && v.view.cells > 1 && !v.opts.Kiosk
 	for i, t := range tiles {
 		t.ring.set(many && i == sel, t.ring.target)
 		t.info.setAll(v.keys.statsAll)

@@ -137,6 +137,7 @@ func NewViewer(win fyne.Window, opts Options) *Viewer {
 	v.status = widget.NewLabel("Paste an rtsp:// or rtsps:// address and press Enter.")
 	v.status.Truncation = fyne.TextTruncateEllipsis
 	v.grid = container.NewGridWithColumns(1)
+	v.view.slots = container.New(&slotLayout{})
 	about := widget.NewButtonWithIcon("", theme.InfoIcon(), v.showAbout)
 	var content fyne.CanvasObject = container.NewBorder(v.newAddressBar(container.NewHBox(v.newWallButton(), about)), v.newViewBar(), nil, nil, v.initWallKeys())
 	if opts.Kiosk {
@@ -290,6 +291,9 @@ func (v *Viewer) openWith(rawURL, user, pass string, add bool, tr player.Transpo
 	} else {
 		tile.Attach(s)
 		tile.SetOverlay("Connecting…")
+	}
+	if add && !v.walls().loading && !v.launching {
+		v.showNewTile()
 	}
 	v.layoutGrid()
 	v.wallChanged(ts)

@@ -4,6 +4,7 @@ import (
 	"log"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
@@ -42,9 +43,10 @@ func newWallArea(v *Viewer) *wallArea {
 	return a
 }
 
-// CreateRenderer implements fyne.Widget: the grid fills the area.
+// CreateRenderer implements fyne.Widget: the grid fills the area, over
+// the page's empty slots.
 func (a *wallArea) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(a.v.grid)
+	return widget.NewSimpleRenderer(container.NewStack(a.v.view.slots, a.v.grid))
 }
 
 // FocusGained implements fyne.Focusable.
