@@ -26,6 +26,11 @@ type PlayOptions struct {
 	Resume bool
 	// Scale is the playback speed; 0 and 1 send no Scale header.
 	Scale float64
+
+	// speed, when not 0, asks for it with a Speed header (RFC 2326
+	// §12.35) instead of Scale: PlayRange's second try at a server that
+	// refused the Scale.
+	speed float64
 }
 
 func (o PlayOptions) rangeHeader() string {
@@ -59,6 +64,11 @@ type PlayResult struct {
 	// ScaleRefused is true when a Scale other than 1 was asked for and
 	// the server refused it or plays at another speed.
 	ScaleRefused bool
+	// BySpeed: the server refused the Scale but took the same speed as
+	// a Speed header (RFC 2326 §12.35: it delivers the stream that much
+	// faster, timestamps unchanged), which its answer echoed; Scale is
+	// then that speed.
+	BySpeed bool
 }
 
 // SyncFor returns the RTP-Info entry of the track with the given index.
@@ -77,7 +87,9 @@ func (r PlayResult) SyncFor(track int) (TrackSync, bool) {
 // live555 and gortsplib do); see Pause for one that wants it.
 //
 // When the server refuses a Scale (a 4xx other than 401) the PLAY is sent
-// again without it and ScaleRefused says so; a server that answers with
+// again with the same speed as a Speed header, which some recorders take
+// instead (BySpeed, when the answer echoes it), and then with neither;
+// ScaleRefused says the speed was not had. A server that answers with
 // another Scale, or none, plays at its own speed and ScaleRefused is set
 // as well.
 func (c *Client) PlayRange(ctx context.Context, o PlayOptions) (PlayResult, error) {
@@ -88,23 +100,19 @@ func (c *Client) PlayRange(ctx context.Context, o PlayOptions) (PlayResult, erro
 	again := c.state == StatePlaying || c.state == StatePaused
 	c.mu.Unlock()
 	res, resp, err := c.sendPlay(ctx, o)
-	var se *StatusError
-	if err != nil && wantsScale(o.Scale) && errors.As(err, &se) && se.Code >= 400 && se.Code < 500 && se.Code != 401 {
-		o.Scale = 0
-		res, resp, err = c.sendPlay(ctx, o)
-		res.ScaleRefused = true
+	if asked := o.Scale; wantsScale(asked) && refusedHeader(err) {
+		res, resp, err = c.playWithoutScale(ctx, o, asked)
+	} else if err == nil {
+		res.Scale = 1
+		if f, ok := headerFloat(resp, "Scale"); ok {
+			res.Scale = f
+		}
+		if wantsScale(asked) && math.Abs(res.Scale-asked) > 0.01 {
+			res.ScaleRefused = true
+		}
 	}
 	if err != nil {
 		return PlayResult{}, err
-	}
-	res.Scale = 1
-	if v := strings.TrimSpace(resp.Header.Get("Scale")); v != "" {
-		if f, perr := strconv.ParseFloat(v, 64); perr == nil && f != 0 && !math.IsInf(f, 0) && !math.IsNaN(f) {
-			res.Scale = f
-		}
-	}
-	if wantsScale(o.Scale) && math.Abs(res.Scale-o.Scale) > 0.01 {
-		res.ScaleRefused = true
 	}
 	if again {
 		// A seek or resume: the sequence numbers jump to where the server
@@ -126,6 +134,54 @@ func (c *Client) PlayRange(ctx context.Context, o PlayOptions) (PlayResult, erro
 
 func wantsScale(s float64) bool { return s != 0 && s != 1 }
 
+// playWithoutScale follows a refused Scale: the same speed asked as a
+// Speed header (forward only: Speed is a delivery rate), taken when the
+// answer echoes it; else a PLAY with neither. An answer without the echo
+// may mean a server that ignored Speed or one that took it silently: the
+// result says refused, and the player's PLAY without either that follows
+// leaves the server at 1x whichever it was.
+func (c *Client) playWithoutScale(ctx context.Context, o PlayOptions, asked float64) (PlayResult, *Response, error) {
+	o.Scale = 0
+	if asked > 0 {
+		o.speed = asked
+		res, resp, err := c.sendPlay(ctx, o)
+		if err == nil {
+			if f, ok := headerFloat(resp, "Speed"); ok && math.Abs(f-asked) <= 0.01 {
+				res.Scale, res.BySpeed = f, true
+				return res, resp, nil
+			}
+			res.Scale, res.ScaleRefused = 1, true
+			return res, resp, nil
+		}
+		if !refusedHeader(err) {
+			return res, resp, err
+		}
+		o.speed = 0
+	}
+	res, resp, err := c.sendPlay(ctx, o)
+	res.Scale, res.ScaleRefused = 1, true
+	return res, resp, err
+}
+
+// refusedHeader: a 4xx other than 401, the way a server turns down a
+// header it does not take (456, or 400/451 on some).
+func refusedHeader(err error) bool {
+	var se *StatusError
+	return errors.As(err, &se) && se.Code >= 400 && se.Code < 500 && se.Code != 401
+}
+
+// headerFloat reads a Scale or Speed answer: a finite number other than 0.
+func headerFloat(resp *Response, name string) (float64, bool) {
+	if resp == nil {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(resp.Header.Get(name)), 64)
+	if err != nil || f == 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+		return 0, false
+	}
+	return f, true
+}
+
 // sendPlay sends one PLAY per control target (docs/QUIRKS.md #10) and
 // reads the last answer's Range and RTP-Info.
 func (c *Client) sendPlay(ctx context.Context, o PlayOptions) (PlayResult, *Response, error) {
@@ -138,6 +194,9 @@ func (c *Client) sendPlay(ctx context.Context, o PlayOptions) (PlayResult, *Resp
 		}
 		if wantsScale(o.Scale) {
 			req.Header.Set("Scale", strconv.FormatFloat(o.Scale, 'f', -1, 64))
+		}
+		if o.speed != 0 {
+			req.Header.Set("Speed", strconv.FormatFloat(o.speed, 'f', -1, 64))
 		}
 		return req
 	}

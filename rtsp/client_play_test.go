@@ -20,12 +20,14 @@ import (
 type nvrServer struct {
 	ln           net.Listener
 	refuseScale  bool
+	refuseSpeed  bool // a 456 to a Speed header as well
+	takesSpeed   bool // echoes a Speed header: plays at that speed
 	refusePause  bool
 	byeAfterPlay bool
 	wg           sync.WaitGroup
 
 	mu    sync.Mutex
-	plays []string // "Range|Scale|URL" of each PLAY
+	plays []string // "Range|Scale|URL|Speed" of each PLAY
 }
 
 const nvrSDP = "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=NVR\r\nt=0 0\r\na=control:*\r\n" +
@@ -76,11 +78,14 @@ func (s *nvrServer) serve() {
 			resp.Header.Set("Transport", "RTP/AVP/TCP;unicast;interleaved=0-1")
 		case "PLAY":
 			s.mu.Lock()
-			s.plays = append(s.plays, req.Header.Get("Range")+"|"+req.Header.Get("Scale")+"|"+req.URL)
+			s.plays = append(s.plays, req.Header.Get("Range")+"|"+req.Header.Get("Scale")+"|"+req.URL+"|"+req.Header.Get("Speed"))
 			s.mu.Unlock()
-			if s.refuseScale && req.Header.Get("Scale") != "" {
+			if (s.refuseScale && req.Header.Get("Scale") != "") || (s.refuseSpeed && req.Header.Get("Speed") != "") {
 				resp.StatusCode, resp.Reason = 456, "Header Field Not Valid for Resource"
 				break
+			}
+			if v := req.Header.Get("Speed"); v != "" && s.takesSpeed {
+				resp.Header.Set("Speed", v)
 			}
 			if v := req.Header.Get("Range"); v != "" {
 				resp.Header.Set("Range", v)
@@ -194,7 +199,10 @@ func TestPlayScaleRefused(t *testing.T) {
 	s.mu.Lock()
 	plays := append([]string(nil), s.plays...)
 	s.mu.Unlock()
-	if len(plays) != 2 || !strings.Contains(plays[0], "|4|") || !strings.Contains(plays[1], "||") {
+	// The Scale refused, the speed is asked again as Speed (RFC 2326
+	// §12.35); this server ignores it (no echo): refused.
+	if len(plays) != 2 || !strings.Contains(plays[0], "|4|") || strings.HasSuffix(plays[0], "|4") ||
+		!strings.Contains(plays[1], "||") || !strings.HasSuffix(plays[1], "|4") {
 		t.Fatalf("PLAYs %q", plays)
 	}
 	// Accepted: the answer's Scale is reported.
@@ -203,6 +211,45 @@ func TestPlayScaleRefused(t *testing.T) {
 	s.mu.Unlock()
 	if res, err = c.PlayRange(ctx, PlayOptions{Scale: 2}); err != nil || res.ScaleRefused || res.Scale != 2 {
 		t.Fatalf("scale 2: %+v %v", res, err)
+	}
+}
+
+// TestPlaySpeedInsteadOfScale: a recorder that refuses Scale but takes
+// Speed (RFC 2326 §12.35) plays at the speed asked, through Speed; one
+// that refuses both gets a PLAY with neither, and the speed is refused.
+func TestPlaySpeedInsteadOfScale(t *testing.T) {
+	s := &nvrServer{refuseScale: true, takesSpeed: true}
+	c, ctx := dialNVR(t, s)
+	res, err := c.PlayRange(ctx, PlayOptions{Clock: time.Date(2026, 11, 28, 23, 0, 0, 0, time.UTC), Scale: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ScaleRefused || !res.BySpeed || res.Scale != 2 {
+		t.Fatalf("scale %v refused %v by speed %v", res.Scale, res.ScaleRefused, res.BySpeed)
+	}
+	// Backwards is no delivery rate: no Speed, straight to neither.
+	s.mu.Lock()
+	s.plays = nil
+	s.mu.Unlock()
+	if res, err = c.PlayRange(ctx, PlayOptions{Scale: -2}); err != nil || !res.ScaleRefused || res.BySpeed || res.Scale != 1 {
+		t.Fatalf("scale -2: %+v %v", res, err)
+	}
+	s.mu.Lock()
+	s.refuseSpeed = true
+	plays := append([]string(nil), s.plays...)
+	s.plays = nil
+	s.mu.Unlock()
+	if len(plays) != 2 || !strings.Contains(plays[0], "|-2|") || !strings.HasSuffix(plays[1], "|") || strings.Contains(plays[1], "|-2|") {
+		t.Fatalf("PLAYs for -2: %q", plays)
+	}
+	if res, err = c.PlayRange(ctx, PlayOptions{Scale: 2}); err != nil || !res.ScaleRefused || res.BySpeed || res.Scale != 1 {
+		t.Fatalf("both refused: %+v %v", res, err)
+	}
+	s.mu.Lock()
+	plays = append([]string(nil), s.plays...)
+	s.mu.Unlock()
+	if len(plays) != 3 || !strings.HasSuffix(plays[1], "|2") || !strings.HasSuffix(plays[2], "|") || strings.Contains(plays[2], "|2|") {
+		t.Fatalf("PLAYs with both refused: %q", plays)
 	}
 }
 
