@@ -1,13 +1,13 @@
 // Command rtspview is a desktop RTSP viewer: paste an rtsp:// or rtsps://
 // address, pick a transport, watch one camera or a wall of them. The command
-// line lives in internal/cli; main only gives a Windows GUI build its
+// line lives in cli/; main only gives a Windows GUI build its
 // parent's console first (console_windows.go).
 package main
 
 import (
 	"os"
 
-	"github.com/rtspview/rtspview/internal/cli"
+	"github.com/rtspview/rtspview/cli"
 )
 
 func main() {

@@ -1,7 +1,9 @@
-// Package cli is rtspview's command line: the window (flags and the URLs to
-// open), and the headless subcommands probe, bench and demo-server, which
-// share the same player so everything can be tested without a display.
-// main only attaches a console and calls Run.
+// Package cli is rtspview's command line and its composition root, the one
+// package that imports all the others: the window (flags and the URLs to
+// open), and the headless subcommands probe, discover, record, bench and
+// demo-server, which share the same player so everything can be tested
+// without a display. main only attaches a console and calls Run. The
+// libraries under internal/ are leaves, and none of them imports this.
 package cli
 
 import (
