@@ -73,6 +73,10 @@ func TestKioskShowsTheWallAlone(t *testing.T) {
 		if tile.Selected() {
 			t.Errorf("tile %d shows the selection ring", i)
 		}
+		onUI(tile.bar.Update)
+		if tile.bar.Visible() {
+			t.Errorf("tile %d shows its transport bar (pause, LIVE)", i)
+		}
 	}
 
 	// A passer-by's hand: a click, a right-click and a double click on

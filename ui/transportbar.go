@@ -60,6 +60,10 @@ type TransportBar struct {
 	// so the tile moves its status text out of the bar's way.
 	onMode func()
 
+	// off keeps the bar hidden whatever plays: a kiosk wall (--kiosk)
+	// has nobody at it to press pause, and a button there says otherwise.
+	off bool
+
 	// UI thread only.
 	pb      Playback
 	gen     uint64 // counts attach: results for an older stream are dropped
@@ -228,6 +232,9 @@ func (b *TransportBar) Update() {
 			b.note = ""
 		}
 		b.ended = ended
+	}
+	if b.off {
+		mode = barHidden
 	}
 	changed := mode != b.mode
 	b.mode = mode

@@ -166,8 +166,10 @@ func (v *Viewer) wallChanged(ts *tileState) {
 	}
 	v.nameTiles() // ui/names.go
 	if !v.opts.Kiosk {
-		// A wall in kiosk mode offers no menu.
+		// A wall in kiosk mode offers no menu, and no pause or LIVE bar.
 		ts.tile.setMenu(func(_ *Tile, at fyne.Position) { v.showTileMenu(ts, at) })
+	} else {
+		ts.tile.bar.off = true
 	}
 	v.ptzAttach(ts) // a camera that moves gets its controls (ui/tileptz.go)
 	v.saveWall()
