@@ -1,10 +1,8 @@
 package e2e
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -53,17 +51,7 @@ func TestGUIFindCamerasAddAllAndPTZ(t *testing.T) {
 		t.Fatal(err)
 	}
 	stats := filepath.Join(dir, "stats.json")
-	cmd := exec.Command(bin, "--wall", wallPath, "--stats-file", stats)
-	cmd.Env = viewerEnv(dir)
-	// Registered first, so it runs after startProcess's cleanup has
-	// ended the viewer and its output is complete.
-	var out *bytes.Buffer
-	t.Cleanup(func() {
-		if t.Failed() && out != nil {
-			t.Logf("viewer output:\n%s", out.String())
-		}
-	})
-	out = startProcess(t, cmd, os.Getenv("DISPLAY"))
+	cmd := startViewer(t, bin, viewerEnv(dir), "--wall", wallPath, "--stats-file", stats)
 	win := findWindow(t, cmd.Process.Pid)
 	x, y, w, h := windowGeometry(t, win)
 	if w != 960 || h != 600 {

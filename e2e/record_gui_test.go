@@ -30,20 +30,7 @@ func TestGUIRecordKey(t *testing.T) {
 	url := rtsptest.StartGst(t, rtsptest.GstOptions{Width: 320, Height: 240, Audio: "aac", Path: "/porch"})
 	bin, dir := buildViewer(t)
 	videos := filepath.Join(dir, "videos")
-	cmd := exec.Command(bin, "--transport", "tcp", url)
-	cmd.Env = append(viewerEnv(dir), "XDG_VIDEOS_DIR="+videos)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("viewer output:\n%s", out.String())
-		}
-	})
+	cmd := startViewer(t, bin, append(viewerEnv(dir), "XDG_VIDEOS_DIR="+videos), "--transport", "tcp", url)
 	win := findWindow(t, cmd.Process.Pid)
 	x, y, w, h := windowGeometry(t, win)
 

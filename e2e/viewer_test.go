@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,4 +75,27 @@ func raceReports(t *testing.T) {
 // folder (the saved wall, trusted certificates) is dir, never the user's.
 func viewerEnv(dir string) []string {
 	return append(os.Environ(), "LANG=en_US.UTF-8", "HOME="+dir, "XDG_CONFIG_HOME="+dir)
+}
+
+// startViewer starts the built viewer with args in env (viewerEnv and
+// any more), kills it when the test ends, and then, if the test failed,
+// logs what it printed (read only after it has exited, so never while
+// it still writes).
+func startViewer(t *testing.T, bin string, env []string, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("viewer output:\n%s", out.String())
+		}
+	})
+	return cmd
 }

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"image"
 	"image/draw"
 	"image/png"
@@ -32,20 +31,7 @@ func TestGUIRecordedKeys(t *testing.T) {
 	url := rtsptest.StartGst(t, rtsptest.GstOptions{File: clip, Path: "/vod"})
 	bin, dir := buildViewer(t)
 	// An empty wall file: the launch address is the only tile.
-	cmd := exec.Command(bin, "--transport", "tcp", "--start", "13s", url)
-	cmd.Env = viewerEnv(dir)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("viewer output:\n%s", out.String())
-		}
-	})
+	cmd := startViewer(t, bin, viewerEnv(dir), "--transport", "tcp", "--start", "13s", url)
 
 	win := findWindow(t, cmd.Process.Pid)
 	x, y, w, h := windowGeometry(t, win)
