@@ -112,6 +112,7 @@ func (v *Viewer) tick() {
 			v.do(v.checkSubStreams)
 			v.do(v.checkMinimised)
 			v.do(v.routeSound)
+			v.do(v.expireNotes)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -44,8 +45,31 @@ type tileWall struct {
 	// saved.
 	temporary bool
 	// toldSessionOnly: the tile has said once that its password is kept
-	// for the session only.
+	// for the session only; the sentence leaves the picture at noteUntil.
 	toldSessionOnly bool
+	noteUntil       time.Time
+}
+
+// sessionNoteFor is how long the session-only sentence stays on the
+// picture: long enough to read, not for good over the camera's view.
+const sessionNoteFor = 10 * time.Second
+
+// expireNotes takes the session-only sentence off tiles whose time for it
+// is up (the status tick). UI thread.
+func (v *Viewer) expireNotes() {
+	now := time.Now()
+	v.mu.Lock()
+	tiles := append([]*tileState(nil), v.tiles...)
+	v.mu.Unlock()
+	for _, ts := range tiles {
+		if ts.w.noteUntil.IsZero() || now.Before(ts.w.noteUntil) {
+			continue
+		}
+		ts.w.noteUntil = time.Time{}
+		if ts.tile.Overlay() == sessionOnlyText {
+			ts.tile.SetOverlay("")
+		}
+	}
 }
 
 // walls returns the wall state, set up from the options on first use.
@@ -225,6 +249,7 @@ func (v *Viewer) wallPlaying(ts *tileState) string {
 		// password still in it.
 		if !ts.w.toldSessionOnly {
 			ts.w.toldSessionOnly = true
+			ts.w.noteUntil = time.Now().Add(sessionNoteFor)
 			return sessionOnlyText
 		}
 		return ""
