@@ -137,3 +137,15 @@ func (v *Viewer) nameTiles() {
 		tiles[i].tile.SetName(name)
 	}
 }
+
+// shownName is the name the tile shows (names.go: the camera's own, else
+// what tells it from the others on its host, the port or the path), for
+// what is named after the camera: its recordings' folder, its snapshots,
+// the question before removing it. Two unnamed cameras of one recorder
+// must not share a folder.
+func (ts *tileState) shownName() string {
+	if n := ts.tile.Name(); n != "" {
+		return n
+	}
+	return displayName(ts.w.cam)
+}

@@ -96,7 +96,7 @@ func (v *Viewer) startRecording(ts *tileState, policy *wall.Record) error {
 	if err != nil {
 		return fmt.Errorf("there is no Videos folder (%v); choose a folder for recordings in the tile's menu", err)
 	}
-	cfg := record.Config{Dir: dir, Camera: displayName(ts.w.cam)}
+	cfg := record.Config{Dir: dir, Camera: ts.shownName()}
 	if policy != nil {
 		cfg.Segment = policy.Segment()
 	}
@@ -317,7 +317,7 @@ func (v *Viewer) addRecordMenu(menu *fyne.Menu, ts *tileState) {
 	}
 	where := "No Videos folder: choose one"
 	if dir, err := recordingsDir(); err == nil {
-		where = "Files go to " + filepath.Join(dir, record.CleanName(displayName(ts.w.cam)))
+		where = "Files go to " + filepath.Join(dir, record.CleanName(ts.shownName()))
 	}
 	at := fyne.NewMenuItem(where, nil)
 	at.Disabled = true

@@ -109,7 +109,7 @@ func TestRecordKeyRecordsTheTile(t *testing.T) {
 			menu = append(menu, it.Label)
 		}
 	})
-	folder := filepath.Join(videos, "rtspview", record.CleanName(displayName(ts.w.cam)))
+	folder := filepath.Join(videos, "rtspview", record.CleanName(ts.shownName()))
 	if got := strings.Join(menu, "|"); !strings.Contains(got, "Stop recording|Files go to "+folder+"|Recordings folder…") {
 		t.Fatalf("the menu while recording: %s", got)
 	}
@@ -117,7 +117,14 @@ func TestRecordKeyRecordsTheTile(t *testing.T) {
 	// Another tile, on the second page: the recording tile is hidden.
 	onUI(func() { v.open(other.URL(), "", "", true) })
 	waitPlaying(t, v, 1)
-	onUI(func() { v.turnPage(+1, true) })
+	// Two unnamed cameras on one host record into folders of their own,
+	// named as their tiles are (both went to "127.0.0.1" before).
+	onUI(func() {
+		if a, b := ts.shownName(), v.tiles[1].shownName(); a == b || record.CleanName(a) == record.CleanName(b) {
+			t.Errorf("both cameras record into %q and %q", a, b)
+		}
+	})
+	// Added to a full page, the new camera's page is shown (pages.go).
 	if p, _ := v.Page(); p != 2 || !ts.stream.Hidden() {
 		t.Fatalf("page %d, the recording tile hidden: %v", p, ts.stream.Hidden())
 	}

@@ -67,7 +67,7 @@ func (v *Viewer) snapshot(ts *tileState) <-chan string {
 		done <- ""
 		return done
 	}
-	name, at := displayName(ts.w.cam), time.Now()
+	name, at := ts.shownName(), time.Now()
 	v.wg.Add(1)
 	go func() {
 		defer v.wg.Done()

@@ -74,7 +74,7 @@ func (v *Viewer) renameTile(ts *tileState, name string) {
 // and the Delete key); Enter answers Remove, Esc Cancel (overlayKey).
 func (v *Viewer) askRemove(ts *tileState) {
 	d := dialog.NewConfirm("Remove camera",
-		fmt.Sprintf("Remove %q from the wall?", displayName(ts.w.cam)),
+		fmt.Sprintf("Remove %q from the wall?", ts.shownName()),
 		func(ok bool) {
 			v.keys.confirm = nil
 			if ok {
