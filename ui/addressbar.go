@@ -41,9 +41,11 @@ func (v *Viewer) newAddressBar(extra fyne.CanvasObject) fyne.CanvasObject {
 	// In the address bar's own row, beside the selector: a row of their
 	// own under it pushed the whole wall down (39 px) whenever a tile
 	// playing over a tunnel was selected, under the pointer.
+	// The port field is wide enough for five digits beside the
+	// validator's mark (at 70 px "8602" lost its last digit).
 	h := v.tunnelPort.MinSize().Height
 	v.tunnelRow = container.NewHBox(widget.NewLabel("port"),
-		container.NewGridWrap(fyne.NewSize(70, h), v.tunnelPort),
+		container.NewGridWrap(fyne.NewSize(96, h), v.tunnelPort),
 		container.NewGridWrap(fyne.NewSize(200, h), v.proxy))
 	v.transport = widget.NewSelect(labels, func(string) {
 		v.showTunnelRow()
