@@ -363,6 +363,16 @@ func TestStatsLines(t *testing.T) {
 			"HTTPS tunnel on 8443 + TLS|640×360 · 12 fps|0.5 Mb/s · loss 0.3 % (3)"},
 		{player.Stats{Transport: "udp"}, "UDP|no picture yet|0.0 Mb/s · no loss"},
 		{player.Stats{Transport: "udp", Width: 640, Height: 360, RatesMeasured: true}, "UDP|640×360 · 0 fps|0.0 Mb/s · no loss"},
+		// A camera with sound: its codec; on the tile heard, the A/V
+		// offset once synced.
+		{player.Stats{Via: "TCP", Width: 640, Height: 360, Bitrate: 1e6, Audio: &player.AudioInfo{Codec: "AAC", SetUp: true}},
+			"TCP|640×360 · measuring|1.0 Mb/s · no loss · AAC"},
+		{player.Stats{Via: "TCP", Width: 640, Height: 360, Bitrate: 1e6,
+			Audio: &player.AudioInfo{Codec: "PCMA", SetUp: true, Decoded: time.Second, Synced: true, SyncOffset: -12 * time.Millisecond}},
+			"TCP|640×360 · measuring|1.0 Mb/s · no loss · PCMA A/V -12 ms"},
+		// A sound track not set up (refused, or a codec not played).
+		{player.Stats{Via: "TCP", Width: 640, Height: 360, Bitrate: 1e6, Audio: &player.AudioInfo{Codec: "G722"}},
+			"TCP|640×360 · measuring|1.0 Mb/s · no loss"},
 	}
 	for _, c := range cases {
 		l := statsLines(c.st)

@@ -141,7 +141,8 @@ func (o *statsOverlay) layout(size fyne.Size) {
 }
 
 // statsLines is the overlay's text: "TCP", "1280×720 · 25 fps",
-// "2.1 Mb/s · loss 0.3 % (12)".
+// "2.1 Mb/s · loss 0.3 % (12)", the last with the sound's codec when the
+// camera sends one ("· AAC"), and the A/V offset on the tile heard.
 func statsLines(st player.Stats) [3]string {
 	via := st.Via
 	if via == "" {
@@ -172,11 +173,17 @@ func statsLines(st player.Stats) [3]string {
 	default:
 		line += " · measuring"
 	}
-	return [3]string{
-		via,
-		line,
-		fmt.Sprintf("%.1f Mb/s · %s", st.Bitrate/1e6, loss),
+	third := fmt.Sprintf("%.1f Mb/s · %s", st.Bitrate/1e6, loss)
+	if a := st.Audio; a != nil && a.SetUp {
+		// The camera's sound, and, on the tile being heard, how far it
+		// is from the picture once the sender reports put them on one
+		// timeline.
+		third += " · " + a.Codec
+		if a.Synced {
+			third += fmt.Sprintf(" A/V %+d ms", a.SyncOffset.Milliseconds())
+		}
 	}
+	return [3]string{via, line, third}
 }
 
 // StatsText returns the overlay's lines, "" when it is hidden (for tests).
