@@ -67,6 +67,7 @@ type queued struct {
 	data    []byte
 	ts      uint32
 	key     bool
+	gap     bool // pictures before it were dropped
 	arrived time.Time
 }
 
@@ -132,8 +133,9 @@ func (r *Recorder) Push(u Unit) bool {
 		}
 		return false
 	}
+	gap := false
 	if u.Kind == Video && u.Keyframe {
-		r.waitKey = false
+		gap, r.waitKey = r.waitKey, false
 	}
 	var buf []byte
 	for i := len(r.spare) - 1; i >= 0 && i >= len(r.spare)-4; i-- {
@@ -146,7 +148,7 @@ func (r *Recorder) Push(u Unit) bool {
 		}
 	}
 	buf = append(buf[:0], u.Data...)
-	r.queue = append(r.queue, queued{src: u.Source, kind: u.Kind, data: buf, ts: u.RTPTime, key: u.Keyframe, arrived: u.Arrived})
+	r.queue = append(r.queue, queued{src: u.Source, kind: u.Kind, data: buf, ts: u.RTPTime, key: u.Keyframe, gap: gap, arrived: u.Arrived})
 	r.queued += len(buf)
 	select {
 	case r.wake <- struct{}{}:

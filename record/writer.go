@@ -64,7 +64,7 @@ type writer struct {
 	aReady bool  // aBase is set
 	lastV  int64 // last video dts written (file ticks)
 	lastA  int64
-	vDur   int64 // last video frame's duration, for the final one
+	vDur   int64 // last video frame's duration, for the final one (not a gap's)
 	pv, pa held
 }
 
@@ -89,7 +89,7 @@ func (w *writer) unit(u *queued) error {
 	t := w.vc.unwrap(u.ts, u.arrived)
 	if w.file != nil && u.key && w.cfg.Segment > 0 &&
 		t-w.vBase >= int64(w.cfg.Segment.Seconds()*float64(w.vc.rate)) {
-		if err := w.flushVideo(t - w.vBase); err != nil {
+		if err := w.flushVideo(t-w.vBase, u.gap); err != nil {
 			return err
 		}
 		if err := w.close(); err != nil {
@@ -112,7 +112,7 @@ func (w *writer) unit(u *queued) error {
 		dts = w.pv.dts + 1
 		pts = max(pts, dts)
 	}
-	if err := w.flushVideo(dts); err != nil {
+	if err := w.flushVideo(dts, u.gap); err != nil {
 		return err
 	}
 	w.pv = held{ok: true, data: append(w.pv.data[:0], u.data...), pts: pts, dts: dts, key: u.key}
@@ -173,7 +173,10 @@ func (w *writer) open(u *queued, t int64) error {
 }
 
 // flushVideo writes the held picture, which lasts until next (file ticks).
-func (w *writer) flushVideo(next int64) error {
+// gap: pictures were dropped before next (a slow disk); the held one
+// stands still in their place, but its length is not a frame's, for the
+// file's last picture to take.
+func (w *writer) flushVideo(next int64, gap bool) error {
 	if !w.pv.ok || w.file == nil {
 		return nil
 	}
@@ -184,7 +187,9 @@ func (w *writer) flushVideo(next int64) error {
 	if dur <= 0 {
 		dur = w.vc.rate / 25 // a file of one picture: say 25 fps
 	}
-	w.vDur = dur
+	if !gap {
+		w.vDur = dur
+	}
 	w.pv.ok = false
 	if err := w.file.writePacket(Video, w.pv.data, w.pv.pts, w.pv.dts, dur, w.pv.key); err != nil {
 		return err
@@ -212,7 +217,7 @@ func (w *writer) close() error {
 	if w.file == nil {
 		return nil
 	}
-	err := w.flushVideo(-1) // as long as the picture before it
+	err := w.flushVideo(-1, false) // as long as the picture before it
 	if err == nil && w.pa.ok {
 		err = w.writeAudio(w.audioFrameTicks(len(w.pa.data)))
 	}
