@@ -46,14 +46,19 @@ type benchResult struct {
 // benchRecord is what the recorders of `bench --record` did: every stream
 // recorded while it is decoded, as a wall that records all day.
 type benchRecord struct {
-	Dir         string  `json:"dir"`
-	QueueMB     float64 `json:"queue_limit_mb_per_stream"`
-	Files       int     `json:"files"`
-	VideoFrames int     `json:"video_frames_written"`
-	WrittenMB   float64 `json:"written_mb"`
-	Dropped     uint64  `json:"units_dropped"`
-	QueuedMaxMB float64 `json:"queued_max_mb_all_streams"`
-	QueuedEndMB float64 `json:"queued_end_mb_all_streams"`
+	Dir     string  `json:"dir"`
+	QueueMB float64 `json:"queue_limit_mb_per_stream"`
+	// BudgetMB is what all the recordings together may hold for the disk
+	// (record.Budget), BudgetUsedMaxMB the most they held in the window:
+	// the units queued and the buffers kept to reuse.
+	BudgetMB        float64 `json:"budget_limit_mb_all_streams"`
+	BudgetUsedMaxMB float64 `json:"budget_used_max_mb"`
+	Files           int     `json:"files"`
+	VideoFrames     int     `json:"video_frames_written"`
+	WrittenMB       float64 `json:"written_mb"`
+	Dropped         uint64  `json:"units_dropped"`
+	QueuedMaxMB     float64 `json:"queued_max_mb_all_streams"`
+	QueuedEndMB     float64 `json:"queued_end_mb_all_streams"`
 	// FullAfter is when, in the window, the queues first held 3/4 of
 	// what they may (0: never), and RSSFullMB the resident size then: RSS
 	// at the end against it says whether memory stopped growing there.
@@ -75,10 +80,11 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	recDir := fs.String("record", "", "also record every stream into this folder while it is decoded")
 	recQueue := fs.Int("record-queue", 0, "bytes each recording may queue for the disk (default record.DefaultQueue)")
+	recBudget := fs.Int("record-budget", 0, "bytes all recordings together may hold for the disk (default record.DefaultBudget)")
 	hidden := fs.Bool("hidden", false, "receive without decoding, as tiles on another page (sessions close after 30 s unless recording)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil || len(pos) > 1 || *streams < 1 {
-		fmt.Fprintln(stderr, "usage: rtspview bench [--streams N] [--duration D] [--size WxH] [--transport T] [--hidden] [--record DIR [--record-queue BYTES]] [--json] [URL]")
+		fmt.Fprintln(stderr, "usage: rtspview bench [--streams N] [--duration D] [--size WxH] [--transport T] [--hidden] [--record DIR [--record-queue BYTES] [--record-budget BYTES]] [--json] [URL]")
 		return 2
 	}
 	var w, h int
@@ -115,11 +121,15 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		}
 	}()
 	var recs []*record.Recorder
+	budget := record.SharedBudget()
+	if *recBudget > 0 {
+		budget = record.NewBudget(*recBudget)
+	}
 	if *recDir != "" {
 		// From the start, so the window measures recording in its steady
 		// state, not the first files' headers.
 		for i, s := range ss {
-			r, err := s.StartRecording(record.Config{Dir: *recDir, Camera: fmt.Sprintf("bench %d", i+1), Queue: *recQueue})
+			r, err := s.StartRecording(record.Config{Dir: *recDir, Camera: fmt.Sprintf("bench %d", i+1), Queue: *recQueue, Budget: budget})
 			if err != nil {
 				fmt.Fprintln(stderr, err)
 				return 1
@@ -163,7 +173,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		tick := time.NewTicker(100 * time.Millisecond)
 		for end := t0.Add(*dur); time.Now().Before(end); {
 			<-tick.C
-			rq.sample(recs, limit*len(recs), time.Since(t0))
+			rq.sample(recs, budget, min(limit*len(recs), budget.Limit()), time.Since(t0))
 		}
 		tick.Stop()
 	}
@@ -193,7 +203,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	runtime.ReadMemStats(&ms)
 	res.HeapMB = float64(ms.HeapAlloc) / (1 << 20)
 	if len(recs) > 0 {
-		res.Record = stopBenchRecording(ss, recs, *recDir, *recQueue, rq)
+		res.Record = stopBenchRecording(ss, recs, *recDir, *recQueue, budget, rq)
 	}
 	if *asJSON {
 		_ = json.NewEncoder(stdout).Encode(res)
@@ -201,8 +211,8 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "%d streams at %s over %s for %.1fs: %.1f fps/stream (min %.1f), %d dropped, CPU %.0f%% of one core, max RSS %.0f MB\n",
 			res.Streams, res.Tile, res.Transport, res.Seconds, res.FPSMean, res.FPSMin, res.FramesDrop, res.CPUPercent, res.MaxRSSMB)
 		if r := res.Record; r != nil {
-			fmt.Fprintf(stdout, "recorded %d files, %d pictures, %.1f MB into %s; %d units dropped for the disk; queued at most %.1f MB (all streams), %.1f MB at the end; RSS %.0f → %.0f MB (max %.0f)\n",
-				r.Files, r.VideoFrames, r.WrittenMB, r.Dir, r.Dropped, r.QueuedMaxMB, r.QueuedEndMB, res.RSSStartMB, res.RSSEndMB, r.RSSMaxMB)
+			fmt.Fprintf(stdout, "recorded %d files, %d pictures, %.1f MB into %s; %d units dropped for the disk; queued at most %.1f MB (all streams), %.1f MB at the end; budget %.0f MB, used at most %.1f MB; RSS %.0f → %.0f MB (max %.0f)\n",
+				r.Files, r.VideoFrames, r.WrittenMB, r.Dir, r.Dropped, r.QueuedMaxMB, r.QueuedEndMB, r.BudgetMB, r.BudgetUsedMaxMB, res.RSSStartMB, res.RSSEndMB, r.RSSMaxMB)
 		}
 	}
 	if r := res.Record; r != nil && r.Errors > 0 {
@@ -220,14 +230,16 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 // through bench's window.
 type recordWatch struct {
 	queuedMax int
+	usedMax   int // the budget's
 	fullAfter time.Duration
 	rssFull   float64
 	rssMax    float64
 }
 
-func (w *recordWatch) sample(recs []*record.Recorder, limit int, at time.Duration) {
+func (w *recordWatch) sample(recs []*record.Recorder, b *record.Budget, limit int, at time.Duration) {
 	q, rss := queuedBytes(recs), rssMB()
 	w.queuedMax = max(w.queuedMax, q)
+	w.usedMax = max(w.usedMax, b.Used())
 	w.rssMax = max(w.rssMax, rss)
 	if w.fullAfter == 0 && q >= limit*3/4 {
 		w.fullAfter, w.rssFull = at, rss
@@ -245,11 +257,12 @@ func queuedBytes(recs []*record.Recorder) int {
 
 // stopBenchRecording reads the queues at the window's end, then stops
 // every recording (which writes what is queued) and sums up the files.
-func stopBenchRecording(ss []*player.Stream, recs []*record.Recorder, dir string, queue int, rq recordWatch) *benchRecord {
+func stopBenchRecording(ss []*player.Stream, recs []*record.Recorder, dir string, queue int, b *record.Budget, rq recordWatch) *benchRecord {
 	if queue <= 0 {
 		queue = record.DefaultQueue
 	}
 	br := &benchRecord{Dir: dir, QueueMB: float64(queue) / (1 << 20),
+		BudgetMB: float64(b.Limit()) / (1 << 20), BudgetUsedMaxMB: float64(rq.usedMax) / (1 << 20),
 		QueuedMaxMB: float64(rq.queuedMax) / (1 << 20), QueuedEndMB: float64(queuedBytes(recs)) / (1 << 20),
 		FullAfter: rq.fullAfter.Seconds(), RSSFullMB: rq.rssFull, RSSMaxMB: rq.rssMax}
 	t0 := time.Now()

@@ -19,8 +19,8 @@ func TestBenchRecord(t *testing.T) {
 		t.Fatalf("exit %d %v: %s %s", code, err, out.String(), errb.String())
 	}
 	r := res.Record
-	if r == nil || r.Files != 2 || r.Errors != 0 || r.VideoFrames < 25 || r.WrittenMB <= 0 || r.QueueMB != 48 {
-		t.Fatalf("record %+v: want a file of at least a second per stream, 48 MB queues", r)
+	if r == nil || r.Files != 2 || r.Errors != 0 || r.VideoFrames < 25 || r.WrittenMB <= 0 || r.QueueMB != 48 || r.BudgetMB != 256 {
+		t.Fatalf("record %+v: want a file of at least a second per stream, 48 MB queues, a budget of 256 MB", r)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*", "*.mp4"))
 	var size int64

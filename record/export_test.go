@@ -10,11 +10,23 @@ import (
 	"github.com/rtspview/rtspview/internal/demo"
 )
 
+// ThrottleDisk makes every recording's writes pass one disk of bps bytes
+// a second (throttledWrite, the benchmark build's slow disk) until tb ends.
+// No recorder may be running when it is called or when tb ends.
+func ThrottleDisk(tb testing.TB, bps float64) {
+	setWriteFile(tb, throttledWrite(bps))
+}
+
 func setWriteFile(tb testing.TB, w func(*os.File, []byte) (int, error)) {
 	old := writeFile
 	writeFile = w
 	tb.Cleanup(func() { writeFile = old })
 }
+
+// BudgetGives is how many times b was given bytes back: a reader that
+// sees it unchanged across its reads of the recorders saw nothing freed
+// between them.
+func BudgetGives(b *Budget) uint64 { return b.gives.Load() }
 
 // DemoUnits is the built-in demo clip (assets.DemoH264: 100 pictures of
 // 1280×720 at 25 fps, an IDR with SPS and PPS every 25) as Annex-B video

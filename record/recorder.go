@@ -25,6 +25,10 @@ type Config struct {
 	Segment time.Duration
 	// Queue is how many bytes may wait for the disk; DefaultQueue when 0.
 	Queue int
+	// Budget is shared with other recorders: what they all hold for the
+	// disk together (the units queued, the buffers kept to reuse) stays
+	// within it. Nil: SharedBudget, the process's DefaultBudget.
+	Budget *Budget
 	// OnFile is called on the recorder's goroutine when a file is begun
 	// (Done false) and when it is finished (Done true). It must not block
 	// for long: units queue meanwhile.
@@ -51,8 +55,9 @@ type Stats struct {
 	Files []FileStats
 	// Recording: the recorder accepts units (not closed, no write error).
 	Recording bool
-	// Dropped counts units left out because the queue was full (a slow
-	// disk), and pictures left out after one was until the next keyframe.
+	// Dropped counts units left out because the queue was full, or the
+	// Budget it shares with other recorders spent (a slow disk), and
+	// pictures left out after one was until the next keyframe.
 	Dropped uint64
 	// Queued is the bytes waiting for the disk now.
 	Queued int
@@ -74,18 +79,20 @@ type queued struct {
 // Recorder writes one camera's units to files on its own goroutine. Push
 // never blocks; Close finishes the file and returns when all is written.
 type Recorder struct {
-	cfg  Config
-	max  int
-	wake chan struct{}
-	stop chan struct{}
-	done chan struct{}
-	once sync.Once
+	cfg    Config
+	max    int
+	budget *Budget
+	wake   chan struct{}
+	stop   chan struct{}
+	done   chan struct{}
+	once   sync.Once
 
 	mu      sync.Mutex
 	queue   []queued
 	queued  int
 	spare   [][]byte // buffers of written units, for Push to reuse
-	spareN  int      // their capacity, bounded by max
+	spareN  int      // their capacity, bounded by max/2
+	held    int      // bytes charged to budget: the queue's buffers' capacity, and spareN
 	waitKey bool     // a picture was dropped: the next ones refer to it
 	dropped uint64
 	closed  bool
@@ -105,14 +112,18 @@ func New(cfg Config) *Recorder {
 	if r.max <= 0 {
 		r.max = DefaultQueue
 	}
+	r.budget = cfg.Budget
+	if r.budget == nil {
+		r.budget = SharedBudget()
+	}
 	go r.run()
 	return r
 }
 
 // Push queues a copy of u for writing and returns at once; false when it
-// was dropped: the queue is full (the disk is slower than the camera), a
-// picture before it was dropped and u is not a keyframe, or the recorder
-// has stopped.
+// was dropped: the queue is full or the shared Budget spent (the disk is
+// slower than the cameras), a picture before it was dropped and u is not a
+// keyframe, or the recorder has stopped.
 func (r *Recorder) Push(u Unit) bool {
 	if u.Source == nil || len(u.Data) == 0 {
 		return false
@@ -127,25 +138,29 @@ func (r *Recorder) Push(u Unit) bool {
 		return false
 	}
 	if r.queued+len(u.Data) > r.max || len(r.queue) >= maxUnits {
-		r.dropped++
-		if u.Kind == Video {
-			r.waitKey = true
-		}
-		return false
-	}
-	gap := false
-	if u.Kind == Video && u.Keyframe {
-		gap, r.waitKey = r.waitKey, false
+		return r.drop(u)
 	}
 	var buf []byte
 	for i := len(r.spare) - 1; i >= 0 && i >= len(r.spare)-4; i-- {
 		if cap(r.spare[i]) >= len(u.Data) {
+			// Charged to the budget already, as a spare.
 			buf = r.spare[i]
 			r.spareN -= cap(buf)
 			r.spare[i] = r.spare[len(r.spare)-1]
 			r.spare = r.spare[:len(r.spare)-1]
 			break
 		}
+	}
+	if buf == nil {
+		if !r.budget.take(len(u.Data)) && !r.freeSpare(len(u.Data)) {
+			return r.drop(u)
+		}
+		buf = make([]byte, len(u.Data)) // its capacity is what was charged
+		r.held += len(buf)
+	}
+	gap := false
+	if u.Kind == Video && u.Keyframe {
+		gap, r.waitKey = r.waitKey, false
 	}
 	buf = append(buf[:0], u.Data...)
 	r.queue = append(r.queue, queued{src: u.Source, kind: u.Kind, data: buf, ts: u.RTPTime, key: u.Keyframe, gap: gap, arrived: u.Arrived})
@@ -155,6 +170,30 @@ func (r *Recorder) Push(u Unit) bool {
 	default:
 	}
 	return true
+}
+
+// freeSpare gives the budget back the buffers kept to reuse, none of
+// which fit, and takes n bytes again; false when that does not fit either.
+// r.mu is held.
+func (r *Recorder) freeSpare(n int) bool {
+	if r.spareN == 0 {
+		return false
+	}
+	r.budget.give(r.spareN)
+	r.held -= r.spareN
+	clear(r.spare)
+	r.spare, r.spareN = r.spare[:0], 0
+	return r.budget.take(n)
+}
+
+// drop leaves u out for want of room: the pictures after a dropped one
+// refer to it, so none is taken until the next keyframe. r.mu is held.
+func (r *Recorder) drop(u Unit) bool {
+	r.dropped++
+	if u.Kind == Video {
+		r.waitKey = true
+	}
+	return false
 }
 
 // EndFile finishes the file being written once the units queued before
@@ -223,6 +262,7 @@ func (r *Recorder) Close() error {
 
 func (r *Recorder) run() {
 	defer close(r.done)
+	defer r.drain() // gives the budget back what the recorder held
 	w := writer{cfg: r.cfg, note: r.noteFile}
 	var batch []queued
 	stopping := false
@@ -245,15 +285,23 @@ func (r *Recorder) run() {
 			}
 			n += len(batch[i].data)
 		}
+		// Written buffers are kept to reuse (still charged to the budget)
+		// while it is calm; the rest are given back, in one add.
+		calm := r.budget.calm()
+		freed := 0
 		r.mu.Lock()
 		r.queued -= n
 		for i := range batch {
-			if c := cap(batch[i].data); c > 0 && len(r.spare) < 64 && r.spareN+c <= r.max/2 {
+			if c := cap(batch[i].data); c > 0 && calm && len(r.spare) < 64 && r.spareN+c <= r.max/2 {
 				r.spare = append(r.spare, batch[i].data)
 				r.spareN += c
+			} else {
+				freed += c
 			}
 			batch[i] = queued{}
 		}
+		r.held -= freed
+		r.budget.give(freed)
 		if err != nil {
 			r.closed = true
 			r.err = err
@@ -276,11 +324,15 @@ func (r *Recorder) run() {
 	}
 }
 
-// drain forgets what is queued after a failure.
+// drain forgets what is queued (after a failure) and kept to reuse, and
+// gives the budget back all of it. Push takes nothing more: the recorder
+// is closed.
 func (r *Recorder) drain() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.queue, r.queued, r.spare, r.spareN = nil, 0, nil, 0
+	r.budget.give(r.held)
+	r.held = 0
 }
 
 // noteFile records a file's stats; tell passes them on to Config.OnFile
