@@ -49,6 +49,47 @@ type tileRecording struct {
 	// finished is closed when the last stopped recording's file is
 	// complete (tests wait on it).
 	finished chan struct{}
+	// dropped is the recording's Stats.Dropped last seen; toldDrops when
+	// the tile last said that video is being left out.
+	dropped   uint64
+	toldDrops time.Time
+}
+
+// Saying that a recording leaves video out: for recordingNoteFor, and
+// again at most once a minute while it goes on.
+const (
+	recordingDropsText = "The disk is too slow: the recording is leaving video out"
+	recordingNoteFor   = 8 * time.Second
+	recordingNoteEvery = time.Minute
+)
+
+// dropsNote decides the tile's note about a recording that drops: say
+// it when more units were dropped since the last look and it was not said
+// within recordingNoteEvery (and the overlay is free), take it away after
+// recordingNoteFor.
+func dropsNote(dropped, seen uint64, told, now time.Time, overlay string) (say, clear bool) {
+	if dropped > seen && now.Sub(told) >= recordingNoteEvery && overlay == "" {
+		return true, false
+	}
+	return false, overlay == recordingDropsText && now.Sub(told) >= recordingNoteFor
+}
+
+// noteRecordingDrops tells the person, on the tile, that the recording
+// leaves video out (record's queue, or the budget all recordings share,
+// is full: the disk cannot keep up). The file stays playable: it goes on
+// from the next keyframe. UI thread.
+func (v *Viewer) noteRecordingDrops(ts *tileState, r *record.Recorder) {
+	now := time.Now()
+	d := r.Stats().Dropped
+	say, clear := dropsNote(d, ts.rec.dropped, ts.rec.toldDrops, now, ts.tile.Overlay())
+	ts.rec.dropped = d
+	switch {
+	case say:
+		ts.rec.toldDrops = now
+		ts.tile.SetOverlay(recordingDropsText)
+	case clear:
+		ts.tile.SetOverlay("")
+	}
 }
 
 // recordings are the window's running recordings by the stream each
@@ -145,6 +186,7 @@ func (v *Viewer) watchRecording(ts *tileState, r *record.Recorder, stop chan str
 			v.do(func() {
 				if ts.rec.rec == r {
 					ts.tile.setRecording(true, time.Since(ts.rec.started), "")
+					v.noteRecordingDrops(ts, r)
 				}
 			})
 		case <-clean:

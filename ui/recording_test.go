@@ -320,3 +320,32 @@ func TestRecordingKeepsTheMainStream(t *testing.T) {
 		t.Fatal("the removed tile's recording goes on")
 	}
 }
+
+// TestDropsNote: the tile says the disk is too slow when the recording
+// drops more, once a minute at most and never over another sentence, and
+// takes it away after a few seconds.
+func TestDropsNote(t *testing.T) {
+	t0 := time.Date(2026, 12, 7, 20, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name            string
+		dropped, seen   uint64
+		told            time.Time
+		now             time.Time
+		overlay         string
+		wantSay, wantCl bool
+	}{
+		{"first drops", 5, 0, time.Time{}, t0, "", true, false},
+		{"no new drops", 5, 5, time.Time{}, t0, "", false, false},
+		{"said 30 s ago", 9, 5, t0, t0.Add(30 * time.Second), "", false, false},
+		{"said a minute ago", 9, 5, t0, t0.Add(time.Minute), "", true, false},
+		{"another sentence up", 9, 5, time.Time{}, t0, "Reconnecting (1)…", false, false},
+		{"shown long enough", 5, 5, t0, t0.Add(recordingNoteFor), recordingDropsText, false, true},
+		{"still shown", 5, 5, t0, t0.Add(time.Second), recordingDropsText, false, false},
+	}
+	for _, c := range cases {
+		say, clear := dropsNote(c.dropped, c.seen, c.told, c.now, c.overlay)
+		if say != c.wantSay || clear != c.wantCl {
+			t.Errorf("%s: say %v clear %v", c.name, say, clear)
+		}
+	}
+}
