@@ -14,11 +14,12 @@
 #
 #   scripts/bench-audio-skew.sh                      # 30 min at +0.1 %
 #   DURATION=5m SKEW=-0.1 scripts/bench-audio-skew.sh
-#   NICE=0 scripts/bench-audio-skew.sh               # the player not niced
+#   NICE=-10 scripts/bench-audio-skew.sh             # the player ahead of a loaded machine's work (root)
 #
 # DURATION is a whole number of s, m or h. The build and the player run
 # under nice (NICE, 10 when unset): the player takes about a tenth of a
-# core.
+# core. On a loaded machine a niced player's sound stalls (docs/sound.md,
+# "Clock skew over 30 minutes"): NICE=-10 measures the clocks instead.
 #
 # Needs pulseaudio, pulseaudio-utils, libasound2-plugins and ffmpeg
 # (scripts/setup.sh installs them).
