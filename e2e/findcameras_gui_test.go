@@ -33,17 +33,21 @@ func TestGUIFindCamerasAddAllAndPTZ(t *testing.T) {
 	}
 	mainA := rtsptest.StartDemo(t, demo.Config{Path: "/main"})
 	mainB := rtsptest.StartDemo(t, demo.Config{Path: "/main"})
-	sub := rtsptest.StartDemo(t, demo.Config{Path: "/sub"})
-	profiles := func(main string) []onviftest.Profile {
+	// A sub-stream server for each camera, as real cameras have: two
+	// sessions set up over UDP at once on one gortsplib stream race
+	// inside gortsplib v5.6.4, which this test process's -race reports.
+	subA := rtsptest.StartDemo(t, demo.Config{Path: "/sub"})
+	subB := rtsptest.StartDemo(t, demo.Config{Path: "/sub"})
+	profiles := func(main, sub string) []onviftest.Profile {
 		return []onviftest.Profile{
 			{Token: "Profile_1", Name: "mainStream", Width: 1920, Height: 1080, URL: main},
-			{Token: "Profile_2", Name: "subStream", Width: 640, Height: 360, URL: sub.URL()},
+			{Token: "Profile_2", Name: "subStream", Width: 640, Height: 360, URL: sub},
 		}
 	}
 	door := onviftest.Start(t, onviftest.Options{Username: "admin", Password: "k9pw", Name: "Front Door",
-		Manufacturer: "Bars Camera Co", Model: "BC-2042", Profiles: profiles(mainA.URL())})
+		Manufacturer: "Bars Camera Co", Model: "BC-2042", Profiles: profiles(mainA.URL(), subA.URL())})
 	garage := onviftest.Start(t, onviftest.Options{Username: "admin", Password: "k9pw", Name: "Garage", PTZ: true,
-		Auth: "digest", Prefixes: "hik", Profiles: profiles(mainB.URL())})
+		Auth: "digest", Prefixes: "hik", Profiles: profiles(mainB.URL(), subB.URL())})
 
 	bin, dir := buildViewer(t)
 	wallPath := filepath.Join(dir, "wall.json")
@@ -96,11 +100,11 @@ func TestGUIFindCamerasAddAllAndPTZ(t *testing.T) {
 		t.Fatalf("the password is in the wall file:\n%s", raw)
 	}
 	for i, want := range []struct {
-		name, url string
-		dev       *onviftest.Device
-	}{{"Front Door", mainA.URL(), door}, {"Garage", mainB.URL(), garage}} {
+		name, url, sub string
+		dev            *onviftest.Device
+	}{{"Front Door", mainA.URL(), subA.URL(), door}, {"Garage", mainB.URL(), subB.URL(), garage}} {
 		c := saved.Cameras[i]
-		if c.Name != want.name || c.URL != want.url || c.SubURL != sub.URL() || c.ONVIF.Endpoint != want.dev.Endpoint() ||
+		if c.Name != want.name || c.URL != want.url || c.SubURL != want.sub || c.ONVIF.Endpoint != want.dev.Endpoint() ||
 			c.ONVIF.XAddr != want.dev.XAddr || c.ONVIF.PTZ != (want.dev == garage) {
 			t.Errorf("camera %d saved as %+v", i, c)
 		}
