@@ -296,7 +296,7 @@ func TestNoKeyringKeepsThePasswordForTheSession(t *testing.T) {
 	// It leaves the picture after a while (it stayed for good, over the
 	// bottom of the camera's view, seen using the window).
 	onUI(func() { v.tiles[0].w.noteUntil = time.Now() })
-	waitFor(t, 5*time.Second, "the session-only note gone", func() bool { return v.Tiles()[0].Overlay() == "" })
+	waitFor(t, 20*time.Second, "the session-only note gone", func() bool { return v.Tiles()[0].Overlay() != sessionOnlyText })
 	file, _ := os.ReadFile(path)
 	if bytes.Contains(file, []byte(pw)) || bytes.Contains(file, []byte("password_ref")) {
 		t.Fatalf("wall file:\n%s", file)
