@@ -28,6 +28,7 @@ import (
 	"github.com/pion/rtp"
 
 	"github.com/rtspview/rtspview/internal/demo"
+	"github.com/rtspview/rtspview/internal/peer"
 	"github.com/rtspview/rtspview/internal/tone"
 	"github.com/rtspview/rtspview/player"
 	"github.com/rtspview/rtspview/rtsp/rtsptest"
@@ -320,9 +321,7 @@ func TestAudioClockSkew(t *testing.T) {
 		skewPct = f
 	}
 	window := min(time.Minute, duration/3) // each recording
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg is missing (the clip)")
-	}
+	peer.Command(t, "ffmpeg")              // the clip; fails under CI, as every peer's gate
 
 	pa := soundtest.StartPulse(t)
 	for k, v := range pa.EnvMap() {
