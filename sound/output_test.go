@@ -86,9 +86,15 @@ func TestOutputOnDevice(t *testing.T) {
 	}
 	settle := 2 * Rate / 10 // the margin filling: a few ms
 	steady := tone.Analyze(tail[settle:settle+2*Rate*10], 2, Rate)
-	t.Logf("speaker, first 10 s: %v; output %+v", steady, st)
-	if steady.PeakHz < 995 || steady.PeakHz > 1005 || steady.Share < 0.9 || steady.RMS < 5000 || steady.LongestGap > 5*time.Millisecond {
-		t.Errorf("the speaker's first 10 s: %v, want a steady 1000 Hz", steady)
+	// Purity is judged in 50 ms stretches: the drift follower may slip a
+	// sample in 500 for a while (the device's pace at its start is not
+	// the sender's), which a whole second's measure takes for an impure
+	// tone (1000 Hz beside 998 Hz) but no ear hears; a glitch spoils the
+	// stretch it is in.
+	worst := tone.WorstWindow(tail[settle:settle+2*Rate*10], 2, Rate, 1000, 50*time.Millisecond)
+	t.Logf("speaker, first 10 s: %v, least pure 50 ms at %v: %.3f; output %+v", steady, worst.At, worst.Share, st)
+	if steady.PeakHz < 995 || steady.PeakHz > 1005 || worst.Share < 0.9 || steady.RMS < 5000 || steady.LongestGap > 5*time.Millisecond {
+		t.Errorf("the speaker's first 10 s: %v, least pure 50 ms at %v: %.3f; want a steady 1000 Hz", steady, worst.At, worst.Share)
 	}
 	// The loss: one silent run of 1024 frames (21.3 ms), give or take the
 	// tone's own zero crossings.

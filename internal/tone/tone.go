@@ -101,6 +101,56 @@ func analyzeMono(x []float64, rate int) Result {
 	return r
 }
 
+// Window is the purity of one short stretch of a recording.
+type Window struct {
+	At    time.Duration // where the stretch starts
+	Share float64       // the power near the tone's frequency, of all of it
+}
+
+// WorstWindow cuts a recording into stretches of length window and returns
+// the least pure: the share of its power at the strongest frequency within
+// 1 % of freq. A glitch (a cut, a doubled or missing piece of the wave)
+// spoils the stretch it falls in, wherever it is; a slow change of pitch,
+// such as a drift follower slipping one sample in 500, does not, where a
+// whole second's measure (Analyze) takes 1000 Hz beside 998 Hz for an
+// impure tone. A stretch of near-silence has a share of 0.
+func WorstWindow(pcm []int16, channels, rate, freq int, window time.Duration) Window {
+	if channels < 1 || rate < 1 || freq < 1 {
+		return Window{}
+	}
+	n := int(window * time.Duration(rate) / time.Second)
+	frames := len(pcm) / channels
+	if n < 1 || frames < n {
+		return Window{}
+	}
+	x := make([]float64, n)
+	worst := Window{Share: math.Inf(1)}
+	for start := 0; start+n <= frames; start += n {
+		var total float64
+		for i := range x {
+			var sum float64
+			for c := range channels {
+				sum += float64(pcm[(start+i)*channels+c])
+			}
+			x[i] = sum / float64(channels) / 32768
+			total += x[i] * x[i]
+		}
+		total /= float64(n)
+		share := 0.0
+		if total > 0 {
+			// Steps of a tenth of the stretch's resolution (rate/n Hz).
+			span, step := float64(freq)/100, float64(rate)/float64(n)/10
+			for f := float64(freq) - span; f <= float64(freq)+span; f += step {
+				share = max(share, goertzel(x, float64(rate), f)/total)
+			}
+		}
+		if share < worst.Share {
+			worst = Window{At: time.Duration(start) * time.Second / time.Duration(rate), Share: share}
+		}
+	}
+	return worst
+}
+
 // goertzel returns the power of frequency f in x, scaled so that a sine of
 // amplitude A gives about A²/2 (a signal's mean square).
 func goertzel(x []float64, rate, f float64) float64 {

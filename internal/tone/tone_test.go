@@ -38,6 +38,34 @@ func TestAnalyze(t *testing.T) {
 	}
 }
 
+func TestWorstWindow(t *testing.T) {
+	const rate = 48000
+	pure := sine(1000, rate, 2, 2*time.Second, 0.3)
+	if w := WorstWindow(pure, 2, rate, 1000, 50*time.Millisecond); w.Share < 0.97 {
+		t.Fatalf("pure tone: %+v", w)
+	}
+	// A second of 1000 Hz, then a second of 998 Hz (a drift follower
+	// repeating a sample in 500): a whole second's measure of the mix is
+	// impure, each short stretch is not.
+	slipped := append(sine(1000, rate, 2, time.Second, 0.3), sine(998, rate, 2, time.Second, 0.3)...)
+	if r := Analyze(slipped[rate:3*rate], 2, rate); r.Share > 0.9 {
+		t.Fatalf("the mix across the change measured pure over a second: %v", r)
+	}
+	if w := WorstWindow(slipped, 2, rate, 1000, 50*time.Millisecond); w.Share < 0.95 {
+		t.Fatalf("slow slip: %+v", w)
+	}
+	// 10.5 ms of the wave missing at 1.23 s: a jump of half a period, no
+	// silence.
+	cut := append(append([]int16{}, pure[:2*rate*123/100]...), pure[2*rate*123/100+2*480+2*24:]...)
+	w := WorstWindow(cut, 2, rate, 1000, 50*time.Millisecond)
+	if w.Share > 0.9 || w.At != 1200*time.Millisecond {
+		t.Fatalf("a cut at 1.23 s: %+v", w)
+	}
+	if w := WorstWindow(nil, 2, rate, 1000, 50*time.Millisecond); w.Share != 0 {
+		t.Fatalf("nothing: %+v", w)
+	}
+}
+
 func TestReadWAV(t *testing.T) {
 	pcm := sine(1000, 48000, 2, time.Second/2, 0.5)
 	b := []byte("RIFF\xff\xff\xff\xffWAVEfmt \x10\x00\x00\x00")
