@@ -20,14 +20,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bluenviron/gortsplib/v5"
-	"github.com/bluenviron/gortsplib/v5/pkg/base"
-	"github.com/bluenviron/gortsplib/v5/pkg/description"
-	"github.com/bluenviron/gortsplib/v5/pkg/format"
-	"github.com/bluenviron/gortsplib/v5/pkg/format/rtph264"
-	"github.com/pion/rtp"
-
-	"github.com/rtspview/rtspview/internal/demo"
 	"github.com/rtspview/rtspview/internal/peer"
 	"github.com/rtspview/rtspview/internal/tone"
 	"github.com/rtspview/rtspview/player"
@@ -35,162 +27,6 @@ import (
 	"github.com/rtspview/rtspview/sound"
 	"github.com/rtspview/rtspview/sound/soundtest"
 )
-
-// skewCamera is a live camera in-process (gortsplib's server): a small
-// H.264 picture and a 1 kHz tone in PCMU at 8 kHz, 20 ms a packet, all on
-// one clock of its own that runs skew faster than the wall clock (the
-// sound card's, here a PulseAudio null sink paced by the system clock).
-// Both tracks' RTP and sender-report times follow that clock, as a camera
-// with a fast crystal sends them.
-type skewCamera struct {
-	url   string
-	srv   *gortsplib.Server
-	strm  *gortsplib.ServerStream
-	video *description.Media
-	audio *description.Media
-	aus   [][]*rtp.Packet
-	fps   int
-	skew  float64
-	stop  chan struct{}
-	done  chan struct{}
-}
-
-type skewHandler struct{ c *skewCamera }
-
-func (h skewHandler) OnDescribe(*gortsplib.ServerHandlerOnDescribeCtx) (*base.Response, *gortsplib.ServerStream, error) {
-	return &base.Response{StatusCode: base.StatusOK}, h.c.strm, nil
-}
-
-func (h skewHandler) OnSetup(*gortsplib.ServerHandlerOnSetupCtx) (*base.Response, *gortsplib.ServerStream, error) {
-	return &base.Response{StatusCode: base.StatusOK}, h.c.strm, nil
-}
-
-func (h skewHandler) OnPlay(*gortsplib.ServerHandlerOnPlayCtx) (*base.Response, error) {
-	return &base.Response{StatusCode: base.StatusOK}, nil
-}
-
-// toneAmp is the tone's amplitude, of full scale.
-const toneAmp = 0.5
-
-func startSkewCamera(t *testing.T, skew float64) *skewCamera {
-	t.Helper()
-	const fps = 10
-	clip := rtsptest.MakeClip(t, rtsptest.ClipOptions{Length: 10 * time.Second, Width: 320, Height: 240, FPS: fps})
-	raw := strings.TrimSuffix(clip, ".mp4") + ".h264"
-	rtsptest.MakeAnnexB(t, clip, raw)
-	b, err := os.ReadFile(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &format.H264{PayloadTyp: 96, PacketizationMode: 1}
-	enc := &rtph264.Encoder{PayloadType: 96, PacketizationMode: 1, PayloadMaxSize: 1400}
-	if err := enc.Init(); err != nil {
-		t.Fatal(err)
-	}
-	c := &skewCamera{fps: fps, skew: skew, stop: make(chan struct{}), done: make(chan struct{})}
-	for _, au := range demo.SplitAccessUnits(b) {
-		for _, n := range au {
-			switch n[0] & 0x1f {
-			case 7:
-				h.SPS = n
-			case 8:
-				h.PPS = n
-			}
-		}
-		pkts, err := enc.Encode(au)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.aus = append(c.aus, pkts)
-	}
-	if len(c.aus) == 0 {
-		t.Fatal("the clip has no pictures")
-	}
-	c.video = &description.Media{Type: description.MediaTypeVideo, Formats: []format.Format{h}}
-	c.audio = &description.Media{Type: description.MediaTypeAudio, Formats: []format.Format{
-		&format.G711{PayloadTyp: 0, MULaw: true, SampleRate: 8000, ChannelCount: 1}}}
-	c.srv = &gortsplib.Server{Handler: skewHandler{c}, RTSPAddress: "127.0.0.1:0", WriteQueueSize: 1024}
-	if err := c.srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	c.strm = &gortsplib.ServerStream{Server: c.srv, Desc: &description.Session{Medias: []*description.Media{c.video, c.audio}}}
-	if err := c.strm.Initialize(); err != nil {
-		t.Fatal(err)
-	}
-	c.url = "rtsp://" + c.srv.NetListener().Addr().String() + "/cam"
-	go c.pump()
-	t.Cleanup(func() {
-		close(c.stop)
-		<-c.done
-		c.strm.Close()
-		c.srv.Close()
-	})
-	return c
-}
-
-// pump sends audio packet k at the camera's time k·20 ms and picture f at
-// f/fps, each at the wall time that camera time falls on: camera time
-// runs 1+skew times as fast as the wall clock.
-func (c *skewCamera) pump() {
-	defer close(c.done)
-	const (
-		rate   = 8000
-		packet = 160 // samples: 20 ms
-	)
-	t0 := time.Now()
-	wall := func(cam time.Duration) time.Time { return t0.Add(time.Duration(float64(cam) / (1 + c.skew))) }
-	var k, f int64
-	aseq, vseq := uint16(1000), uint16(5000)
-	pcm := make([]byte, packet)
-	for {
-		acam := time.Duration(k) * 20 * time.Millisecond
-		vcam := time.Duration(f) * time.Second / time.Duration(c.fps)
-		cam := min(acam, vcam)
-		if d := time.Until(wall(cam)); d > 0 {
-			select {
-			case <-c.stop:
-				return
-			case <-time.After(d):
-			}
-		}
-		ntp := t0.Add(cam) // the camera's own wall clock, as fast as its RTP clock
-		if acam <= vcam {
-			for i := range pcm {
-				n := k*packet + int64(i)
-				pcm[i] = ulaw(int16(toneAmp * 32767 * math.Sin(2*math.Pi*1000*float64(n%rate)/rate)))
-			}
-			pkt := &rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 0, SequenceNumber: aseq,
-				Timestamp: uint32(k * packet), SSRC: 0x5eed0001, Marker: k == 0}, Payload: pcm}
-			_ = c.strm.WritePacketRTPWithNTP(c.audio, pkt, ntp)
-			aseq++
-			k++
-			continue
-		}
-		ts := uint32(f * 90000 / int64(c.fps))
-		for _, p := range c.aus[f%int64(len(c.aus))] {
-			q := *p
-			q.SequenceNumber, q.Timestamp, q.SSRC = vseq, ts, 0x5eed0002
-			_ = c.strm.WritePacketRTPWithNTP(c.video, &q, ntp)
-			vseq++
-		}
-		f++
-	}
-}
-
-// ulaw encodes one sample in G.711 µ-law.
-func ulaw(s int16) byte {
-	const bias, clip = 0x84, 32635
-	x, sign := int(s), 0
-	if x < 0 {
-		x, sign = -x, 0x80
-	}
-	x = min(x, clip) + bias
-	exp := 7
-	for mask := 0x4000; x&mask == 0 && exp > 0; mask >>= 1 {
-		exp--
-	}
-	return ^byte(sign | exp<<4 | (x>>(exp+3))&0x0f)
-}
 
 // clickReport measures a recording of the tone (48 kHz stereo, the left
 // channel): the longest near-silence (tone.Analyze's gap), and the
@@ -350,13 +186,13 @@ func TestAudioClockSkew(t *testing.T) {
 		t.Fatal("the device did not start playing in 20 s")
 	}
 
-	cam := startSkewCamera(t, skewPct/100)
+	cam := rtsptest.StartCamera(t, rtsptest.CameraOptions{Skew: skewPct / 100})
 	// The window's part: it takes each new picture, which is when the
 	// lip sync measures the picture's delay.
 	shown := make(chan struct{}, 1)
 	var s *player.Stream
 	sink := &watchSink{Output: out}
-	s = player.Start(player.Config{URL: cam.url, Transport: player.TransportTCP, Audio: sink, DecoderThreads: 1,
+	s = player.Start(player.Config{URL: cam.URL, Transport: player.TransportTCP, Audio: sink, DecoderThreads: 1,
 		OnFrame: func() {
 			select {
 			case shown <- struct{}{}:

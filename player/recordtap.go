@@ -154,6 +154,7 @@ func recordAudio(t *recordTap, tr rtsp.Track) {
 		return
 	}
 	src.AudioClock, src.SampleRate, src.Channels = tr.ClockRate, tr.ClockRate, max(tr.Channels, 1)
+	src.Reports = t.att.senderReports()
 	t.adp = dp
 }
 

@@ -14,7 +14,9 @@
 //
 // Timestamps are the RTP timestamps, unwrapped to 64 bits per track; the
 // file starts at a keyframe, and its wall-clock start is the file's
-// creation_time. A Recorder never blocks the caller: Push copies the unit
+// creation_time. The sound is placed beside the picture by the arrival of
+// each track's first unit until both tracks' RTCP sender reports are in,
+// then by the reports (sync.go). A Recorder never blocks the caller: Push copies the unit
 // into a queue bounded in bytes, and a slow disk drops units (counted in
 // Stats) rather than holding up the receive path.
 package record

@@ -46,7 +46,18 @@ type FileStats struct {
 	Duration time.Duration
 	// Done: the file is finished (trailer written, or writing failed).
 	Done bool
+	// SyncedBy says what placed the sound beside the picture: ByArrival
+	// (each track from when its first unit came) until both tracks'
+	// sender reports are in, BySenderReports from then on; "" for a file
+	// without sound.
+	SyncedBy string
 }
+
+// FileStats.SyncedBy's values.
+const (
+	ByArrival       = "arrival"
+	BySenderReports = "sender reports"
+)
 
 // Stats is what a Recorder has done so far.
 type Stats struct {

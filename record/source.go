@@ -55,6 +55,12 @@ type Source struct {
 	// AudioName names sound the stream has but the recording leaves out
 	// ("Opus"), for the caller to say so; "" when there is none.
 	AudioName string
+	// Reports, when set, returns the newest RTCP sender report of the
+	// video track and of the audio track (a zero NTP before the first).
+	// The recorder's own goroutine calls it, about once a second of
+	// sound, never the caller's packet path; with both reports in, the
+	// sound is placed in the file as the sender timed it (sync.go).
+	Reports func() (video, audio SenderReport)
 }
 
 // mp4 reports whether the source goes into MP4 (else Matroska).

@@ -62,10 +62,14 @@ type writer struct {
 	vBase  int64 // video tick of the file's first picture
 	aBase  int64 // audio tick of that moment
 	aReady bool  // aBase is set
-	lastV  int64 // last video dts written (file ticks)
-	lastA  int64
-	vDur   int64 // last video frame's duration, for the final one (not a gap's)
-	pv, pa held
+	// Sender reports (sync.go): asked at audio tick askedAt.
+	asked   bool
+	askedAt int64
+	synced  bool  // the sound is placed by them (else by arrival)
+	lastV   int64 // last video dts written (file ticks)
+	lastA   int64
+	vDur    int64 // last video frame's duration, for the final one (not a gap's)
+	pv, pa  held
 }
 
 // unit writes one queued unit; an error stops the recording.
@@ -82,6 +86,7 @@ func (w *writer) unit(u *queued) error {
 		w.src = u.src
 		w.vc = clock{rate: int64(max(u.src.VideoClock, 1))}
 		w.ac = clock{rate: int64(max(u.src.AudioClock, 1))}
+		w.asked, w.synced = false, false
 	}
 	if u.kind == Audio {
 		return w.audio(u)
@@ -124,6 +129,7 @@ func (w *writer) audio(u *queued) error {
 		return nil
 	}
 	t := w.ac.unwrap(u.ts, u.arrived)
+	w.followReports(t)
 	if w.file == nil || w.file.audio == nil {
 		return nil
 	}
@@ -166,6 +172,13 @@ func (w *writer) open(u *queued, t int64) error {
 	}
 	w.file = f
 	w.stats = FileStats{Path: f.path, Start: spec.start}
+	switch {
+	case w.src.Audio == AudioNone:
+	case w.synced:
+		w.stats.SyncedBy = BySenderReports
+	default:
+		w.stats.SyncedBy = ByArrival
+	}
 	w.vBase, w.aReady, w.vDur = t, false, 0
 	w.pv.ok, w.pa.ok = false, false
 	w.note(w.stats, true)
