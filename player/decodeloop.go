@@ -130,6 +130,7 @@ func (s *Stream) decodeLoop() {
 			s.free <- b // queued before a seek
 			continue
 		}
+		gov.see(b.keyframe)
 		if s.hidden.Load() {
 			// Not shown: the unit is not decoded, which is what makes a
 			// hidden tile cheap. The references it carried are lost, so

@@ -22,16 +22,45 @@ const (
 	// for MJPEG every second picture). Cameras that send none such skip
 	// nothing here and go on to DecodeKeyframes when still behind.
 	DecodeReferences
-	// DecodeKeyframes decodes only keyframes (for MJPEG every fourth
+	// DecodeHalfGOP decodes the first half of each GOP (its keyframe and
+	// the pictures after it, up to half the last GOP's length) and skips
+	// the rest, for MJPEG every third picture. Every picture decoded has
+	// its references, so the tile moves at the full rate for half of each
+	// GOP and holds for the other half: about half the decoding, where
+	// DecodeKeyframes would cut it to one picture a GOP.
+	DecodeHalfGOP
+	// DecodeQuarterGOP decodes the first quarter of each GOP (for MJPEG
+	// every fourth picture).
+	DecodeQuarterGOP
+	// DecodeKeyframes decodes only keyframes (for MJPEG every sixth
 	// picture): the tile moves once a GOP.
 	DecodeKeyframes
 )
+
+// mjpegEvery is, for each level, one MJPEG picture in how many that is
+// decoded: every picture is whole, so they are thinned out evenly.
+var mjpegEvery = [...]uint32{DecodeAll: 1, DecodeReferences: 2, DecodeHalfGOP: 3, DecodeQuarterGOP: 4, DecodeKeyframes: 6}
+
+// gopHead is, for the GOP levels, the part of each GOP decoded.
+func gopHead(level DecodeLevel, gop int) int {
+	switch level {
+	case DecodeHalfGOP:
+		return max(1, gop/2)
+	case DecodeQuarterGOP:
+		return max(1, gop/4)
+	}
+	return gop
+}
 
 // String names the level for Stats and logs.
 func (l DecodeLevel) String() string {
 	switch l {
 	case DecodeReferences:
 		return "reference pictures only"
+	case DecodeHalfGOP:
+		return "half of each GOP"
+	case DecodeQuarterGOP:
+		return "a quarter of each GOP"
 	case DecodeKeyframes:
 		return "keyframes only"
 	}
@@ -69,6 +98,28 @@ type decodeGovernor struct {
 	steppedUp   time.Time // when the level last went back towards DecodeAll
 	hold        time.Duration
 	mjpegCount  uint32
+
+	// The GOP (see), for the GOP levels: the units since the last
+	// keyframe (-1: unknown, after a start), the last whole GOP's length
+	// (0 before one), and whether a picture of this GOP was skipped at a
+	// GOP level, whose successors then lack their references.
+	sinceKey   int
+	gop        int
+	skippedGOP bool
+}
+
+// see counts unit positions in the GOP. The decode loop calls it for
+// every unit it takes, skipped or decoded, before skip.
+func (g *decodeGovernor) see(keyframe bool) {
+	switch {
+	case keyframe:
+		if g.sinceKey > 0 {
+			g.gop = g.sinceKey
+		}
+		g.sinceKey, g.skippedGOP = 1, false
+	case g.sinceKey > 0:
+		g.sinceKey++
+	}
 }
 
 // observe notes one unit taken off the queue with waiting units still
@@ -88,6 +139,7 @@ func (g *decodeGovernor) observe(now time.Time, waiting int, dropped uint64) (le
 		// well: the first window after a start is not judged.
 		g.windowStart, g.units, g.backlogged, g.dropped = now, 0, 0, dropped
 		g.fresh = true
+		g.sinceKey = 0 // units went by uncounted: the GOP's position is lost
 	}
 	g.lastUnit = now
 	g.units++
@@ -104,7 +156,8 @@ func (g *decodeGovernor) observe(now time.Time, waiting int, dropped uint64) (le
 	// Behind: units overflowed the queue, or a quarter of them found a
 	// backlog of two or more (a burst after a network stall is one or
 	// two such units, not a quarter of a second's worth).
-	behind := (dropped > g.dropped || g.backlogged*4 > g.units) && !g.fresh
+	overflowed := dropped > g.dropped && !g.fresh
+	behind := overflowed || g.backlogged*4 > g.units && !g.fresh
 	g.windowStart, g.units, g.backlogged, g.dropped, g.fresh = now, 0, 0, dropped, false
 	switch {
 	case behind:
@@ -116,9 +169,18 @@ func (g *decodeGovernor) observe(now time.Time, waiting int, dropped uint64) (le
 		if !g.steppedUp.IsZero() && now.Sub(g.steppedUp) < relapseWithin {
 			g.hold = min(2*g.hold, holdMax)
 		}
-		g.level++
+		// Units lost to a full queue: far behind, two steps at once
+		// (the ladder has four; one a window would take seconds).
+		step := DecodeLevel(1)
+		if overflowed {
+			step = 2
+		}
+		g.level = min(g.level+step, DecodeKeyframes)
 	case !behind && g.level > DecodeAll && now.Sub(g.changed) >= g.hold:
-		needKey = g.level == DecodeKeyframes
+		// Pictures of this GOP skipped at a GOP level leave the ones
+		// after them without references: decoding more of the GOP must
+		// wait for the next keyframe.
+		needKey = g.level >= DecodeHalfGOP && g.skippedGOP
 		g.level--
 		g.changed, g.steppedUp = now, now
 	}
@@ -142,20 +204,31 @@ func (g *decodeGovernor) skip(level DecodeLevel, codec decode.Codec, data []byte
 		return false
 	}
 	if codec == decode.CodecMJPEG {
-		// Every picture is whole: thin them out evenly.
 		g.mjpegCount++
-		if level == DecodeReferences {
-			return g.mjpegCount%2 != 0
-		}
-		return g.mjpegCount%4 != 0
+		return g.mjpegCount%mjpegEvery[level] != 0
 	}
 	if keyframe {
 		return false
 	}
-	if level == DecodeKeyframes {
+	switch level {
+	case DecodeReferences:
+		return !isReference(codec, data)
+	case DecodeHalfGOP, DecodeQuarterGOP:
+		// The unit at position sinceKey of the GOP (the keyframe is 1).
+		// Before the first whole GOP, or when the position was lost (a
+		// start), the head is not known: what has its references is
+		// decoded, for at most a GOP.
+		switch {
+		case g.skippedGOP:
+			return true
+		case g.gop == 0 || g.sinceKey == 0 || g.sinceKey <= gopHead(level, g.gop):
+			return false
+		}
+		g.skippedGOP = true
 		return true
 	}
-	return !isReference(codec, data)
+	g.skippedGOP = true // DecodeKeyframes
+	return true
 }
 
 // isReference reports whether any picture NAL unit of an Annex B access

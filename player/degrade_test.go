@@ -46,9 +46,14 @@ func TestIsReference(t *testing.T) {
 
 // govRun feeds the governor one second per step, each with units units of
 // which backlogged found two waiting, and dropped units added to the
-// overflow count; it returns the level after each step.
+// overflow count; it returns the level after each step. The units are an
+// H.264 stream of reference pictures with a keyframe every 25, which the
+// governor sees and skips as the decode loop has it do (the keyframes
+// fall 7 units into each step, so levels change mid-GOP).
 func govRun(g *decodeGovernor, now time.Time, steps []struct{ units, backlogged, dropped int }) (levels []DecodeLevel, needKeys []bool, end time.Time) {
 	var dropped uint64
+	ref := []byte{0, 0, 0, 1, 0x41, 0x9a}
+	n := 0
 	for _, st := range steps {
 		var lv DecodeLevel
 		var nk bool
@@ -57,8 +62,12 @@ func govRun(g *decodeGovernor, now time.Time, steps []struct{ units, backlogged,
 			if i < st.backlogged {
 				waiting = 2
 			}
+			key := (n+18)%25 == 0
+			n++
+			g.see(key)
 			var k bool
 			lv, k = g.observe(now, waiting, dropped)
+			g.skip(lv, decode.CodecH264, ref, key)
 			nk = nk || k
 			now = now.Add(time.Second / time.Duration(st.units))
 		}
@@ -80,15 +89,15 @@ func TestDecodeGovernor(t *testing.T) {
 	var steps []step
 	steps = append(steps, behind)         // 0: a start's burst (a cached GOP): not judged
 	steps = append(steps, ok, burst, ok)  // 1-3: stays at DecodeAll
-	steps = append(steps, behind, behind) // 4-5: down two levels
-	steps = append(steps, behind, behind) // 6-7: stays at the bottom
-	for i := 0; i < 7; i++ {              // 8-14: hold 5 s, then one up
+	steps = append(steps, behind, behind, behind, behind) // 4-7: down four levels
+	steps = append(steps, behind, behind)                 // 8-9: stays at the bottom
+	for i := 0; i < 7; i++ {                              // 10-16: hold 5 s, then one up
 		steps = append(steps, ok)
 	}
 	levels, needKeys, end := govRun(&g, time.Unix(1000, 0), steps)
 	want := []DecodeLevel{
 		DecodeAll, DecodeAll, DecodeAll, DecodeAll,
-		DecodeReferences, DecodeKeyframes,
+		DecodeReferences, DecodeHalfGOP, DecodeQuarterGOP, DecodeKeyframes,
 		DecodeKeyframes, DecodeKeyframes,
 	}
 	for i, w := range want {
@@ -99,8 +108,8 @@ func TestDecodeGovernor(t *testing.T) {
 		}
 	}
 	up := -1
-	for i := 8; i < len(levels); i++ {
-		if levels[i] == DecodeReferences {
+	for i := 10; i < len(levels); i++ {
+		if levels[i] == DecodeQuarterGOP {
 			up = i
 			break
 		}
@@ -111,7 +120,7 @@ func TestDecodeGovernor(t *testing.T) {
 	if !needKeys[up] {
 		t.Errorf("stepping up from keyframes only must wait for a keyframe")
 	}
-	if up-7 < 5 {
+	if up-9 < 5 {
 		t.Errorf("stepped up %d s after the last backlog, want the 5 s hold", up-7)
 	}
 
@@ -153,13 +162,76 @@ func TestGovernorSkip(t *testing.T) {
 			t.Errorf("skip(%v, % x, key %v) = %v, want %v", tc.level, tc.data, tc.keyframe, got, tc.want)
 		}
 	}
-	shown := 0
-	for i := 0; i < 100; i++ {
-		if !g.skip(DecodeKeyframes, decode.CodecMJPEG, nil, true) {
-			shown++
+	for level, want := range map[DecodeLevel]int{DecodeReferences: 60, DecodeHalfGOP: 40, DecodeQuarterGOP: 30, DecodeKeyframes: 20} {
+		shown := 0
+		for i := 0; i < 120; i++ {
+			if !g.skip(level, decode.CodecMJPEG, nil, true) {
+				shown++
+			}
+		}
+		if shown != want {
+			t.Errorf("MJPEG at %v: %d of 120 shown, want %d", level, shown, want)
 		}
 	}
-	if shown != 25 {
-		t.Errorf("MJPEG at keyframes only: %d of 100 shown, want 25", shown)
+}
+
+// TestGovernorGOPHead: at the GOP levels the decoder gets each GOP's
+// keyframe and the pictures after it up to half (a quarter) of the last
+// GOP's length, never a picture after one skipped; before the first
+// whole GOP it gets what has its references.
+func TestGovernorGOPHead(t *testing.T) {
+	ref := []byte{0, 0, 0, 1, 0x41, 0x9a}
+	run := func(g *decodeGovernor, level DecodeLevel, gops, gop int) (decoded []int) {
+		for i := range gops * gop {
+			key := i%gop == 0
+			g.see(key)
+			if !g.skip(level, decode.CodecH264, ref, key) {
+				decoded = append(decoded, i%gop+1)
+			}
+		}
+		return decoded
+	}
+	var g decodeGovernor
+	// Joined mid-GOP (a start): nothing is known until the first
+	// keyframe, and the first GOP's length until the second.
+	g.see(false)
+	if g.skip(DecodeHalfGOP, decode.CodecH264, ref, false) {
+		t.Error("a picture before any keyframe was skipped at half of each GOP: where in the GOP is not known")
+	}
+	if d := run(&g, DecodeHalfGOP, 1, 25); len(d) != 25 {
+		t.Errorf("the first GOP, its length not known: %d of 25 decoded, want all", len(d))
+	}
+	for _, tc := range []struct {
+		level DecodeLevel
+		want  int
+	}{{DecodeHalfGOP, 12}, {DecodeQuarterGOP, 6}, {DecodeKeyframes, 1}} {
+		d := run(&g, tc.level, 4, 25)
+		if len(d) != 4*tc.want {
+			t.Errorf("%v: %d of 100 decoded, want %d", tc.level, len(d), 4*tc.want)
+		}
+		for i, p := range d {
+			if want := i%tc.want + 1; p != want {
+				t.Fatalf("%v: decoded positions %v, want 1 to %d of each GOP", tc.level, d, tc.want)
+			}
+		}
+	}
+	// A longer GOP: the head follows the last one's length.
+	run(&g, DecodeHalfGOP, 1, 50)
+	if d := run(&g, DecodeHalfGOP, 2, 50); len(d) != 50 {
+		t.Errorf("GOP of 50 at half: %d of 100 decoded, want 50", len(d))
+	}
+	// After a skip, stepping up must wait for the keyframe; at the
+	// keyframe itself nothing of its GOP is lost.
+	g.see(true)
+	for range 30 {
+		g.see(false)
+		g.skip(DecodeHalfGOP, decode.CodecH264, ref, false)
+	}
+	if !g.skippedGOP {
+		t.Fatal("30 pictures into a GOP of 50 at half: none skipped")
+	}
+	g.see(true)
+	if g.skippedGOP {
+		t.Error("a keyframe did not start a whole GOP")
 	}
 }

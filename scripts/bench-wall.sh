@@ -148,7 +148,14 @@ shown = [i for i, t in enumerate(b["tiles"]) if painted[i] > 0] or list(range(le
 sp, sd = [painted[i] for i in shown], [decoded[i] for i in shown]
 reduced = [str(t["index"] + 1) for t in b["tiles"] if t.get("decode_level", "all pictures") != "all pictures"]
 skipped = sum(t.get("skipped", 0) - ta.get(t["index"], {}).get("skipped", 0) for t in b["tiles"])
-red = "none" if not reduced else "%d (%s; %d pictures skipped)" % (len(reduced), " ".join(reduced), skipped)
+levels = {}
+for t in b["tiles"]:
+    lv = t.get("decode_level", "all pictures")
+    if lv != "all pictures":
+        levels[lv] = levels.get(lv, 0) + 1
+by = ", ".join("%s %d" % (k, v) for k, v in sorted(levels.items()))
+red = "none" if not reduced else "%d (%s; %s; %d pictures skipped, %.0f decoded/s in all)" % (
+    len(reduced), " ".join(reduced), by, skipped, sum(decoded))
 print("%.1f | %.1f | %.1f | %d | %s | %s | %s" % (min(sp), statistics.median(sp), min(sd), dropped, red, pct(0.5), pct(0.99)))
 ' "$tmp/s0.json" "$tmp/s1.json")
 
