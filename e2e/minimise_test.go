@@ -39,12 +39,33 @@ func TestGUIMinimisedDecodesNothing(t *testing.T) {
 	t.Run("openbox", func(t *testing.T) {
 		peer.Command(t, "openbox")
 		display := startXvfb(t)
-		startProcess(t, exec.Command("openbox"), display)
+		wm := exec.Command("openbox")
+		wm.Env = append(os.Environ(), "DISPLAY="+display)
+		var wmOut bytes.Buffer
+		wm.Stdout, wm.Stderr = &wmOut, &wmOut
+		if err := wm.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan struct{})
+		go func() { _ = wm.Wait(); close(exited) }()
+		t.Cleanup(func() {
+			_ = wm.Process.Kill()
+			<-exited
+			if t.Failed() {
+				t.Logf("openbox's output:\n%s", wmOut.String())
+			}
+		})
 		// The window manager is up when it has set the root window's
 		// desktop properties; a window mapped before that is never
 		// managed (and the viewer, started while openbox took the
-		// server over, could not open the display).
-		waitUntil(t, 10*time.Second, "openbox managing the display", func() bool {
+		// server over, could not open the display). Beside the rest of
+		// `go test ./...` on two cores it once took more than 10 s.
+		waitUntil(t, 30*time.Second, "openbox managing the display", func() bool {
+			select {
+			case <-exited:
+				t.Fatalf("openbox exited (%v) before managing the display", wm.ProcessState)
+			default:
+			}
 			cmd := exec.Command("xdotool", "get_desktop")
 			cmd.Env = displayEnv(display)
 			return cmd.Run() == nil
