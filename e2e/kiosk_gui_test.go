@@ -29,12 +29,7 @@ func TestGUIKioskLeavesOnlyOnTheChord(t *testing.T) {
 	srv := rtsptest.StartDemo(t, demo.Config{})
 	bin, dir := buildViewer(t)
 	display := startXvfb(t)
-	startProcess(t, exec.Command("openbox"), display)
-	waitUntil(t, 10*time.Second, "openbox managing the display", func() bool {
-		cmd := exec.Command("xdotool", "get_desktop")
-		cmd.Env = displayEnv(display)
-		return cmd.Run() == nil
-	})
+	startOpenbox(t, display)
 	wallFile := filepath.Join(dir, "wall.json")
 	if err := os.WriteFile(wallFile, []byte(fmt.Sprintf(`{"version": 1, "cameras": [
   {"name": "Door", "url": %q, "transport": "tcp"},
