@@ -99,8 +99,8 @@ type decodeGovernor struct {
 	hold        time.Duration
 	mjpegCount  uint32
 
-	// The GOP (see), for the GOP levels: the units since the last
-	// keyframe (-1: unknown, after a start), the last whole GOP's length
+	// The GOP (see), for the GOP levels: the position in it, the
+	// keyframe being 1 (0: unknown, after a start), the last whole GOP's length
 	// (0 before one), and whether a picture of this GOP was skipped at a
 	// GOP level, whose successors then lack their references.
 	sinceKey   int
