@@ -87,8 +87,8 @@ func TestDecodeGovernor(t *testing.T) {
 
 	g := decodeGovernor{fixedWindow: true}
 	var steps []step
-	steps = append(steps, behind)         // 0: a start's burst (a cached GOP): not judged
-	steps = append(steps, ok, burst, ok)  // 1-3: stays at DecodeAll
+	steps = append(steps, behind)                         // 0: a start's burst (a cached GOP): not judged
+	steps = append(steps, ok, burst, ok)                  // 1-3: stays at DecodeAll
 	steps = append(steps, behind, behind, behind, behind) // 4-7: down four levels
 	steps = append(steps, behind, behind)                 // 8-9: stays at the bottom
 	for i := 0; i < 7; i++ {                              // 10-16: hold 5 s, then one up
