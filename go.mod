@@ -6,7 +6,7 @@ require (
 	fyne.io/fyne/v2 v2.7.2
 	github.com/asticode/go-astiav v0.16.0
 	github.com/bluenviron/gortsplib/v5 v5.6.4
-	github.com/ebitengine/oto/v3 v3.4.0
+	github.com/gen2brain/malgo v0.11.24
 	github.com/go-gl/glfw/v3.3/glfw v0.0.0-20240506104042-037f3cc74f2a
 	github.com/icholy/digest v1.1.0
 	github.com/pion/rtcp v1.2.17
@@ -24,7 +24,6 @@ require (
 	github.com/asticode/go-astikit v0.42.0 // indirect
 	github.com/bluenviron/mediacommon/v2 v2.9.3 // indirect
 	github.com/danieljoos/wincred v1.2.3 // indirect
-	github.com/ebitengine/purego v0.9.0 // indirect
 	github.com/fredbi/uri v1.1.1 // indirect
 	github.com/fsnotify/fsnotify v1.9.0 // indirect
 	github.com/fyne-io/gl-js v0.2.0 // indirect

@@ -175,8 +175,8 @@ func TestAudioClockSkew(t *testing.T) {
 		t.Fatalf("parec: %v", err)
 	}
 	defer func() { _ = keep.Process.Kill(); _ = keep.Wait() }()
-	out, err := sound.Open()
-	if err != nil {
+	out := sound.Open()
+	if err := out.Err(); err != nil {
 		t.Fatalf("sound.Open: %v", err)
 	}
 	defer out.Close()

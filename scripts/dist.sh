@@ -96,7 +96,9 @@ linux)
   cat internal/licenses/ffmpeg.txt internal/licenses/ffmpeg-COPYING.LGPLv2.1 >"$deb/usr/share/doc/rtspview/FFmpeg-LGPL-2.1.txt"
   # Depends: the packages that own the shared libraries the binary names
   # (X11, GL, libc), read off the binary rather than written by hand; libc
-  # at the newest symbol version the binary uses.
+  # at the newest symbol version the binary uses. Recommends: the sound
+  # systems the output loads at run time (sound/device.go); without either
+  # the picture plays and the tile says "No sound device".
   glibc=$(objdump -T "$bin" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -1)
   depends="libc6 (>= $glibc)"
   needed=$(objdump -p "$bin" | awk '/NEEDED/{print $2}')
@@ -113,6 +115,7 @@ Architecture: amd64
 Maintainer: rtspview developers <rtspview@users.noreply.github.com>
 Installed-Size: $(du -sk "$deb/usr" | cut -f1)
 Depends: $depends
+Recommends: libpulse0 | libasound2
 Section: video
 Priority: optional
 Homepage: https://github.com/rtspview/rtspview

@@ -9,8 +9,9 @@ pkgs=(
   gcc pkg-config libgl1-mesa-dev xorg-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   libavfilter-dev libavdevice-dev
-  # build: ALSA headers for the sound output (oto links libasound on Linux)
-  libasound2-dev
+  # run: the sound systems the output loads at run time (miniaudio through
+  # malgo dlopens libpulse, else libasound; no headers are needed to build)
+  libpulse0 libasound2
   # tests: a second RTSP client, an X server for screenshots, image checks,
   # xdotool to click and type in the window as a person would, openbox as
   # a window manager that really minimises it (e2e/minimise_test.go)

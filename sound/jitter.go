@@ -55,6 +55,11 @@ type Stats struct {
 	// or a faded cut (shorter).
 	Sync        time.Duration
 	SyncChanges uint64
+	// Device names the sound system played on, "" while there is none;
+	// Reopened counts the devices opened after the first (one that came
+	// back, or came at last).
+	Device   string
+	Reopened int
 }
 
 // jitter is a ring of stereo sample frames between the stream's audio
@@ -179,16 +184,15 @@ func (j *jitter) put(l, r int16) {
 	j.n++
 }
 
-// pullChunk is the most one pull hands over. oto's player reads ahead
-// until it holds its buffer (playerBuffer): small pulls keep it from
-// holding much more.
+// pullChunk is the most one pull hands over: the device's request is
+// filled by several, each of which runs the slow controls (adapt).
 const pullChunk = 5 * time.Millisecond
 
 // pull fills p (whole frames of little-endian samples) from the buffer,
 // at most pullChunk of them, and returns the bytes written and whether
 // they are the stream's sound. While buffering, and on an underrun, it
-// writes silence: a reader that gave nothing would make oto's Play spin
-// (and block on Windows) until it had its buffer full.
+// writes silence: the device plays on, and a lost packet's silence is
+// counted against what it played.
 func (j *jitter) pull(p []byte, now time.Time) (n int, sound bool) {
 	j.adapt(now)
 	want := min(len(p)/(2*Channels), frames(pullChunk))

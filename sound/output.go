@@ -9,9 +9,10 @@
 // natively. It knows nothing of streams: ui gives it the sound of the tile
 // that has it.
 //
-// The device is reached through github.com/ebitengine/oto/v3: WASAPI on
-// Windows and Core Audio on macOS without cgo, ALSA on Linux (through
-// PulseAudio or PipeWire's ALSA plugin on a desktop).
+// The device is reached through miniaudio (device.go): PulseAudio (or
+// PipeWire) and then ALSA on Linux, WASAPI on Windows, Core Audio on
+// macOS. An Output without a device keeps looking for one, and one that
+// goes away is opened again.
 package sound
 
 import (
@@ -21,8 +22,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/ebitengine/oto/v3"
 )
 
 // The one format an Output takes.
@@ -31,23 +30,16 @@ const (
 	Channels = 2
 )
 
-// Buffering bounds. The device holds deviceBuffer (two periods of ALSA,
-// one WASAPI buffer), and oto's player reads ahead playerBuffer: at least
-// what the device asks for at once, or oto fills the rest of each period
-// with silence (measured: a 5 ms read-ahead under 15 ms periods played a
-// third of the sound). 50 ms: with 20 ms the window under Xvfb on a
-// loaded 2-core machine starved the device thread, and a PulseAudio null
-// sink then went silent for about 2 s at each underrun (measured, load 7);
-// 50 ms played the I-audio-tone check through. The jitter buffer holds the sound's own blocks plus
-// a margin of minTarget to maxTarget, which adapts to the underruns it
-// sees, and never more than maxBuffered.
+// Buffering bounds. The device holds its own buffer (device.go: 20 ms on
+// PulseAudio, 40 ms elsewhere) and pulls straight from the jitter buffer,
+// which holds the sound's own blocks plus a margin of minTarget to
+// maxTarget, adapting to the underruns it sees, and never more than
+// maxBuffered.
 const (
-	deviceBuffer = 50 * time.Millisecond
-	playerBuffer = deviceBuffer
-	minTarget    = 20 * time.Millisecond
-	maxTarget    = 60 * time.Millisecond
-	targetStep   = 10 * time.Millisecond
-	maxBuffered  = 200 * time.Millisecond
+	minTarget   = 20 * time.Millisecond
+	maxTarget   = 60 * time.Millisecond
+	targetStep  = 10 * time.Millisecond
+	maxBuffered = 200 * time.Millisecond
 	// calmAfter without an underrun lowers the target by one step.
 	calmAfter = 20 * time.Second
 	// slipEvery: while the buffer level stays off the target for a
@@ -69,78 +61,115 @@ const MaxSyncDelay = 500 * time.Millisecond
 // none reachable, or it went away). The picture plays on.
 var ErrNoDevice = errors.New("no sound device")
 
-// device is the process's one connection to the sound system: oto allows
-// a single context per process, opened once.
-var device struct {
-	once sync.Once
-	ctx  *oto.Context
-	err  error
-}
-
-// openWait bounds how long Open waits for the device to be ready: a
-// sound server that hangs must not hang the window.
-const openWait = 5 * time.Second
-
-func openDevice() (*oto.Context, error) {
-	device.once.Do(func() {
-		ctx, ready, err := oto.NewContext(&oto.NewContextOptions{
-			SampleRate:   Rate,
-			ChannelCount: Channels,
-			Format:       oto.FormatSignedInt16LE,
-			BufferSize:   deviceBuffer,
-		})
-		if err != nil {
-			device.err = fmt.Errorf("%w: %v", ErrNoDevice, err)
-			return
-		}
-		select {
-		case <-ready:
-		case <-time.After(openWait):
-			device.err = fmt.Errorf("%w: the sound system did not answer within %v", ErrNoDevice, openWait)
-			return
-		}
-		if err := ctx.Err(); err != nil {
-			device.err = fmt.Errorf("%w: %v", ErrNoDevice, err)
-			return
-		}
-		device.ctx = ctx
-	})
-	return device.ctx, device.err
-}
-
 // Output plays one stream's sound. PlayAudio and ResetAudio are called by
 // the stream's audio goroutine; the device pulls from the buffer on its
-// own. Its methods are safe for concurrent use.
+// own thread. Its methods are safe for concurrent use.
 type Output struct {
-	player *oto.Player
 	mu     sync.Mutex
 	jb     jitter
 	closed bool
 	// pulled is what the device has taken, silence included; started
-	// closes once that is more than oto's read-ahead.
+	// closes once that is more than its buffer and 100 ms.
 	pulled  int
 	started chan struct{}
 	// gain is SetVolume's, in scale's units: applied as the device pulls,
 	// so a change is heard at once, not after what is buffered.
 	gain atomic.Int32
+
+	// The device, as the keeper goroutine last found it (under mu):
+	// devErr says why there is none (nil while one plays), devDelay is
+	// its buffer, devName its sound system, lastFill when it last pulled.
+	devErr   error
+	devDelay time.Duration
+	devName  string
+	lastFill time.Time
+	// reopened counts the devices opened after the first.
+	reopened int
+
+	stop, done chan struct{}
 }
 
-// Open starts an Output on the default sound device. It fails with an
-// error wrapping ErrNoDevice when there is none; a later Open fails the
-// same way (oto opens the device once per process).
-func Open() (*Output, error) {
-	ctx, err := openDevice()
-	if err != nil {
-		return nil, err
-	}
+// Open starts an Output on the default sound device. It returns at once
+// after the first try: while there is no device, Err says so (wrapping
+// ErrNoDevice), the sound handed over is bounded and dropped, and a device
+// is looked for every retryEvery; one that goes away is opened again.
+// Close stops it.
+func Open() *Output {
 	o := newOutput()
-	o.player = ctx.NewPlayer(reader{o})
-	o.player.SetBufferSize(frames(playerBuffer) * Channels * 2)
-	o.player.Play()
-	return o, nil
+	o.stop, o.done = make(chan struct{}), make(chan struct{})
+	d, err := openDevice(o.fill)
+	o.setDevice(d, err)
+	go o.keep(d)
+	return o
 }
 
-// newOutput is an Output before it has a device to play on.
+// keep owns the device: it closes one that stopped by itself or stalled,
+// and opens one while there is none, until Close.
+func (o *Output) keep(d *device) {
+	defer close(o.done)
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	lastTry := time.Now()
+	for {
+		var lost chan struct{}
+		if d != nil {
+			lost = d.lost
+		}
+		select {
+		case <-o.stop:
+			if d != nil {
+				d.close()
+			}
+			return
+		case <-lost:
+			d.close()
+			d = nil
+			o.setDevice(nil, fmt.Errorf("%w: the sound device stopped", ErrNoDevice))
+			continue
+		case now := <-tick.C:
+			if d != nil && o.stalled(now) {
+				d.close()
+				d = nil
+				o.setDevice(nil, fmt.Errorf("%w: the sound device took nothing for %v", ErrNoDevice, stallAfter))
+			}
+			if d != nil || now.Sub(lastTry) < retryEvery {
+				continue
+			}
+			lastTry = now
+			var err error
+			d, err = openDevice(o.fill)
+			o.setDevice(d, err)
+			if d != nil {
+				o.mu.Lock()
+				o.reopened++
+				o.mu.Unlock()
+			}
+		}
+	}
+}
+
+// setDevice records the device keep now has (nil: none, and why).
+func (o *Output) setDevice(d *device, err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.devErr, o.devDelay, o.devName = err, 0, ""
+	if d != nil {
+		o.devDelay, o.devName = d.delay, d.backend
+		o.lastFill = time.Now()
+	}
+	// What waited for no device is not the sound of now.
+	o.jb.reset()
+}
+
+// stalled says whether the device has taken nothing for stallAfter.
+func (o *Output) stalled(now time.Time) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return now.Sub(o.lastFill) > stallAfter
+}
+
+// newOutput is an Output before it has a device to play on, and without
+// the goroutine that looks for one (Open's).
 func newOutput() *Output {
 	o := &Output{started: make(chan struct{})}
 	o.jb.init(time.Now())
@@ -180,27 +209,19 @@ func (o *Output) SetSyncDelay(d time.Duration) {
 
 // Latency returns how long from now the end of the sound handed to
 // PlayAudio so far will take to be heard, and false while nothing plays
-// (the buffer fills to its target first, so that time is not yet known).
-// It is what waits in the jitter buffer (and a sync change's pause not
-// yet played), what oto's player has taken and not yet written, and the
-// device's buffer, deviceBuffer: ALSA's (or PulseAudio's) own delay is
-// not reported through oto, and the device is asked for that much.
+// (the buffer fills to its target first, so that time is not yet known,
+// and without a device it is never heard). It is what waits in the jitter
+// buffer (and a sync change's pause not yet played) and the device's
+// buffer: what miniaudio asked of the sound system, which does not report
+// its real delay through it.
 func (o *Output) Latency() (time.Duration, bool) {
 	o.mu.Lock()
-	playing := !o.closed && o.jb.st == playing
-	f := o.jb.n + o.jb.pending()
-	o.mu.Unlock()
-	if !playing {
+	defer o.mu.Unlock()
+	if o.closed || o.jb.st != playing || o.devErr != nil {
 		return 0, false
 	}
-	d := time.Duration(f) * time.Second / Rate
-	if o.player != nil {
-		// Outside o.mu: o.mu is never held while calling into oto, so
-		// no lock order forms between it and the player's own lock.
-		d += time.Duration(o.player.BufferedSize()/(2*Channels)) * time.Second / Rate
-		d += deviceBuffer
-	}
-	return d, true
+	f := o.jb.n + o.jb.pending()
+	return time.Duration(f)*time.Second/Rate + o.devDelay, true
 }
 
 // SetVolume sets the loudness: 0 is silent, 1 as decoded, up to
@@ -210,31 +231,35 @@ func (o *Output) SetVolume(v float64) {
 	o.gain.Store(gainOf(v))
 }
 
-// Err returns the device's failure once it has one (a sound card that
-// went away), wrapping ErrNoDevice; nil while it plays.
+// Err returns why there is no device to play on now, wrapping
+// ErrNoDevice; nil while one plays. It changes as devices come and go.
 func (o *Output) Err() error {
-	err := o.player.Err()
-	if err == nil && device.ctx != nil {
-		err = device.ctx.Err() // oto's ALSA loop stops for good on a write error
-	}
-	if err != nil {
-		return fmt.Errorf("%w: %v", ErrNoDevice, err)
-	}
-	return nil
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.devErr
 }
 
-// readAhead is what the device and oto's player take before anything
-// plays, and 100 ms more: taken only by a device that plays.
-var readAhead = (frames(playerBuffer) + frames(pullChunk) + frames(deviceBuffer) + frames(100*time.Millisecond)) * Channels * 2
+// Device names the sound system played on ("PulseAudio", "ALSA",
+// "WASAPI", ...), and "" while there is none.
+func (o *Output) Device() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.devName
+}
 
-// Started is closed once the device plays: it has taken 100 ms more than
-// fills the buffers on the way. A PulseAudio null sink recorded with
-// parec's default latency takes the first 40 ms and then nothing for 2 s
-// (measured); sound handed over meanwhile is dropped, bar the last
-// 200 ms, which the jitter buffer then sheds.
+// startAfter is what the device takes before Started: its buffer and
+// 100 ms more, taken only by a device that plays.
+func (o *Output) startAfter() int {
+	return (frames(o.devDelay) + frames(100*time.Millisecond)) * Channels * 2
+}
+
+// Started is closed once a device plays: it has taken 100 ms more than
+// its buffer. A PulseAudio null sink takes its first period and then
+// nothing for about 2 s (measured); sound handed over meanwhile is
+// dropped, bar the last 200 ms, which the jitter buffer then sheds.
 func (o *Output) Started() <-chan struct{} { return o.started }
 
-// Close stops the sound. Idempotent.
+// Close stops the sound and lets go of the device. Idempotent.
 func (o *Output) Close() {
 	o.mu.Lock()
 	if o.closed {
@@ -244,35 +269,48 @@ func (o *Output) Close() {
 	o.closed = true
 	o.jb.reset()
 	o.mu.Unlock()
-	_ = o.player.Close()
+	if o.stop != nil {
+		close(o.stop)
+		<-o.done
+	}
 }
 
 // Stats returns the jitter buffer's counters.
 func (o *Output) Stats() Stats {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return o.jb.stats()
+	st := o.jb.stats()
+	st.Device, st.Reopened = o.devName, o.reopened
+	return st
 }
 
-// reader is what oto's player pulls from: the jitter buffer's sound, as
-// little-endian bytes, or silence while there is none. It never blocks.
-type reader struct{ o *Output }
-
-func (r reader) Read(p []byte) (int, error) {
-	r.o.mu.Lock()
-	defer r.o.mu.Unlock()
-	if r.o.closed {
-		return 0, nil
+// fill is what the device pulls through, on its own thread: the jitter
+// buffer's sound as little-endian bytes, or silence while there is none.
+// It never blocks on anything but o.mu.
+func (o *Output) fill(p []byte) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	now := time.Now()
+	o.lastFill = now
+	if o.closed {
+		clear(p)
+		return
 	}
-	n, _ := r.o.jb.pull(p, time.Now())
-	if g := r.o.gain.Load(); g != unityGain {
-		scale(p[:n], g)
+	for off := 0; off < len(p); {
+		n, _ := o.jb.pull(p[off:], now)
+		if n == 0 {
+			clear(p[off:])
+			break
+		}
+		off += n
 	}
-	if r.o.pulled <= readAhead && r.o.pulled+n > readAhead {
-		close(r.o.started)
+	if g := o.gain.Load(); g != unityGain {
+		scale(p, g)
 	}
-	r.o.pulled += n
-	return n, nil
+	if after := o.startAfter(); o.pulled <= after && o.pulled+len(p) > after {
+		close(o.started)
+	}
+	o.pulled += len(p)
 }
 
 // frames converts a duration to sample frames at Rate.

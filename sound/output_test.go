@@ -3,9 +3,6 @@ package sound
 import (
 	"errors"
 	"math"
-	"os"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
@@ -36,19 +33,16 @@ func sineBlocks(n, freq int, amp float64) [][]int16 {
 // speaker's recording holds 1 kHz with no gap over 10 s; then one block is
 // lost and plays as silence of its length, 21.3 ms, and nothing else.
 func TestOutputOnDevice(t *testing.T) {
-	if os.Getenv("SOUND_TEST_CHILD") != "" {
-		t.Skip("the child runs TestOutputWithoutDevice's part")
-	}
 	pa := soundtest.StartPulse(t)
 	for k, v := range pa.EnvMap() {
 		t.Setenv(k, v)
 	}
 	rec := pa.Record()
-	o, err := Open()
-	if err != nil {
+	o := Open()
+	defer o.Close()
+	if err := o.Err(); err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	defer o.Close()
 	select {
 	case <-o.Started():
 	case <-time.After(20 * time.Second):
@@ -73,7 +67,7 @@ func TestOutputOnDevice(t *testing.T) {
 		<-tick.C
 	}
 	// The tail still in the buffers plays out within their bound.
-	<-time.After(maxBuffered + deviceBuffer)
+	<-time.After(maxBuffered + devicePeriods*devicePeriod)
 	st := o.Stats()
 	pcm := rec.Stop()
 	on := soundtest.Onset(pcm)
@@ -116,47 +110,96 @@ func TestOutputOnDevice(t *testing.T) {
 	}
 }
 
-// TestOutputWithoutDevice: with no sound system to reach, Open says "no
-// sound device" promptly, without a crash or a hang. oto opens its device
-// once per process, so this runs in a child process of its own.
-func TestOutputWithoutDevice(t *testing.T) {
-	if os.Getenv("SOUND_TEST_CHILD") == "nodevice" {
-		start := time.Now()
-		o, err := Open()
-		if !errors.Is(err, ErrNoDevice) || o != nil {
-			t.Fatalf("Open without a device: %v", err)
-		}
-		// A second try answers the same, at once.
-		if _, err2 := Open(); !errors.Is(err2, ErrNoDevice) {
-			t.Fatalf("second Open: %v", err2)
-		}
-		t.Logf("no device after %v: %v", time.Since(start).Round(time.Millisecond), err)
-		return
+// TestOutputDeviceComesBack: with no sound system to reach, Open says
+// "no sound device" at once, without a crash or a hang, and the picture's
+// side (PlayAudio) goes on. When the sound system starts, the sound comes
+// without anything done; when it dies (killed, as a crash), Err says so
+// within stallAfter and a few seconds, and when it starts again the sound
+// comes back once more. What reaches the speaker is checked each time.
+func TestOutputDeviceComesBack(t *testing.T) {
+	pa := soundtest.NewPulse(t)
+	for k, v := range pa.EnvMap() {
+		t.Setenv(k, v)
 	}
-	home := t.TempDir()
-	// ALSA's default is PulseAudio, whose server is not there: a desktop
-	// whose sound server died, or a machine with none.
-	if err := os.WriteFile(home+"/.asoundrc", []byte("pcm.!default pulse\nctl.!default pulse\n"), 0o600); err != nil {
-		t.Fatal(err)
+	start := time.Now()
+	o := Open()
+	defer o.Close()
+	if err := o.Err(); !errors.Is(err, ErrNoDevice) {
+		t.Fatalf("Open without a sound system: Err %v, want ErrNoDevice", err)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestOutputWithoutDevice$", "-test.v")
-	cmd.Env = append(os.Environ(), "SOUND_TEST_CHILD=nodevice", "HOME="+home, "XDG_RUNTIME_DIR="+t.TempDir(),
-		"PULSE_SERVER=unix:"+home+"/no-such-socket")
-	done := make(chan struct{})
-	var out []byte
-	var err error
-	go func() { out, err = cmd.CombinedOutput(); close(done) }()
+	t.Logf("no device after %v: %v", time.Since(start).Round(time.Millisecond), o.Err())
+	// The sender's pace, throughout: the output takes it with or without
+	// a device, and holds no more than maxBuffered of it.
+	stop := make(chan struct{})
+	fed := make(chan struct{})
+	go func() {
+		defer close(fed)
+		blocks := sineBlocks(3, 1000, 0.3) // 64 whole periods, repeated
+		tick := time.NewTicker(time.Second * 1024 / Rate)
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			o.PlayAudio(blocks[i%len(blocks)], 0)
+		}
+	}()
+	defer func() { close(stop); <-fed }()
+	if st := o.Stats(); st.Buffered > maxBuffered {
+		t.Fatalf("without a device %v waits", st.Buffered)
+	}
+	// heard waits for the device and records 3 s of what it plays.
+	heard := func(what string) {
+		t.Helper()
+		deadline := time.Now().Add(retryEvery + 10*time.Second)
+		for o.Err() != nil {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: still no device after %v: %v", what, retryEvery+10*time.Second, o.Err())
+			}
+			time.Sleep(100 * time.Millisecond) // polling Err, bounded above
+		}
+		rec := pa.Record()
+		// A null sink takes nothing for about 2 s after a stream starts.
+		time.Sleep(5 * time.Second)
+		pcm := rec.Stop()
+		on := soundtest.Onset(pcm)
+		if on < 0 {
+			t.Fatalf("%s: nothing reached the speaker; %+v", what, o.Stats())
+		}
+		got := tone.Analyze(pcm[on*2:], 2, Rate)
+		// The last second is steady: what overflowed while the null
+		// sink took nothing at its start is behind.
+		last := tone.WorstWindow(pcm[max(on*2, len(pcm)-2*Rate):], 2, Rate, 1000, 50*time.Millisecond)
+		t.Logf("%s: on %s, speaker %v, last second's least pure 50 ms %.3f; output %+v", what, o.Device(), got, last.Share, o.Stats())
+		if got.PeakHz < 995 || got.PeakHz > 1005 || got.RMS < 5000 || last.Share < 0.9 {
+			t.Errorf("%s: the speaker had %v, last second's least pure 50 ms %.3f; want a steady 1000 Hz", what, got, last.Share)
+		}
+	}
+	pa.Start()
+	heard("the sound system started")
+	pa.Kill()
+	deadline := time.Now().Add(stallAfter + 5*time.Second)
+	for o.Err() == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("the sound system died and Err is still nil after %v", stallAfter+5*time.Second)
+		}
+		time.Sleep(100 * time.Millisecond) // polling Err, bounded above
+	}
+	t.Logf("the sound system died: %v", o.Err())
+	pa.Start()
+	heard("the sound system started again")
+	if st := o.Stats(); st.Reopened < 2 {
+		t.Errorf("reopened %d times, want 2 (first start, restart)", st.Reopened)
+	}
+	closed := make(chan struct{})
+	go func() { o.Close(); close(closed) }()
 	select {
-	case <-done:
-	case <-time.After(openWait + 10*time.Second):
-		_ = cmd.Process.Kill()
-		<-done
-		t.Fatalf("Open hung without a device:\n%s", out)
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close hung")
 	}
-	if err != nil || !strings.Contains(string(out), "no device after") {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
-	t.Logf("%s", strings.TrimSpace(string(out)))
 }
 
 // TestOutputLatency: nothing is known while the buffer fills; once it
@@ -171,7 +214,7 @@ func TestOutputLatency(t *testing.T) {
 		o.PlayAudio(make([]int16, 1024*Channels), 0)
 	}
 	buf := make([]byte, frames(pullChunk)*2*Channels)
-	reader{o}.Read(buf)
+	o.fill(buf)
 	d, ok := o.Latency()
 	want := time.Duration(4*1024-frames(pullChunk)) * time.Second / Rate
 	if !ok || d != want {

@@ -18,13 +18,11 @@ type soundOutput interface {
 	Close()
 }
 
-// openDefaultSound opens the default sound device.
+// openDefaultSound opens the default sound device. The output is there
+// even when the device is not: it keeps looking for one, and its Err says
+// meanwhile that there is none.
 func openDefaultSound() (soundOutput, error) {
-	out, err := sound.Open()
-	if err != nil {
-		return nil, err // not a typed nil in the interface
-	}
-	return out, nil
+	return sound.Open(), nil
 }
 
 // viewerSound is the window's sound: one output on the default sound
@@ -82,8 +80,12 @@ func (v *Viewer) startSound() {
 	go func() {
 		defer v.wg.Done()
 		out, err := open()
-		if err != nil {
-			slog.Info("ui: no sound device: the video plays without sound", "err", err)
+		why := err
+		if out != nil {
+			why = out.Err() // none yet: the output looks on (routeSound asks it again)
+		}
+		if why != nil {
+			slog.Info("ui: no sound device: the video plays, and the sound when a device comes", "err", why)
 		}
 		v.snd.mu.Lock()
 		v.snd.out, v.snd.err, v.snd.opened = out, err, true
@@ -165,6 +167,9 @@ func (v *Viewer) routeSound() {
 	v.mu.Unlock()
 	v.snd.mu.Lock()
 	out, opened, noDevice := v.snd.out, v.snd.opened, v.snd.err != nil
+	if out != nil && out.Err() != nil {
+		noDevice = true // none now; the output looks for one (sound.Open)
+	}
 	if out == nil {
 		want = nil
 	} else if v.snd.to != nil {

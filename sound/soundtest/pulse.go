@@ -24,8 +24,8 @@ import (
 // PCM, which the .asoundrc written here names as the default.
 const alsaPulsePlugin = "/usr/lib/x86_64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so"
 
-// Pulse is a running PulseAudio server with one null sink, "speaker", as
-// the default sink.
+// Pulse is a PulseAudio server with one null sink, "speaker", as the
+// default sink.
 type Pulse struct {
 	t testing.TB
 	// Env is what a process needs to play on it: HOME (for the
@@ -34,6 +34,11 @@ type Pulse struct {
 	Env []string
 	// Home is the HOME of Env.
 	Home string
+
+	pa, pactl string
+	cmd       *exec.Cmd
+	done      chan struct{}
+	log       bytes.Buffer
 }
 
 func command(tb testing.TB, name, pkg string) string {
@@ -49,6 +54,15 @@ func command(tb testing.TB, name, pkg string) string {
 // A missing pulseaudio, pactl, parec or ALSA pulse plugin is a missing
 // peer (internal/peer).
 func StartPulse(t testing.TB) *Pulse {
+	t.Helper()
+	p := NewPulse(t)
+	p.Start()
+	return p
+}
+
+// NewPulse prepares a PulseAudio server's environment (Env) without
+// starting it: a player started with it finds no server until Start.
+func NewPulse(t testing.TB) *Pulse {
 	t.Helper()
 	pa := command(t, "pulseaudio", "pulseaudio")
 	pactl := command(t, "pactl", "pulseaudio-utils")
@@ -71,20 +85,28 @@ func StartPulse(t testing.TB) *Pulse {
 	if err := os.WriteFile(filepath.Join(home, ".asoundrc"), []byte("pcm.!default pulse\nctl.!default pulse\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	p := &Pulse{t: t, Home: home, Env: []string{
+	return &Pulse{t: t, Home: home, pa: pa, pactl: pactl, Env: []string{
 		"HOME=" + home, "XDG_RUNTIME_DIR=" + xdg, "XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
 		"PULSE_SERVER=unix:" + filepath.Join(xdg, "pulse", "native"),
 	}}
-	var log bytes.Buffer
-	cmd := exec.Command(pa, "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
+}
+
+// Start starts the server and waits until it answers; it is stopped when
+// the test ends, or by Kill.
+func (p *Pulse) Start() {
+	t := p.t
+	t.Helper()
+	p.log.Reset()
+	cmd := exec.Command(p.pa, "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
 		"--load=module-native-protocol-unix", "--load=module-null-sink sink_name=speaker", "--load=module-always-sink")
 	cmd.Env = append(os.Environ(), p.Env...)
-	cmd.Stdout, cmd.Stderr = &log, &log
+	cmd.Stdout, cmd.Stderr = &p.log, &p.log
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("pulseaudio: %v", err)
 	}
 	done := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(done) }()
+	p.cmd, p.done = cmd, done
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		select {
@@ -98,7 +120,7 @@ func StartPulse(t testing.TB) *Pulse {
 	// bounded by pactl's own connection timeout.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		c := exec.Command(pactl, "set-default-sink", "speaker")
+		c := exec.Command(p.pactl, "set-default-sink", "speaker")
 		c.Env = cmd.Env
 		out, err := c.CombinedOutput()
 		if err == nil {
@@ -106,7 +128,7 @@ func StartPulse(t testing.TB) *Pulse {
 		}
 		select {
 		case <-done:
-			t.Fatalf("pulseaudio exited: %s", log.String())
+			t.Fatalf("pulseaudio exited: %s", p.log.String())
 		default:
 		}
 		if time.Now().After(deadline) {
@@ -114,7 +136,14 @@ func StartPulse(t testing.TB) *Pulse {
 		}
 		time.Sleep(50 * time.Millisecond) // between tries of a poll, not a wait for an event
 	}
-	return p
+}
+
+// Kill ends the server at once, as a sound server that crashed: its
+// players are not told.
+func (p *Pulse) Kill() {
+	p.t.Helper()
+	_ = p.cmd.Process.Kill()
+	<-p.done
 }
 
 // Recording is parec writing what reaches the speaker to a WAV file.
