@@ -10,7 +10,10 @@
 #   Windows zip    rtspview.exe imports only Windows' own DLLs; under Wine,
 #                  probe decodes 25 frames of 1280x720 H.264 from
 #                  gst-rtsp-server over TCP and over the HTTP tunnel; the
-#                  window shows the camera, and with no address the demo.
+#                  window shows the camera, and with no address the demo;
+#                  the window playing a camera with a 1 kHz AAC tone puts
+#                  that tone on a PulseAudio null sink (WASAPI, through
+#                  Wine's PulseAudio driver).
 #
 # Prints each artefact's size and the build time. Exits non-zero on the
 # first check that does not hold, saying which.
@@ -157,6 +160,39 @@ nonblank "$tmp/wine-camera.png" "wine window, camera"
 run_for 120 wine "$winexe" --screenshot "$(winepath -w "$tmp/wine-demo.png")" --after 8s \
   >/dev/null 2>"$tmp/wine-demo.err" || fail "wine GUI with the demo exited with $?: $(tail -3 "$tmp/wine-demo.err")"
 nonblank "$tmp/wine-demo.png" "wine window, demo"
+
+# ---- Windows: the sound, through WASAPI and Wine's PulseAudio driver ------
+# A PulseAudio server of this check's own with a null sink as the default
+# device (PULSE_SERVER points Wine's driver at it), recorded with parec.
+snd="$tmp/snd"; mkdir -p "$snd/x"
+export PULSE_SERVER="unix:$snd/x/pulse/native"
+XDG_RUNTIME_DIR="$snd/x" pulseaudio -n --daemonize=no --exit-idle-time=-1 --use-pid-file=no \
+  --load=module-native-protocol-unix --load="module-null-sink sink_name=speaker" --load=module-always-sink \
+  >"$snd/pa.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do pactl set-default-sink speaker >/dev/null 2>&1 && break; sleep 0.1; done
+pactl set-default-sink speaker >/dev/null 2>&1 || fail "PulseAudio did not start: $(tail -3 "$snd/pa.log")"
+mkfifo "$tmp/gsta.in"
+/usr/bin/python3 rtsp/rtsptest/gst_rtsp_server.py --port 0 --codec h264 --size 640x360 --fps 25 --audio aac \
+  <"$tmp/gsta.in" >"$tmp/gsta.out" 2>"$tmp/gsta.err" &
+pids+=($!)
+exec 8>"$tmp/gsta.in"
+for _ in $(seq 1 100); do grep -q READY "$tmp/gsta.out" 2>/dev/null && break; sleep 0.1; done
+aport=$(sed -n 's/^READY \([0-9]*\).*/\1/p' "$tmp/gsta.out")
+[ -n "$aport" ] || fail "gst-rtsp-server with AAC did not start: $(tail -3 "$tmp/gsta.err")"
+parec -d speaker.monitor --file-format=wav --rate=48000 --channels=2 --format=s16le --latency-msec=10 "$snd/speaker.wav" &
+rec=$!
+pids+=($rec)
+run_for 120 wine "$winexe" --transport tcp --screenshot "$(winepath -w "$tmp/wine-sound.png")" --after 15s \
+  "rtsp://127.0.0.1:$aport/test" >/dev/null 2>"$tmp/wine-sound.err" ||
+  fail "wine GUI with a camera with sound exited with $?: $(tail -3 "$tmp/wine-sound.err")"
+kill "$rec" 2>/dev/null || true; wait "$rec" 2>/dev/null || true
+# From 1 s after the first sound, for 8 s, nine 50 ms stretches in ten
+# holding the tone: Wine's WASAPI on a loaded 2-core machine glitches now
+# and then (measured: 194 to 200 of 200), which a real Windows does not
+# have to; what this checks is that the zip plays the camera's sound.
+heard=$(go run ./internal/tone/tonecheck -skip 1s -for 8s "$snd/speaker.wav") || fail "wine: the speaker did not get the camera's 1 kHz tone: $heard"
+say "wine sound: $heard"
 
 if [ -n "${RTSPVIEW_DIST_SHOTS:-}" ]; then
   mkdir -p "$RTSPVIEW_DIST_SHOTS" && cp "$tmp"/*.png "$RTSPVIEW_DIST_SHOTS/"

@@ -108,23 +108,39 @@ type Window struct {
 }
 
 // WorstWindow cuts a recording into stretches of length window and returns
-// the least pure: the share of its power at the strongest frequency within
-// 1 % of freq. A glitch (a cut, a doubled or missing piece of the wave)
-// spoils the stretch it falls in, wherever it is; a slow change of pitch,
-// such as a drift follower slipping one sample in 500, does not, where a
-// whole second's measure (Analyze) takes 1000 Hz beside 998 Hz for an
-// impure tone. A stretch of near-silence has a share of 0.
+// the least pure (Windows). A glitch (a cut, a doubled or missing piece of
+// the wave) spoils the stretch it falls in, wherever it is; a slow change
+// of pitch, such as a drift follower slipping one sample in 500, does not,
+// where a whole second's measure (Analyze) takes 1000 Hz beside 998 Hz for
+// an impure tone.
 func WorstWindow(pcm []int16, channels, rate, freq int, window time.Duration) Window {
-	if channels < 1 || rate < 1 || freq < 1 {
+	ws := Windows(pcm, channels, rate, freq, window)
+	if len(ws) == 0 {
 		return Window{}
+	}
+	worst := ws[0]
+	for _, w := range ws[1:] {
+		if w.Share < worst.Share {
+			worst = w
+		}
+	}
+	return worst
+}
+
+// Windows cuts a recording into stretches of length window and returns
+// each one's purity: the share of its power at the strongest frequency
+// within 1 % of freq. A stretch of near-silence has a share of 0.
+func Windows(pcm []int16, channels, rate, freq int, window time.Duration) []Window {
+	if channels < 1 || rate < 1 || freq < 1 {
+		return nil
 	}
 	n := int(window * time.Duration(rate) / time.Second)
 	frames := len(pcm) / channels
 	if n < 1 || frames < n {
-		return Window{}
+		return nil
 	}
 	x := make([]float64, n)
-	worst := Window{Share: math.Inf(1)}
+	var out []Window
 	for start := 0; start+n <= frames; start += n {
 		var total float64
 		for i := range x {
@@ -144,11 +160,9 @@ func WorstWindow(pcm []int16, channels, rate, freq int, window time.Duration) Wi
 				share = max(share, goertzel(x, float64(rate), f)/total)
 			}
 		}
-		if share < worst.Share {
-			worst = Window{At: time.Duration(start) * time.Second / time.Duration(rate), Share: share}
-		}
+		out = append(out, Window{At: time.Duration(start) * time.Second / time.Duration(rate), Share: share})
 	}
-	return worst
+	return out
 }
 
 // goertzel returns the power of frequency f in x, scaled so that a sine of
