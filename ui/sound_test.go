@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,6 +28,7 @@ type fakeSound struct {
 	total  int     // samples given since the start
 	volume float64
 	closed bool
+	err    error // Err's: no device now
 }
 
 const fakeKeep = player.AudioRate / 2 * player.AudioChannels
@@ -53,7 +55,17 @@ func (f *fakeSound) SetVolume(v float64) {
 	f.volume = v
 }
 
-func (f *fakeSound) Err() error { return nil }
+func (f *fakeSound) Err() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
+}
+
+func (f *fakeSound) setErr(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.err = err
+}
 
 func (f *fakeSound) Close() {
 	f.mu.Lock()
@@ -260,6 +272,36 @@ func TestSoundNoDeviceSaysSoOnce(t *testing.T) {
 	}
 	if ts.stream.Stats().FramesShown == 0 {
 		t.Fatal("no picture")
+	}
+}
+
+// TestSoundDeviceComesBack: an output without a device yet (sound.Open
+// keeps looking for one) says "No sound device" on the tile once, is
+// handed the camera's sound all the while, and plays it when the device
+// comes, without the note again.
+func TestSoundDeviceComesBack(t *testing.T) {
+	rtsptest.NeedGst(t)
+	url := rtsptest.StartGst(t, rtsptest.GstOptions{Width: 320, Height: 240, Audio: "aac"})
+	v, f := soundViewer(t, Options{Transport: player.TransportTCP})
+	f.setErr(fmt.Errorf("%w: test", sound.ErrNoDevice))
+	onUI(func() { v.Start(); v.openWith(url, "", "", true, player.TransportTCP, 0) })
+	waitPlaying(t, v, 0)
+	ts := tileTS(v, 0)
+	waitFor(t, 15*time.Second, "the note", func() bool { return ts.tile.Overlay() == noSoundDeviceText })
+	waitFor(t, 10*time.Second, "sound handed over without a device", func() bool { return f.given() > 0 })
+	f.setErr(nil) // the device came
+	waitFor(t, 15*time.Second, "the camera's tone", func() bool {
+		r := f.heard()
+		return r.PeakHz >= 995 && r.PeakHz <= 1005
+	})
+	waitFor(t, soundNoteFor+5*time.Second, "the note gone", func() bool { return ts.tile.Overlay() == "" })
+	var again bool
+	onUI(func() {
+		v.routeSound()
+		again = ts.tile.Overlay() == noSoundDeviceText
+	})
+	if again {
+		t.Fatal("the note came back with the device")
 	}
 }
 
