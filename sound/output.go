@@ -271,9 +271,18 @@ func (o *Output) Close() {
 	o.mu.Unlock()
 	if o.stop != nil {
 		close(o.stop)
-		<-o.done
+		select {
+		case <-o.done:
+		case <-time.After(closeWait):
+			// A sound server that hangs in the middle of an open holds
+			// keep there; it ends when the open returns. The window
+			// does not wait for it to close.
+		}
 	}
 }
+
+// closeWait bounds how long Close waits for the device to let go.
+const closeWait = 5 * time.Second
 
 // Stats returns the jitter buffer's counters.
 func (o *Output) Stats() Stats {
