@@ -265,7 +265,7 @@ func (s *Stream) play(cl *rtsp.Client) error {
 				// A hidden stream decodes nothing, so no picture is no
 				// fault; the wait for one starts when it is shown.
 				playStart = now
-				if now.UnixNano()-s.hiddenAt.Load() > int64(parkAfter) && !s.recording() {
+				if now.UnixNano()-s.hiddenAt.Load() > int64(parkAfter) && !s.recording() && !s.heard() {
 					return errParked
 				}
 			}

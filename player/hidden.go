@@ -22,7 +22,8 @@ var errParked = errors.New("hidden: session closed until shown")
 // the next keyframe (up to a GOP later), since the units skipped were the
 // references of everything up to it. Hidden for 30 s, the session is torn
 // down (Stats.Parked) and opened again when shown; not while it records
-// (StartRecording), which needs the packets.
+// (StartRecording), which needs the packets, nor while its sound is heard
+// (heard: the tile of a minimised window that has the sound).
 func (s *Stream) SetHidden(hidden bool) {
 	if hidden {
 		if !s.hidden.Swap(true) {
@@ -55,4 +56,23 @@ func (s *Stream) park() bool {
 		}
 	}
 	return true
+}
+
+// heard says whether the stream's sound is being played: it has a sink
+// (its tile has the sound) and its camera's audio track is set up. A
+// hidden stream that is heard keeps its session past parkAfter, as a
+// minimised media player keeps playing; its pictures are still not
+// decoded.
+func (s *Stream) heard() bool {
+	if s.aud.sink.Load() == nil {
+		return false
+	}
+	s.mu.Lock()
+	att := s.att
+	s.mu.Unlock()
+	if att == nil {
+		return false
+	}
+	at := att.audio.Load()
+	return at != nil && at.setUp.Load()
 }

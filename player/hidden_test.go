@@ -157,3 +157,37 @@ func TestHiddenStreamClosesItsSessionAndReopensWhenShown(t *testing.T) {
 		t.Fatalf("a picture shown again under the status %+v", *st)
 	}
 }
+
+// countSink counts the samples a stream plays.
+type countSink struct{ n atomic.Int64 }
+
+func (c *countSink) PlayAudio(pcm []int16, gap int) { c.n.Add(int64(len(pcm))) }
+func (c *countSink) ResetAudio()                    {}
+
+// TestHiddenStreamKeepsItsSoundPlaying: a stream whose sound is heard (a
+// minimised window's tile that has the sound) decodes no pictures while
+// hidden but keeps its session past parkAfter and its sound playing, as a
+// minimised media player does. Once it loses the sound, it parks.
+func TestHiddenStreamKeepsItsSoundPlaying(t *testing.T) {
+	defer func(d time.Duration) { parkAfter = d }(parkAfter)
+	parkAfter = 300 * time.Millisecond
+	cam := rtsptest.StartCamera(t, rtsptest.CameraOptions{})
+	sink := &countSink{}
+	s := Start(Config{URL: cam.URL, Transport: TransportTCP, Reconnect: true, Audio: sink})
+	defer s.Close()
+	waitStats(t, s, 15*time.Second, "pictures and sound", func(st Stats) bool {
+		return st.FramesShown >= 5 && st.Audio != nil && st.Audio.Decoded > 500*time.Millisecond
+	})
+	s.SetHidden(true)
+	time.Sleep(300 * time.Millisecond) // a picture being decoded when hidden still shows
+	shown, heard := s.Stats().FramesShown, sink.n.Load()
+	time.Sleep(10 * parkAfter) // well past parkAfter: 3 s
+	st := s.Stats()
+	played := time.Duration(sink.n.Load()-heard) * time.Second / (AudioRate * AudioChannels)
+	t.Logf("hidden for 3.3 s with the sound: parked %v, %d pictures shown, %v of sound played", st.Parked, st.FramesShown-shown, played)
+	if st.Parked || played < 2*time.Second || st.FramesShown != shown {
+		t.Fatalf("hidden with its sound: parked %v, %v of sound played in 3 s, %d pictures shown", st.Parked, played, st.FramesShown-shown)
+	}
+	s.SetAudio(nil) // the window gave the sound to no one
+	waitStats(t, s, 15*time.Second, "parked once not heard", func(x Stats) bool { return x.Parked })
+}
