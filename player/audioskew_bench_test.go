@@ -160,9 +160,7 @@ func TestAudioClockSkew(t *testing.T) {
 	peer.Command(t, "ffmpeg")              // the clip; fails under CI, as every peer's gate
 
 	pa := soundtest.StartPulse(t)
-	for k, v := range pa.EnvMap() {
-		t.Setenv(k, v)
-	}
+	pa.Setenv()
 	// A reader of the sink's monitor at 10 ms the whole run, as the
 	// recordings are: without one the null sink's latency is what the
 	// ALSA plugin's stream asks, and it then takes the sound in blocks

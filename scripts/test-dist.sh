@@ -130,16 +130,26 @@ win_version=$(run_for 60 wine "$winexe" --version 2>/dev/null | tr -d '\r')
 has_version "$win_version" "rtspview.exe"
 say "rtspview.exe --version: $win_version"
 
-# gst-rtsp-server: prints READY <port>, exits when its stdin closes.
-mkfifo "$tmp/gst.in"
-/usr/bin/python3 rtsp/rtsptest/gst_rtsp_server.py --port 0 --codec h264 --size 1280x720 --fps 25 \
-  <"$tmp/gst.in" >"$tmp/gst.out" 2>"$tmp/gst.err" &
-pids+=($!)
-exec 9>"$tmp/gst.in"
-for _ in $(seq 1 100); do grep -q READY "$tmp/gst.out" 2>/dev/null && break; sleep 0.1; done
-port=$(sed -n 's/^READY \([0-9]*\).*/\1/p' "$tmp/gst.out")
-[ -n "$port" ] || fail "gst-rtsp-server did not start: $(tail -3 "$tmp/gst.err")"
-url="rtsp://127.0.0.1:$port/test"
+# start_gst NAME ARGS… — gst-rtsp-server with ARGS, which prints READY <port>
+# and exits when its stdin closes (held open here until the script ends);
+# sets gst_url to its stream's address.
+start_gst() {
+  local name=$1; shift
+  mkfifo "$tmp/$name.in"
+  /usr/bin/python3 rtsp/rtsptest/gst_rtsp_server.py --port 0 "$@" \
+    <"$tmp/$name.in" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  pids+=($!)
+  local fd
+  exec {fd}>"$tmp/$name.in"
+  for _ in $(seq 1 100); do grep -q READY "$tmp/$name.out" 2>/dev/null && break; sleep 0.1; done
+  local port
+  port=$(sed -n 's/^READY \([0-9]*\).*/\1/p' "$tmp/$name.out")
+  [ -n "$port" ] || fail "gst-rtsp-server ($*) did not start: $(tail -3 "$tmp/$name.err")"
+  gst_url="rtsp://127.0.0.1:$port/test"
+}
+
+start_gst gst --codec h264 --size 1280x720 --fps 25
+url=$gst_url
 
 for tr in tcp http; do
   out="$tmp/probe-$tr.json"
@@ -172,19 +182,12 @@ XDG_RUNTIME_DIR="$snd/x" pulseaudio -n --daemonize=no --exit-idle-time=-1 --use-
 pids+=($!)
 for _ in $(seq 1 100); do pactl set-default-sink speaker >/dev/null 2>&1 && break; sleep 0.1; done
 pactl set-default-sink speaker >/dev/null 2>&1 || fail "PulseAudio did not start: $(tail -3 "$snd/pa.log")"
-mkfifo "$tmp/gsta.in"
-/usr/bin/python3 rtsp/rtsptest/gst_rtsp_server.py --port 0 --codec h264 --size 640x360 --fps 25 --audio aac \
-  <"$tmp/gsta.in" >"$tmp/gsta.out" 2>"$tmp/gsta.err" &
-pids+=($!)
-exec 8>"$tmp/gsta.in"
-for _ in $(seq 1 100); do grep -q READY "$tmp/gsta.out" 2>/dev/null && break; sleep 0.1; done
-aport=$(sed -n 's/^READY \([0-9]*\).*/\1/p' "$tmp/gsta.out")
-[ -n "$aport" ] || fail "gst-rtsp-server with AAC did not start: $(tail -3 "$tmp/gsta.err")"
+start_gst gsta --codec h264 --size 640x360 --fps 25 --audio aac
 parec -d speaker.monitor --file-format=wav --rate=48000 --channels=2 --format=s16le --latency-msec=10 "$snd/speaker.wav" &
 rec=$!
 pids+=($rec)
 run_for 120 wine "$winexe" --transport tcp --screenshot "$(winepath -w "$tmp/wine-sound.png")" --after 15s \
-  "rtsp://127.0.0.1:$aport/test" >/dev/null 2>"$tmp/wine-sound.err" ||
+  "$gst_url" >/dev/null 2>"$tmp/wine-sound.err" ||
   fail "wine GUI with a camera with sound exited with $?: $(tail -3 "$tmp/wine-sound.err")"
 kill "$rec" 2>/dev/null || true; wait "$rec" 2>/dev/null || true
 # From 1 s after the first sound, for 8 s, nine 50 ms stretches in ten

@@ -34,9 +34,7 @@ func sineBlocks(n, freq int, amp float64) [][]int16 {
 // lost and plays as silence of its length, 21.3 ms, and nothing else.
 func TestOutputOnDevice(t *testing.T) {
 	pa := soundtest.StartPulse(t)
-	for k, v := range pa.EnvMap() {
-		t.Setenv(k, v)
-	}
+	pa.Setenv()
 	rec := pa.Record()
 	o := Open()
 	defer o.Close()
@@ -70,7 +68,7 @@ func TestOutputOnDevice(t *testing.T) {
 	<-time.After(maxBuffered + devicePeriods*devicePeriod)
 	st := o.Stats()
 	pcm := rec.Stop()
-	on := soundtest.Onset(pcm)
+	on := tone.Onset(pcm, 2)
 	if on < 0 {
 		t.Fatalf("nothing reached the speaker; %+v", st)
 	}
@@ -118,9 +116,7 @@ func TestOutputOnDevice(t *testing.T) {
 // comes back once more. What reaches the speaker is checked each time.
 func TestOutputDeviceComesBack(t *testing.T) {
 	pa := soundtest.NewPulse(t)
-	for k, v := range pa.EnvMap() {
-		t.Setenv(k, v)
-	}
+	pa.Setenv()
 	start := time.Now()
 	o := Open()
 	defer o.Close()
@@ -164,7 +160,7 @@ func TestOutputDeviceComesBack(t *testing.T) {
 		// A null sink takes nothing for about 2 s after a stream starts.
 		time.Sleep(5 * time.Second)
 		pcm := rec.Stop()
-		on := soundtest.Onset(pcm)
+		on := tone.Onset(pcm, 2)
 		if on < 0 {
 			t.Fatalf("%s: nothing reached the speaker; %+v", what, o.Stats())
 		}

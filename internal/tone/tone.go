@@ -228,3 +228,18 @@ func ReadWAV(b []byte) (pcm []int16, channels, rate int, err error) {
 	}
 	return pcm[:len(pcm)/channels*channels], channels, rate, nil
 }
+
+// Onset returns the first frame of pcm (channels interleaved) with a
+// sample louder than 1 % of full scale, or -1: where a recording's sound
+// begins.
+func Onset(pcm []int16, channels int) int {
+	if channels < 1 {
+		return -1
+	}
+	for i, v := range pcm {
+		if v > 327 || v < -327 {
+			return i / channels
+		}
+	}
+	return -1
+}

@@ -89,3 +89,21 @@ func TestReadWAV(t *testing.T) {
 		}
 	}
 }
+
+func TestOnset(t *testing.T) {
+	for _, c := range []struct {
+		pcm      []int16
+		channels int
+		want     int
+	}{
+		{nil, 2, -1},
+		{[]int16{0, 0, 100, -300}, 2, -1},      // under 1 % of full scale
+		{[]int16{0, 0, 0, -400, 500, 0}, 2, 1}, // either channel counts
+		{[]int16{0, 0, 0, 328}, 1, 3},
+		{[]int16{1000}, 0, -1},
+	} {
+		if got := Onset(c.pcm, c.channels); got != c.want {
+			t.Errorf("Onset(%v, %d) = %d, want %d", c.pcm, c.channels, got, c.want)
+		}
+	}
+}

@@ -207,30 +207,11 @@ func (r *Recording) Stop() []int16 {
 	return pcm
 }
 
-// Onset returns the index (in frames) of the first sample of pcm (stereo)
-// louder than 1 % of full scale, or -1.
-func Onset(pcm []int16) int {
-	for i := 0; i+1 < len(pcm); i += 2 {
-		if abs(pcm[i]) > 327 || abs(pcm[i+1]) > 327 {
-			return i / 2
-		}
-	}
-	return -1
-}
-
-func abs(v int16) int {
-	if v < 0 {
-		return -int(v)
-	}
-	return int(v)
-}
-
-// EnvMap returns Env as a map, for t.Setenv.
-func (p *Pulse) EnvMap() map[string]string {
-	m := map[string]string{}
+// Setenv puts Env in the test's environment (t.Setenv, undone when it
+// ends), so that what the test opens plays on this server.
+func (p *Pulse) Setenv() {
 	for _, kv := range p.Env {
 		k, v, _ := strings.Cut(kv, "=")
-		m[k] = v
+		p.t.Setenv(k, v)
 	}
-	return m
 }

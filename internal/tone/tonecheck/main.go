@@ -40,13 +40,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "tonecheck:", err)
 		os.Exit(2)
 	}
-	on := -1
-	for i := 0; i < len(pcm); i++ {
-		if pcm[i] > 327 || pcm[i] < -327 {
-			on = i - i%ch
-			break
-		}
-	}
+	on := tone.Onset(pcm, ch) * ch
 	if on < 0 {
 		fmt.Println("tonecheck: silence")
 		os.Exit(1)
