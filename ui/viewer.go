@@ -350,6 +350,9 @@ func (v *Viewer) onStatus(ts *tileState, gen uint64, st player.Status) {
 		return
 	}
 	current := ts.stream != nil && ts.stream.Status().State == st.State
+	// again: a second Playing (the decoder's first picture, then the
+	// session's PLAY answer: player.Stream.firstPicture) or Ended.
+	again := ts.status.State == st.State
 	ts.status = st
 	sub := ts.ho.playingSub // this stream dials the camera's sub_url
 	v.mu.Unlock()
@@ -368,7 +371,11 @@ func (v *Viewer) onStatus(ts *tileState, gen uint64, st player.Status) {
 	}
 	switch st.State {
 	case player.StatePlaying, player.StateEnded: // the bar says Ended
-		ts.tile.SetOverlay(v.wallPlaying(ts))
+		// A note put up since the first Playing (the session-only
+		// password, no sound device) stays for its time.
+		if text := v.wallPlaying(ts); text != "" || !again {
+			ts.tile.SetOverlay(text)
+		}
 	default:
 		ts.tile.SetOverlay(st.Text)
 	}
